@@ -1,0 +1,12 @@
+# Cross toolchain: clang + lld for a bare aarch64 target.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_C_COMPILER clang)
+set(CMAKE_ASM_COMPILER clang)
+set(CMAKE_C_COMPILER_TARGET aarch64-none-elf)
+set(CMAKE_ASM_COMPILER_TARGET aarch64-none-elf)
+set(CMAKE_OBJCOPY llvm-objcopy CACHE FILEPATH "")
+set(HV_SIZE_TOOL llvm-size CACHE FILEPATH "")
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(HV_CROSS_FLAGS "")
+set(HV_CROSS_LINK_FLAGS "-fuse-ld=lld")

@@ -1,0 +1,16 @@
+/*
+ * console: the physical console of the machine (a PL011 on QEMU virt, a
+ * captured buffer and stdin/stdout in the simulator).
+ */
+#ifndef HAL_CONSOLE_H
+#define HAL_CONSOLE_H
+
+#include <stddef.h>
+
+/* Writes bytes; "\n" becomes "\r\n" on a real terminal. */
+void hal_console_write(const char *s, size_t len);
+
+/* Returns the next received byte, or -1 at once when none is waiting. */
+int hal_console_getc(void);
+
+#endif

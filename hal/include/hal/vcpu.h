@@ -1,0 +1,108 @@
+/*
+ * vcpu: the architectural state of a virtual CPU and how to run it.
+ *
+ * struct hal_vcpu is the contract between the core and both backends: the
+ * general registers, PC and PSTATE are saved by the backend on every exit;
+ * the EL1 system registers and FP/SIMD state live in the hardware while the
+ * vCPU is loaded on a physical CPU and are saved only when another vCPU is
+ * switched in. The core therefore reaches EL1 system registers only through
+ * hal_vcpu_el1_read/write.
+ */
+#ifndef HAL_VCPU_H
+#define HAL_VCPU_H
+
+#include <hal/types.h>
+
+/* Saved on every exit. Layout is relied on by hal/aarch64 assembly. */
+struct vcpu_regs {
+	uint64_t x[31];
+	uint64_t pc;     /* ELR_EL2 */
+	uint64_t pstate; /* SPSR_EL2 */
+};
+
+/* EL1 (and EL0) system registers switched with the vCPU, not per trap. */
+enum el1_reg {
+	EL1_SCTLR,
+	EL1_TTBR0,
+	EL1_TTBR1,
+	EL1_TCR,
+	EL1_MAIR,
+	EL1_AMAIR,
+	EL1_VBAR,
+	EL1_CONTEXTIDR,
+	EL1_TPIDR,
+	EL1_TPIDR_EL0,
+	EL1_TPIDRRO_EL0,
+	EL1_CPACR,
+	EL1_ESR,
+	EL1_FAR,
+	EL1_PAR,
+	EL1_AFSR0,
+	EL1_AFSR1,
+	EL1_CNTKCTL,
+	EL1_CSSELR,
+	EL1_MDSCR,
+	EL1_SP_EL0,
+	EL1_SP_EL1,
+	EL1_ELR,
+	EL1_SPSR,
+	EL1_REG_COUNT
+};
+
+struct vcpu_fpsimd {
+	uint64_t q[32][2];
+	uint64_t fpsr;
+	uint64_t fpcr;
+};
+
+/* Per-vCPU state owned by the backend. */
+struct hal_vcpu {
+	struct vcpu_regs regs;
+	uint64_t el1[EL1_REG_COUNT]; /* valid while the vCPU is not loaded */
+	struct vcpu_fpsimd fp;       /* valid while the vCPU is not loaded */
+	uint64_t vttbr;              /* VMID and stage-2 root of its VM */
+	uint64_t vmpidr;             /* MPIDR_EL1 the guest reads */
+	uint64_t cntvoff;            /* CNTVOFF_EL2 of its VM */
+	int loaded_on;               /* physical CPU it is loaded on, or -1 */
+};
+
+enum vcpu_exit_kind {
+	VCPU_EXIT_SYNC,
+	VCPU_EXIT_IRQ,
+	VCPU_EXIT_FIQ,
+	VCPU_EXIT_SERROR,
+};
+
+/* What the hardware tells EL2 about an exit. */
+struct vcpu_exit {
+	enum vcpu_exit_kind kind;
+	uint64_t esr;   /* ESR_EL2 */
+	uint64_t far;   /* FAR_EL2 */
+	uint64_t hpfar; /* HPFAR_EL2 */
+};
+
+/*
+ * Puts a vCPU in its reset state for the backend: not loaded, EL1 registers
+ * at their architectural reset values (SCTLR_EL1 with its RES1 bits).
+ */
+void hal_vcpu_init(struct hal_vcpu *v);
+
+/*
+ * Runs the vCPU on the calling physical CPU until it traps, and describes
+ * the trap. Switches EL1 and FP/SIMD state only when a different vCPU was
+ * loaded here before.
+ */
+void hal_vcpu_run(struct hal_vcpu *v, struct vcpu_exit *exit);
+
+/* EL1 system register of a vCPU, wherever it currently lives. */
+uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r);
+void hal_vcpu_el1_write(struct hal_vcpu *v, enum el1_reg r, uint64_t val);
+
+/*
+ * Cleans and invalidates one data-cache line by set/way (the operand of a
+ * guest's DC ISW/CSW/CISW). Always clean+invalidate: a guest's invalidate
+ * must never discard the hypervisor's dirty lines.
+ */
+void hal_dcache_clean_inval_setway(uint64_t setway);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * hal_sim: the host model of one machine behind the HAL, and its control
+ * interface for the simulator (sim/) and the unit tests.
+ *
+ * Host-physical memory is an arena at a chosen base address; pool pages and
+ * other hypervisor data are plain host memory whose "physical" address is
+ * the pointer value. The counter is a variable that the driver advances.
+ * Running a vCPU is delegated to an engine (Unicorn in sim/, scripted exits
+ * in unit tests). Nothing here knows Unicorn.
+ */
+#ifndef HAL_SIM_H
+#define HAL_SIM_H
+
+#include <hal/cpu.h>
+#include <hal/vcpu.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Runs a vCPU until its next exit. */
+struct hal_sim_engine {
+	void (*run)(void *ctx, struct hal_vcpu *v, struct vcpu_exit *exit);
+	void *ctx;
+};
+
+/* Puts the model back in its initial state (frees the arena). */
+void hal_sim_reset(void);
+
+/* Creates the host-physical arena [base, base + size), zero filled. */
+void *hal_sim_mem_init(uint64_t base, uint64_t size);
+
+void hal_sim_set_engine(const struct hal_sim_engine *engine);
+struct hal_cpu_caps *hal_sim_caps(void);
+struct hal_platform *hal_sim_platform(void);
+void hal_sim_set_id_reg(unsigned crm, unsigned op2, uint64_t val);
+void hal_sim_set_counter(uint64_t value);
+
+/* Console: everything written so far, and input to hand out. */
+const char *hal_sim_console_output(size_t *len);
+void hal_sim_console_clear(void);
+void hal_sim_console_feed(const char *s, size_t len);
+/* Also copy console output to stdout as it is written. */
+void hal_sim_console_echo(int on);
+
+/* Counters of maintenance operations, for tests. */
+struct hal_sim_stats {
+	unsigned tlb_flush_ipa;
+	unsigned tlb_flush_vmid;
+	uint64_t last_flush_ipa;
+	uint16_t last_flush_vmid;
+	unsigned cache_syncs;
+	unsigned setway_ops;
+	uint64_t last_setway;
+};
+struct hal_sim_stats *hal_sim_stats(void);
+
+/* hal_system_off and hal_halt call this hook first (a test may longjmp out);
+ * when it returns they exit() or abort(). */
+void hal_sim_set_stop_hook(void (*hook)(int status, int halted));
+
+#endif

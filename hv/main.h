@@ -1,0 +1,16 @@
+/*
+ * main: the core's entry point, called by the HAL on the boot CPU once the
+ * machine is set up. Validates the configuration, creates and boots every
+ * VM, runs them, and returns the status the machine should stop with.
+ */
+#ifndef HV_MAIN_H
+#define HV_MAIN_H
+
+#include "hv/config.h"
+
+/* Stage-2 table pages shared by all VMs. */
+#define HV_S2_POOL_PAGES 256
+
+int hv_main(const struct hv_config *cfg);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * mmio: a VM's bus of emulated device regions, and the emulation of a
+ * trapped data abort against it.
+ *
+ * A data abort whose syndrome is valid (ISV = 1) is decoded from SAS, SSE,
+ * SRT, SF and WnR, sent to the device that owns the IPA, and completed:
+ * loads are zero- or sign-extended into the target register (XZR discards),
+ * stores take the low bytes of the source (XZR stores zero), and the PC
+ * moves past the instruction. Anything else - no device, ISV = 0, an access
+ * the device refuses - is answered with a synchronous external abort
+ * injected into the guest, and logged; the PC is left on the instruction.
+ */
+#ifndef HV_MMIO_H
+#define HV_MMIO_H
+
+#include "hv/err.h"
+
+#include <hal/types.h>
+
+struct vcpu;
+
+#define MMIO_MAX_REGIONS 16
+
+/*
+ * Device callbacks. off is the byte offset inside the region, size is 1, 2,
+ * 4 or 8. Returning an error makes the access fault in the guest.
+ */
+struct mmio_ops {
+	enum hv_err (*read)(void *dev, struct vcpu *v, uint64_t off,
+			    unsigned size, uint64_t *val);
+	enum hv_err (*write)(void *dev, struct vcpu *v, uint64_t off,
+			     unsigned size, uint64_t val);
+};
+
+struct mmio_region {
+	const char *name;
+	ipaddr_t base;
+	uint64_t size;
+	const struct mmio_ops *ops;
+	void *dev;
+};
+
+struct mmio_bus {
+	struct mmio_region regions[MMIO_MAX_REGIONS];
+	unsigned region_count;
+};
+
+/* A decoded data-abort syndrome (ISV = 1). */
+struct mmio_access {
+	unsigned size;  /* bytes: 1 << SAS */
+	bool sign;      /* SSE: sign-extend the loaded value */
+	bool reg64;     /* SF: the register is Xn, not Wn */
+	bool write;     /* WnR */
+	unsigned reg;   /* SRT: 0-30, 31 = XZR */
+};
+
+void mmio_bus_init(struct mmio_bus *bus);
+
+/* Adds a region; HV_ERR_OVERLAP / HV_ERR_NOMEM / HV_ERR_INVAL on failure. */
+enum hv_err mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r);
+
+/* The region holding ipa, or NULL. */
+const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus,
+					ipaddr_t ipa);
+
+/* Decodes an ISS with ISV = 1; false when ISV = 0. */
+bool mmio_decode_iss(uint32_t iss, struct mmio_access *acc);
+
+/*
+ * Value a load leaves in its register: the device's bytes, sign-extended
+ * when asked, limited to 32 bits for a W register.
+ */
+uint64_t mmio_load_value(const struct mmio_access *acc, uint64_t raw);
+
+/* Handles a data abort on an IPA the VM has no memory at. */
+void mmio_handle_abort(struct vcpu *v, ipaddr_t ipa, uint64_t far,
+		       uint32_t iss);
+
+#endif

@@ -1,0 +1,106 @@
+/* sysreg: a switch on the ISS register name; the ID space is a mask table. */
+#include "hv/sysreg.h"
+
+#include "hv/arch.h"
+#include "hv/inject.h"
+#include "hv/log.h"
+#include "hv/vcpu.h"
+
+#include <hal/cpu.h>
+#include <hal/vcpu.h>
+
+#define ISS_ACTLR_EL1 SYSREG_ISS(3, 0, 1, 0, 1)
+#define ISS_DC_ISW    SYSREG_ISS(1, 0, 7, 6, 2)
+#define ISS_DC_CSW    SYSREG_ISS(1, 0, 7, 10, 2)
+#define ISS_DC_CISW   SYSREG_ISS(1, 0, 7, 14, 2)
+
+#define FIELD(shift) (0xfull << (shift))
+
+/* Fields hidden from the guest in each ID register. */
+struct id_mask {
+	unsigned crm;
+	unsigned op2;
+	uint64_t clear;
+};
+
+static const struct id_mask id_masks[] = {
+	/* ID_AA64PFR0_EL1: EL2, EL3, SVE, MPAM, AMU */
+	{4, 0, FIELD(8) | FIELD(12) | FIELD(32) | FIELD(40) | FIELD(44)},
+	/* ID_AA64PFR1_EL1: MTE, SME, MPAM_frac */
+	{4, 1, FIELD(8) | FIELD(16) | FIELD(24)},
+	/* ID_AA64ZFR0_EL1: SVE features */
+	{4, 4, ~0ull},
+	/* ID_AA64SMFR0_EL1: SME features */
+	{4, 5, ~0ull},
+	/* ID_AA64DFR0_EL1: TraceVer, PMUVer, PMSVer, TraceFilt, TraceBuffer */
+	{5, 0, FIELD(4) | FIELD(8) | FIELD(32) | FIELD(40) | FIELD(44)},
+	/* ID_AA64AFR0/1_EL1: implementation defined */
+	{5, 4, ~0ull},
+	{5, 5, ~0ull},
+	/* ID_DFR0_EL1 (AArch32 view): PerfMon, trace */
+	{1, 2, FIELD(0) | FIELD(4) | FIELD(8) | FIELD(12) | FIELD(24)},
+	/* ID_AFR0_EL1 */
+	{1, 3, ~0ull},
+	/* ID_PFR1_EL1: Virtualization (no EL2 for the guest) */
+	{1, 1, FIELD(12)},
+};
+
+uint64_t sysreg_id_value(unsigned crm, unsigned op2)
+{
+	uint64_t v = hal_cpu_id_reg(crm, op2);
+
+	for (unsigned i = 0; i < sizeof(id_masks) / sizeof(id_masks[0]); i++) {
+		if (id_masks[i].crm == crm && id_masks[i].op2 == op2)
+			v &= ~id_masks[i].clear;
+	}
+	return v;
+}
+
+static void log_unhandled(struct vcpu *v, uint32_t iss)
+{
+	hv_log_vcpu(v,
+		    "unhandled %s of S%u_%u_C%u_C%u_%u (x%u) at pc 0x%llx: "
+		    "UNDEF injected",
+		    (iss & ISS_SYS_READ) ? "read" : "write",
+		    (iss >> ISS_SYS_OP0_SHIFT) & 3,
+		    (iss >> ISS_SYS_OP1_SHIFT) & 7,
+		    (iss >> ISS_SYS_CRN_SHIFT) & 15,
+		    (iss >> ISS_SYS_CRM_SHIFT) & 15,
+		    (iss >> ISS_SYS_OP2_SHIFT) & 7,
+		    (iss >> ISS_SYS_RT_SHIFT) & 31,
+		    (unsigned long long)v->arch.regs.pc);
+}
+
+static bool is_id_space(uint32_t name)
+{
+	unsigned crm = (name >> ISS_SYS_CRM_SHIFT) & 15;
+
+	return (name & ~(uint32_t)((15u << ISS_SYS_CRM_SHIFT) |
+				   (7u << ISS_SYS_OP2_SHIFT))) ==
+		       SYSREG_ISS(3, 0, 0, 0, 0) &&
+	       crm >= 1 && crm <= 7;
+}
+
+void sysreg_handle(struct vcpu *v, uint32_t iss)
+{
+	uint32_t name = iss & ISS_SYS_REG_MASK;
+	unsigned rt = (iss >> ISS_SYS_RT_SHIFT) & 31;
+	bool read = (iss & ISS_SYS_READ) != 0;
+
+	if (is_id_space(name) && read) {
+		vcpu_reg_write(v, rt,
+			       sysreg_id_value((name >> ISS_SYS_CRM_SHIFT) & 15,
+					       (name >> ISS_SYS_OP2_SHIFT) & 7));
+	} else if (name == ISS_ACTLR_EL1) {
+		if (read)
+			vcpu_reg_write(v, rt, 0);
+	} else if (!read && (name == ISS_DC_ISW || name == ISS_DC_CSW ||
+			     name == ISS_DC_CISW)) {
+		hal_dcache_clean_inval_setway(vcpu_reg_read(v, rt));
+	} else {
+		log_unhandled(v, iss);
+		inject_undef(v);
+		return;
+	}
+	v->arch.regs.pc += 4;
+}

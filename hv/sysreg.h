@@ -1,0 +1,27 @@
+/*
+ * sysreg: trapped MSR/MRS/SYS instructions (ESR_EL2.EC 0x18).
+ *
+ * What the hypervisor traps and answers:
+ *  - the ID register group 3 space (HCR_EL2.TID3): reads return the
+ *    hardware's values with features the VM must not use hidden (PMU, SPE,
+ *    trace, SVE, SME, MTE, AMU, MPAM, EL2, EL3); unallocated encodings read
+ *    as zero; writes are UNDEF;
+ *  - ACTLR_EL1 (HCR_EL2.TACR): RAZ/WI, the physical one stays the
+ *    hypervisor's;
+ *  - DC ISW/CSW/CISW (HCR_EL2.TSW): done as clean+invalidate by set/way;
+ * everything else that traps (e.g. the PMU with MDCR_EL2.TPM) gets an UNDEF
+ * injected and a log line naming the register.
+ */
+#ifndef HV_SYSREG_H
+#define HV_SYSREG_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+void sysreg_handle(struct vcpu *v, uint32_t iss);
+
+/* What the VM reads for ID register op0=3, op1=0, CRn=0, CRm=crm, op2. */
+uint64_t sysreg_id_value(unsigned crm, unsigned op2);
+
+#endif

@@ -1,0 +1,21 @@
+/* vcpu: reset state per the Arm ARM's warm reset into EL1 (D1.9). */
+#include "hv/vcpu.h"
+
+#include "lib/string.h"
+
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.regs.x[0] = arg;
+	v->arch.regs.pc = entry;
+	v->arch.regs.pstate = PSR_DAIF | PSR_MODE_EL1H;
+	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
+		hal_vcpu_el1_write(&v->arch, (enum el1_reg)r, 0);
+	hal_vcpu_el1_write(&v->arch, EL1_SCTLR, SCTLR_EL1_RESET);
+	v->yield = false;
+}
+
+uint64_t vcpu_mpidr(unsigned id)
+{
+	return MPIDR_RES1 | id;
+}

@@ -1,0 +1,51 @@
+/*
+ * vcpu: a virtual CPU of a VM - its backend state (registers), its PSCI
+ * power state and its exit statistics.
+ */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include "hv/arch.h"
+
+#include <hal/vcpu.h>
+
+struct vm;
+
+enum vcpu_power {
+	VCPU_OFF,
+	VCPU_ON,
+};
+
+struct vcpu {
+	struct hal_vcpu arch;
+	struct vm *vm;
+	unsigned id;
+	enum vcpu_power power;
+	bool yield; /* give the physical CPU to another vCPU after this exit */
+	uint64_t exit_count;
+	uint64_t exits_by_ec[EC_COUNT];
+};
+
+/* Xn, with n = 31 reading as zero (XZR). */
+static inline uint64_t vcpu_reg_read(const struct vcpu *v, unsigned n)
+{
+	return n < 31 ? v->arch.regs.x[n] : 0;
+}
+
+/* Writes Xn; n = 31 (XZR) discards the value. */
+static inline void vcpu_reg_write(struct vcpu *v, unsigned n, uint64_t val)
+{
+	if (n < 31)
+		v->arch.regs.x[n] = val;
+}
+
+/*
+ * Architectural warm reset into AArch64 EL1h at entry with D, A, I, F
+ * masked, MMU and caches off, x0 = arg and every other register zero.
+ */
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
+
+/* The MPIDR_EL1 value the guest sees for vCPU id. */
+uint64_t vcpu_mpidr(unsigned id);
+
+#endif

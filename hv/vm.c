@@ -1,0 +1,148 @@
+/* vm: creation maps RAM once; boot (and reset) reloads the blobs. */
+#include "hv/vm.h"
+
+#include "hv/log.h"
+#include "lib/string.h"
+
+#include <hal/counter.h>
+#include <hal/cpu.h>
+#include <hal/mm.h>
+
+bool vm_ipa_in_ram(const struct vm *vm, uint64_t ipa, uint64_t len)
+{
+	uint64_t base = ipa_addr(vm->cfg->ram_ipa);
+
+	return ipa >= base && len <= vm->cfg->ram_size &&
+	       ipa - base <= vm->cfg->ram_size - len;
+}
+
+static void *ram_ptr(const struct vm *vm, ipaddr_t ipa, uint64_t len)
+{
+	uint64_t off = ipa_addr(ipa) - ipa_addr(vm->cfg->ram_ipa);
+
+	return hal_pa_to_ptr(pa_init(pa_addr(vm->cfg->ram_pa) + off), len);
+}
+
+enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
+		      struct page_pool *pool)
+{
+	const struct hal_cpu_caps *caps = hal_cpu_caps();
+	struct mmio_region uart = {
+		.name = "pl011",
+		.base = ipa_init(VM_PL011_IPA),
+		.size = VM_PL011_SIZE,
+		.ops = &vpl011_mmio_ops,
+		.dev = &vm->uart,
+	};
+	void *ram;
+	enum hv_err err;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->id = id;
+	vm->state = VM_OFF;
+	vm->vcpu_count = cfg->vcpu_count;
+	err = stage2_init(&vm->s2, pool, caps->ipa_bits, caps->s2_start_level,
+			  (uint16_t)(id + 1));
+	if (err != HV_OK)
+		return err;
+	err = stage2_map(&vm->s2, cfg->ram_ipa, cfg->ram_pa, cfg->ram_size,
+			 S2_RWX);
+	if (err != HV_OK)
+		return err;
+	ram = hal_pa_to_ptr(cfg->ram_pa, cfg->ram_size);
+	if (ram == NULL)
+		return HV_ERR_RANGE;
+	/* A VM never sees what the memory held before it. */
+	memset(ram, 0, cfg->ram_size);
+
+	mmio_bus_init(&vm->mmio);
+	vpl011_init(&vm->uart, cfg->name, cfg->console);
+	err = mmio_bus_add(&vm->mmio, &uart);
+	if (err != HV_OK)
+		return err;
+
+	/* The guest's virtual counter starts near zero at its creation. */
+	vm->cntvoff = hal_counter_read();
+	for (unsigned i = 0; i < cfg->vcpu_count; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->vm = vm;
+		v->id = i;
+		v->power = VCPU_OFF;
+		hal_vcpu_init(&v->arch);
+		v->arch.vttbr = stage2_vttbr(&vm->s2);
+		v->arch.vmpidr = vcpu_mpidr(i);
+		v->arch.cntvoff = vm->cntvoff;
+	}
+	return HV_OK;
+}
+
+static enum hv_err load_blob(struct vm *vm, const struct vm_blob *b)
+{
+	void *dst;
+
+	if (b->size == 0)
+		return HV_OK;
+	dst = ram_ptr(vm, b->load, b->size);
+	if (dst == NULL)
+		return HV_ERR_RANGE;
+	memcpy(dst, b->data, b->size);
+	/* The guest starts with caches off: push the data to memory. */
+	hal_cache_sync_range(dst, b->size);
+	return HV_OK;
+}
+
+enum hv_err vm_boot(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	enum hv_err err;
+
+	err = load_blob(vm, &cfg->image);
+	if (err == HV_OK)
+		err = load_blob(vm, &cfg->dtb);
+	if (err != HV_OK)
+		return err;
+	vpl011_init(&vm->uart, cfg->name, cfg->console);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vm->vcpus[i].power = VCPU_OFF;
+	vcpu_reset(&vm->vcpus[0], ipa_addr(cfg->entry),
+		   cfg->dtb.size != 0 ? ipa_addr(cfg->dtb.load) : 0);
+	vm->vcpus[0].power = VCPU_ON;
+	vm->state = VM_RUNNING;
+	return HV_OK;
+}
+
+void vm_power_off(struct vm *vm, int status, const char *why)
+{
+	if (vm->state == VM_OFF)
+		return;
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		vm->vcpus[i].power = VCPU_OFF;
+		vm->vcpus[i].yield = true;
+	}
+	vm->state = VM_OFF;
+	vm->exit_status = status;
+	hv_log("%s: powered off by %s, status %d", vm->cfg->name, why, status);
+}
+
+void vm_request_reset(struct vm *vm)
+{
+	if (vm->state != VM_RUNNING)
+		return;
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vm->vcpus[i].yield = true;
+	vm->state = VM_RESET_PENDING;
+}
+
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
+{
+	/* Bits outside the affinity fields must be zero (PSCI 5.1.4). */
+	if (mpidr & ~MPIDR_AFF_MASK)
+		return NULL;
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if ((vcpu_mpidr(i) & MPIDR_AFF_MASK) == mpidr)
+			return &vm->vcpus[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,60 @@
+/*
+ * vm: a virtual machine - its configuration, stage-2 tables, MMIO bus,
+ * emulated devices and vCPUs - and its lifecycle: create, boot (load images,
+ * start vCPU 0), power off with a status, reset.
+ */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include "hv/config.h"
+#include "hv/mmio.h"
+#include "hv/stage2.h"
+#include "hv/vcpu.h"
+#include "hv/vpl011.h"
+
+enum vm_state {
+	VM_RUNNING,
+	VM_RESET_PENDING,
+	VM_OFF,
+};
+
+struct vm {
+	const struct vm_config *cfg;
+	unsigned id;
+	enum vm_state state;
+	int exit_status;
+	struct stage2 s2;
+	struct mmio_bus mmio;
+	struct vpl011 uart;
+	uint64_t cntvoff;
+	struct vcpu vcpus[HV_MAX_VCPUS];
+	unsigned vcpu_count;
+};
+
+/*
+ * Builds the VM from a validated configuration: stage-2 tables for its RAM
+ * (from pool), its devices and vCPUs. Does not start it.
+ */
+enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
+		      struct page_pool *pool);
+
+/*
+ * Loads the image and device tree into guest RAM, makes them visible to a
+ * guest running with caches off, and powers on vCPU 0 at the entry point.
+ * Also used for SYSTEM_RESET.
+ */
+enum hv_err vm_boot(struct vm *vm);
+
+/* Stops every vCPU; the VM ends with status. */
+void vm_power_off(struct vm *vm, int status, const char *why);
+
+/* Asks for a reset, done by the scheduler once the current exit is handled. */
+void vm_request_reset(struct vm *vm);
+
+/* The vCPU whose MPIDR affinity is mpidr, or NULL. */
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);
+
+/* True when [ipa, ipa + len) is inside the VM's RAM. */
+bool vm_ipa_in_ram(const struct vm *vm, uint64_t ipa, uint64_t len);
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * vpl011: registers are modelled as 32-bit words; sub-word accesses are
+ * carved out of (reads) or merged into (writes) the word, so each register
+ * has one read and one write routine.
+ */
+#include "hv/vpl011.h"
+
+#include <hal/console.h>
+
+/* RX trigger levels for IFLS.RXIFLSEL 0..4: 1/8, 1/4, 1/2, 3/4, 7/8. */
+static const uint8_t rx_trigger_levels[5] = {2, 4, 8, 12, 14};
+
+static const uint8_t id_regs[8] = {
+	0x11, 0x10, 0x14, 0x00, /* UARTPeriphID0-3 */
+	0x0d, 0xf0, 0x05, 0xb1, /* UARTPCellID0-3 */
+};
+
+static unsigned fifo_depth(const struct vpl011 *u)
+{
+	return (u->lcr_h & PL011_LCR_H_FEN) ? VPL011_FIFO_DEPTH : 1;
+}
+
+static unsigned rx_trigger(const struct vpl011 *u)
+{
+	unsigned sel = (u->ifls >> 3) & 7;
+
+	if (!(u->lcr_h & PL011_LCR_H_FEN))
+		return 1;
+	return sel < 5 ? rx_trigger_levels[sel] : rx_trigger_levels[4];
+}
+
+/* Recomputes the RX and receive-timeout status from the FIFO level. */
+static void update_rx_status(struct vpl011 *u)
+{
+	u->ris &= (uint16_t) ~(PL011_INT_RX | PL011_INT_RT);
+	if (u->rx_count >= rx_trigger(u))
+		u->ris |= PL011_INT_RX;
+	else if (u->rx_count > 0)
+		/*
+		 * Data below the trigger level would raise the timeout after
+		 * 32 idle bit periods; the line is always idle here.
+		 */
+		u->ris |= PL011_INT_RT;
+}
+
+void vpl011_init(struct vpl011 *u, const char *name, bool console_rx)
+{
+	*u = (struct vpl011){0};
+	u->name = name;
+	u->console_rx = console_rx;
+	u->line_start = true;
+	u->cr = PL011_CR_TXE | PL011_CR_RXE;
+	u->ifls = 0x12;
+}
+
+void vpl011_rx_push(struct vpl011 *u, uint8_t byte)
+{
+	if (u->rx_count >= fifo_depth(u)) {
+		u->rsr |= PL011_RSR_OE;
+		u->ris |= PL011_INT_OE;
+		return;
+	}
+	u->rx_fifo[(u->rx_head + u->rx_count) % VPL011_FIFO_DEPTH] = byte;
+	u->rx_count++;
+	update_rx_status(u);
+}
+
+bool vpl011_irq_pending(const struct vpl011 *u)
+{
+	return (u->ris & u->imsc) != 0;
+}
+
+static void poll_console(struct vpl011 *u)
+{
+	if (!u->console_rx)
+		return;
+	while (u->rx_count < fifo_depth(u)) {
+		int c = hal_console_getc();
+
+		if (c < 0)
+			break;
+		vpl011_rx_push(u, (uint8_t)c);
+	}
+}
+
+static void transmit(struct vpl011 *u, uint8_t c)
+{
+	u->tx_bytes++;
+	if (u->cr & PL011_CR_LBE) {
+		vpl011_rx_push(u, c);
+	} else {
+		if (u->line_start) {
+			const char *n = u->name;
+			size_t len = 0;
+
+			while (n[len] != '\0')
+				len++;
+			hal_console_write(n, len);
+			hal_console_write("| ", 2);
+		}
+		hal_console_write((const char *)&c, 1);
+		u->line_start = c == '\n';
+	}
+	/* The FIFO drained at once: TX is at or below its trigger level. */
+	u->ris |= PL011_INT_TX;
+}
+
+static uint32_t read_dr(struct vpl011 *u)
+{
+	uint32_t v;
+
+	if (u->rx_count == 0)
+		return 0;
+	v = u->rx_fifo[u->rx_head];
+	u->rx_head = (u->rx_head + 1) % VPL011_FIFO_DEPTH;
+	u->rx_count--;
+	/* An overrun is reported with the next character read. */
+	if (u->rsr & PL011_RSR_OE)
+		v |= PL011_DR_OE;
+	update_rx_status(u);
+	return v;
+}
+
+static uint32_t read_fr(const struct vpl011 *u)
+{
+	uint32_t fr = PL011_FR_TXFE;
+
+	if (u->rx_count == 0)
+		fr |= PL011_FR_RXFE;
+	if (u->rx_count >= fifo_depth(u))
+		fr |= PL011_FR_RXFF;
+	return fr;
+}
+
+/* Reads the whole 32-bit register at word offset reg. */
+static enum hv_err read_reg(struct vpl011 *u, uint64_t reg, bool pop,
+			    uint32_t *out)
+{
+	switch (reg) {
+	case PL011_DR:
+		poll_console(u);
+		*out = pop ? read_dr(u) : 0;
+		return HV_OK;
+	case PL011_RSR:
+		*out = u->rsr;
+		return HV_OK;
+	case PL011_FR:
+		poll_console(u);
+		*out = read_fr(u);
+		return HV_OK;
+	case PL011_ILPR:
+		*out = u->ilpr;
+		return HV_OK;
+	case PL011_IBRD:
+		*out = u->ibrd;
+		return HV_OK;
+	case PL011_FBRD:
+		*out = u->fbrd;
+		return HV_OK;
+	case PL011_LCR_H:
+		*out = u->lcr_h;
+		return HV_OK;
+	case PL011_CR:
+		*out = u->cr;
+		return HV_OK;
+	case PL011_IFLS:
+		*out = u->ifls;
+		return HV_OK;
+	case PL011_IMSC:
+		*out = u->imsc;
+		return HV_OK;
+	case PL011_RIS:
+		poll_console(u);
+		*out = u->ris;
+		return HV_OK;
+	case PL011_MIS:
+		poll_console(u);
+		*out = u->ris & u->imsc;
+		return HV_OK;
+	case PL011_ICR:
+	case PL011_DMACR:
+		*out = reg == PL011_DMACR ? u->dmacr : 0;
+		return HV_OK;
+	case PL011_ITCR:
+	case PL011_ITIP:
+	case PL011_ITOP:
+	case PL011_TDR:
+		/* Integration test registers: not modelled, read as zero. */
+		*out = 0;
+		return HV_OK;
+	default:
+		if (reg >= PL011_PERIPHID0 && reg <= PL011_PCELLID0 + 0xc) {
+			*out = id_regs[(reg - PL011_PERIPHID0) / 4];
+			return HV_OK;
+		}
+		return HV_ERR_ACCESS;
+	}
+}
+
+static void write_lcr_h(struct vpl011 *u, uint32_t v)
+{
+	/* Changing FEN flushes nothing in the TRM, but the depth changes. */
+	u->lcr_h = (uint16_t)(v & 0xff);
+	update_rx_status(u);
+}
+
+/* Writes the whole register; mask says which bytes the guest supplied. */
+static enum hv_err write_reg(struct vpl011 *u, uint64_t reg, uint32_t v,
+			     uint32_t mask)
+{
+	uint32_t cur = 0;
+
+	switch (reg) {
+	case PL011_DR:
+		if (mask & 0xff)
+			transmit(u, (uint8_t)v);
+		return HV_OK;
+	case PL011_RSR:
+		/* ECR: any write clears the error flags. */
+		u->rsr = 0;
+		return HV_OK;
+	case PL011_ICR:
+		u->ris &= (uint16_t) ~(v & mask & PL011_INT_ALL);
+		return HV_OK;
+	case PL011_FR:
+	case PL011_RIS:
+	case PL011_MIS:
+	case PL011_ITCR:
+	case PL011_ITIP:
+	case PL011_ITOP:
+	case PL011_TDR:
+		/* Read-only or unmodelled test registers: writes ignored. */
+		return HV_OK;
+	default:
+		break;
+	}
+	if (read_reg(u, reg, false, &cur) != HV_OK)
+		return HV_ERR_ACCESS;
+	v = (cur & ~mask) | (v & mask);
+	switch (reg) {
+	case PL011_ILPR:
+		u->ilpr = (uint8_t)v;
+		break;
+	case PL011_IBRD:
+		u->ibrd = (uint16_t)v;
+		break;
+	case PL011_FBRD:
+		u->fbrd = (uint16_t)(v & 0x3f);
+		break;
+	case PL011_LCR_H:
+		write_lcr_h(u, v);
+		break;
+	case PL011_CR:
+		u->cr = (uint16_t)(v & 0xff87);
+		break;
+	case PL011_IFLS:
+		u->ifls = (uint16_t)(v & 0x3f);
+		update_rx_status(u);
+		break;
+	case PL011_IMSC:
+		u->imsc = (uint16_t)(v & PL011_INT_ALL);
+		break;
+	case PL011_DMACR:
+		u->dmacr = (uint16_t)(v & 0x7);
+		break;
+	default:
+		/* Identification registers are read-only. */
+		break;
+	}
+	return HV_OK;
+}
+
+static bool access_ok(uint64_t off, unsigned size)
+{
+	return (size == 1 || size == 2 || size == 4) && (off & (size - 1)) == 0 &&
+	       off < 0x1000;
+}
+
+enum hv_err vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
+			uint64_t *val)
+{
+	unsigned shift = (unsigned)(off & 3) * 8;
+	uint32_t word;
+	enum hv_err err;
+
+	if (!access_ok(off, size))
+		return HV_ERR_ACCESS;
+	/* Only an access that includes DR's data byte pops the FIFO. */
+	err = read_reg(u, off & ~3ull, shift == 0, &word);
+	if (err != HV_OK)
+		return err;
+	*val = (word >> shift) & (size == 4 ? 0xffffffffu
+					    : (1u << (size * 8)) - 1);
+	return HV_OK;
+}
+
+enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
+			 uint64_t val)
+{
+	unsigned shift = (unsigned)(off & 3) * 8;
+	uint32_t mask;
+
+	if (!access_ok(off, size))
+		return HV_ERR_ACCESS;
+	mask = (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1) << shift;
+	return write_reg(u, off & ~3ull, (uint32_t)(val << shift), mask);
+}
+
+static enum hv_err mmio_read(void *dev, struct vcpu *v, uint64_t off,
+			     unsigned size, uint64_t *val)
+{
+	(void)v;
+	return vpl011_read(dev, off, size, val);
+}
+
+static enum hv_err mmio_write(void *dev, struct vcpu *v, uint64_t off,
+			      unsigned size, uint64_t val)
+{
+	(void)v;
+	return vpl011_write(dev, off, size, val);
+}
+
+const struct mmio_ops vpl011_mmio_ops = {
+	.read = mmio_read,
+	.write = mmio_write,
+};

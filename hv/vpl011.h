@@ -1,0 +1,112 @@
+/*
+ * vpl011: an emulated Arm PrimeCell UART (PL011), register map and
+ * semantics per the PL011 Technical Reference Manual (DDI 0183), identifying
+ * itself as QEMU's PL011 does (PeriphID 0x11 0x10 0x14 0x00).
+ *
+ * Transmit is immediate: every byte written to DR goes to the physical
+ * console (lines prefixed with the VM's name), so the TX FIFO always reads
+ * empty. Receive is a 16-entry FIFO (1 entry with LCR_H.FEN = 0) fed from the
+ * physical console when the VM owns it, or from TX in loopback (CR.LBE).
+ * Interrupt status (RIS/MIS) is computed as the TRM specifies; the line
+ * level is vpl011_irq_pending(). As in QEMU's model, transmission does not
+ * wait for CR.UARTEN/TXE, so guests that rely on firmware having enabled the
+ * UART (Linux earlycon) work.
+ *
+ * Accesses: 8, 16 or 32 bits at any naturally aligned offset inside a
+ * register (bytes little-endian). 64-bit accesses and reserved offsets are
+ * refused (the guest gets a data abort).
+ */
+#ifndef HV_VPL011_H
+#define HV_VPL011_H
+
+#include "hv/err.h"
+#include "hv/mmio.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PL011_DR        0x000
+#define PL011_RSR       0x004 /* ECR on write */
+#define PL011_FR        0x018
+#define PL011_ILPR      0x020
+#define PL011_IBRD      0x024
+#define PL011_FBRD      0x028
+#define PL011_LCR_H     0x02c
+#define PL011_CR        0x030
+#define PL011_IFLS      0x034
+#define PL011_IMSC      0x038
+#define PL011_RIS       0x03c
+#define PL011_MIS       0x040
+#define PL011_ICR       0x044
+#define PL011_DMACR     0x048
+#define PL011_ITCR      0x080
+#define PL011_ITIP      0x084
+#define PL011_ITOP      0x088
+#define PL011_TDR       0x08c
+#define PL011_PERIPHID0 0xfe0
+#define PL011_PCELLID0  0xff0
+
+#define PL011_FR_CTS  (1u << 0)
+#define PL011_FR_BUSY (1u << 3)
+#define PL011_FR_RXFE (1u << 4)
+#define PL011_FR_TXFF (1u << 5)
+#define PL011_FR_RXFF (1u << 6)
+#define PL011_FR_TXFE (1u << 7)
+
+#define PL011_LCR_H_FEN (1u << 4)
+#define PL011_CR_UARTEN (1u << 0)
+#define PL011_CR_LBE    (1u << 7)
+#define PL011_CR_TXE    (1u << 8)
+#define PL011_CR_RXE    (1u << 9)
+
+#define PL011_INT_RX (1u << 4)
+#define PL011_INT_TX (1u << 5)
+#define PL011_INT_RT (1u << 6)
+#define PL011_INT_FE (1u << 7)
+#define PL011_INT_PE (1u << 8)
+#define PL011_INT_BE (1u << 9)
+#define PL011_INT_OE (1u << 10)
+#define PL011_INT_ALL 0x7ffu
+
+#define PL011_RSR_OE (1u << 3)
+#define PL011_DR_OE  (1u << 11)
+
+#define VPL011_FIFO_DEPTH 16
+
+struct vpl011 {
+	const char *name; /* VM name, the prefix of its console lines */
+	bool console_rx;  /* pulls input from the physical console */
+	bool line_start;
+	uint16_t cr;
+	uint16_t lcr_h;
+	uint16_t ibrd;
+	uint16_t fbrd;
+	uint16_t ifls;
+	uint16_t imsc;
+	uint16_t ris;
+	uint16_t dmacr;
+	uint8_t ilpr;
+	uint8_t rsr;
+	uint16_t rx_fifo[VPL011_FIFO_DEPTH];
+	unsigned rx_head;
+	unsigned rx_count;
+	uint64_t tx_bytes;
+};
+
+extern const struct mmio_ops vpl011_mmio_ops;
+
+/* Reset state (TRM 3.2: CR = 0x300, IFLS = 0x12, everything else 0). */
+void vpl011_init(struct vpl011 *u, const char *name, bool console_rx);
+
+/* Queues a received byte; sets the overrun error when the FIFO is full. */
+void vpl011_rx_push(struct vpl011 *u, uint8_t byte);
+
+/* The UART's combined interrupt output (UARTINTR): MIS != 0. */
+bool vpl011_irq_pending(const struct vpl011 *u);
+
+enum hv_err vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
+			uint64_t *val);
+enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
+			 uint64_t val);
+
+#endif

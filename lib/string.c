@@ -1,0 +1,82 @@
+/* Freestanding implementations of the few libc memory functions we need. */
+#include "lib/string.h"
+
+#include <stdint.h>
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if ((((uintptr_t)d | (uintptr_t)s | n) & 7) == 0) {
+		uint64_t *d8 = dst;
+		const uint64_t *s8 = src;
+
+		for (size_t i = 0; i < n / 8; i++)
+			d8[i] = s8[i];
+		return dst;
+	}
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if (d == s || n == 0)
+		return dst;
+	if (d < s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n-- > 0)
+		d[n] = s[n];
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+
+	if (c == 0 && (((uintptr_t)d | n) & 7) == 0) {
+		uint64_t *d8 = dst;
+
+		for (size_t i = 0; i < n / 8; i++)
+			d8[i] = 0;
+		return dst;
+	}
+	for (size_t i = 0; i < n; i++)
+		d[i] = (unsigned char)c;
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a;
+	const unsigned char *y = b;
+
+	for (size_t i = 0; i < n; i++) {
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0')
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
