@@ -1,0 +1,370 @@
+/*
+ * el2: boot of the hypervisor at EL2 and the machine-wide HAL services:
+ * CPU capabilities, EL2 configuration, the EL2 fault handler, powering the
+ * machine off, counter, caches and stage-2 TLB maintenance.
+ */
+#include "asm.h"
+#include "pcpu.h"
+
+#include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/log.h"
+#include "hv/main.h"
+
+#include <hal/console.h>
+#include <hal/counter.h>
+#include <hal/mm.h>
+#include <hal/stage2.h>
+
+#include <stddef.h>
+
+_Static_assert(offsetof(struct vcpu_regs, x[30]) == REGS_X30, "regs");
+_Static_assert(offsetof(struct vcpu_regs, pc) == REGS_PC, "regs");
+_Static_assert(offsetof(struct vcpu_regs, pstate) == REGS_PSTATE, "regs");
+_Static_assert(offsetof(struct vcpu_exit, esr) == EXIT_ESR, "exit");
+_Static_assert(offsetof(struct vcpu_exit, far) == EXIT_FAR, "exit");
+_Static_assert(offsetof(struct vcpu_exit, hpfar) == EXIT_HPFAR, "exit");
+_Static_assert(offsetof(struct pcpu, regs) == PCPU_REGS, "pcpu");
+_Static_assert(offsetof(struct pcpu, exit) == PCPU_EXIT, "pcpu");
+_Static_assert(sizeof(enum vcpu_exit_kind) == 4, "exit kind is a word");
+
+/* IPA size the stage-2 tables use: one level-1 root, no concatenation. */
+#define HV_IPA_BITS_MAX 39
+#define QEMU_DTB_BASE   0x40000000ull
+#define QEMU_RAM_BASE   0x40000000ull
+
+struct pcpu pcpus[HAL_MAX_CPUS];
+_Alignas(16) uint8_t pcpu_stacks[HAL_MAX_CPUS][PCPU_STACK_SIZE];
+
+extern char el2_vectors[];
+extern char __hv_end[];
+
+static struct hal_cpu_caps caps;
+static struct hal_platform platform = {.name = "QEMU virt"};
+static volatile int semihosting_probe;
+
+static const unsigned parange_bits[] = {32, 36, 40, 42, 44, 48, 52};
+
+const struct hal_cpu_caps *hal_cpu_caps(void)
+{
+	return &caps;
+}
+
+const struct hal_platform *hal_platform(void)
+{
+	return &platform;
+}
+
+unsigned hal_cpu_id(void)
+{
+	return this_pcpu()->id;
+}
+
+#define ID_CASE(crm, op2)                                                      \
+	case (crm) * 8 + (op2):                                                \
+		return read_sysreg(S3_0_C0_C##crm##_##op2)
+#define ID_ROW(crm)                                                            \
+	ID_CASE(crm, 0);                                                       \
+	ID_CASE(crm, 1);                                                       \
+	ID_CASE(crm, 2);                                                       \
+	ID_CASE(crm, 3);                                                       \
+	ID_CASE(crm, 4);                                                       \
+	ID_CASE(crm, 5);                                                       \
+	ID_CASE(crm, 6);                                                       \
+	ID_CASE(crm, 7)
+
+uint64_t hal_cpu_id_reg(unsigned crm, unsigned op2)
+{
+	switch (crm * 8 + op2) {
+		ID_ROW(1);
+		ID_ROW(2);
+		ID_ROW(3);
+		ID_ROW(4);
+		ID_ROW(5);
+		ID_ROW(6);
+		ID_ROW(7);
+	default:
+		return 0;
+	}
+}
+
+static void halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("wfe");
+}
+
+_Noreturn void hal_halt(void)
+{
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	for (;;)
+		halt_forever();
+}
+
+static uint64_t smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	return x0;
+}
+
+/*
+ * A failing status is reported to the host through semihosting when QEMU
+ * was started with it; without it the HLT is UNDEF, which hal_el2_fault
+ * skips because semihosting_probe is set.
+ */
+static void semihosting_exit(int status)
+{
+	static uint64_t block[2];
+	register uint64_t x0 __asm__("x0") = 0x18; /* SYS_EXIT */
+	register uint64_t x1 __asm__("x1") = (uint64_t)block;
+
+	block[0] = 0x20026; /* ADP_Stopped_ApplicationExit */
+	block[1] = (uint64_t)(int64_t)status;
+	semihosting_probe = 1;
+	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+	semihosting_probe = 0;
+}
+
+_Noreturn void hal_system_off(int status)
+{
+	if (status != 0)
+		semihosting_exit(status);
+	smc_call(0x84000008u, 0, 0, 0); /* PSCI SYSTEM_OFF */
+	hv_log("PSCI SYSTEM_OFF returned; halting");
+	hal_halt();
+}
+
+static const char *const kind_names[] = {"synchronous", "IRQ", "FIQ",
+					 "SError"};
+
+/* Frame saved by the el2_fault macro in vectors.S. */
+struct el2_frame {
+	uint64_t x[31];
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t esr;
+	uint64_t far;
+	uint64_t pad;
+};
+
+void hal_el2_fault(struct el2_frame *f, unsigned kind);
+
+void hal_el2_fault(struct el2_frame *f, unsigned kind)
+{
+	unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
+
+	if (semihosting_probe && kind == 0 && ec == 0) {
+		f->elr += 4; /* HLT without semihosting: skip it */
+		return;
+	}
+	hv_log("EL2 %s exception: ESR 0x%016llx ELR 0x%016llx",
+	       kind < 4 ? kind_names[kind] : "?", (unsigned long long)f->esr,
+	       (unsigned long long)f->elr);
+	hv_log("  FAR 0x%016llx SPSR 0x%016llx", (unsigned long long)f->far,
+	       (unsigned long long)f->spsr);
+	for (unsigned i = 0; i < 31; i += 2) {
+		if (i + 1 < 31)
+			hv_log("  x%-2u 0x%016llx  x%-2u 0x%016llx", i,
+			       (unsigned long long)f->x[i], i + 1,
+			       (unsigned long long)f->x[i + 1]);
+		else
+			hv_log("  x%-2u 0x%016llx", i,
+			       (unsigned long long)f->x[i]);
+	}
+	hv_log("hypervisor stopped");
+	hal_halt();
+}
+
+uint64_t hal_counter_read(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+uint64_t hal_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+void *hal_pa_to_ptr(paddr_t pa, uint64_t len)
+{
+	uint64_t a = pa_addr(pa);
+	uint64_t base = pa_addr(platform.ram_base);
+
+	if (a < base || len > platform.ram_size ||
+	    a - base > platform.ram_size - len)
+		return NULL;
+	return (void *)a;
+}
+
+paddr_t hal_ptr_to_pa(const void *p)
+{
+	return pa_init((uint64_t)p);
+}
+
+void hal_cache_sync_range(const void *p, uint64_t len)
+{
+	uint64_t ctr = read_sysreg(ctr_el0);
+	uint64_t line = 4ull << ((ctr >> 16) & 0xf);
+	uint64_t a = (uint64_t)p & ~(line - 1);
+
+	for (; a < (uint64_t)p + len; a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	dsb_ish();
+	__asm__ volatile("ic iallu" ::: "memory");
+	dsb_ish();
+	isb();
+}
+
+/* TLB maintenance by VMID needs that VMID in VTTBR_EL2 for a moment. */
+static uint64_t switch_vmid(uint16_t vmid)
+{
+	uint64_t old = read_sysreg(vttbr_el2);
+
+	if ((old >> 48) != vmid) {
+		write_sysreg(vttbr_el2, (uint64_t)vmid << 48);
+		isb();
+	}
+	return old;
+}
+
+static void restore_vmid(uint64_t old, uint16_t vmid)
+{
+	if ((old >> 48) != vmid) {
+		write_sysreg(vttbr_el2, old);
+		isb();
+	}
+}
+
+void hal_s2_tlb_flush_ipa(uint16_t vmid, ipaddr_t ipa)
+{
+	uint64_t old;
+
+	dsb_ishst();
+	old = switch_vmid(vmid);
+	__asm__ volatile("tlbi ipas2e1is, %0" : : "r"(ipa_addr(ipa) >> 12));
+	dsb_ish();
+	/* Combined stage 1+2 entries are not removed by IPA alone. */
+	__asm__ volatile("tlbi vmalle1is" ::: "memory");
+	dsb_ish();
+	isb();
+	restore_vmid(old, vmid);
+}
+
+void hal_s2_tlb_flush_vmid(uint16_t vmid)
+{
+	uint64_t old;
+
+	dsb_ishst();
+	old = switch_vmid(vmid);
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb_ish();
+	isb();
+	restore_vmid(old, vmid);
+}
+
+void hal_dcache_clean_inval_setway(uint64_t setway)
+{
+	__asm__ volatile("dc cisw, %0" : : "r"(setway) : "memory");
+}
+
+static void el2_configure(unsigned parange)
+{
+	uint64_t hcr = HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |
+		       HCR_FB | HCR_BSU_INNER | HCR_TWI | HCR_TWE | HCR_TID3 |
+		       HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW;
+	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
+	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+	uint64_t mdcr = MDCR_TPM | MDCR_TPMCR;
+
+	/*
+	 * Pointer authentication: let guests use it untrapped when the CPU
+	 * has it (APA, API, GPA, GPI fields); the keys are EL1 state.
+	 */
+	if (isar1 & 0xff000ff0ull)
+		hcr |= HCR_API | HCR_APK;
+	write_sysreg(hcr_el2, hcr);
+
+	unsigned t0sz = 64 - caps.ipa_bits;
+	uint64_t vtcr = t0sz | (1ull << 6) /* SL0: start at level 1 */ |
+			(1ull << 8) | (1ull << 10) | (3ull << 12) |
+			((uint64_t)(parange > 5 ? 5 : parange) << 16) |
+			(1ull << 31);
+	write_sysreg(vtcr_el2, vtcr);
+	write_sysreg(vttbr_el2, 0);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TTA);
+	/* EL1 reads the counter freely; its physical timer traps. */
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	write_sysreg(cntvoff_el2, 0);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vmpidr_el2, 0x80000000ull);
+	/* The PMU is hidden from guests: trap it, keep all counters. */
+	if (((dfr0 >> 8) & 0xf) != 0 && ((dfr0 >> 8) & 0xf) != 0xf)
+		mdcr |= (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+	write_sysreg(mdcr_el2, mdcr);
+	write_sysreg(hstr_el2, 0);
+	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
+	isb();
+}
+
+void hal_boot(uint64_t current_el);
+
+void hal_boot(uint64_t current_el)
+{
+	struct pcpu *c = &pcpus[0];
+	uint64_t mmfr0, pfr0, mem_base, mem_size;
+	unsigned parange;
+
+	hal_pl011_init();
+	if (current_el != 2) {
+		hv_log("entered at EL%u, not EL2: the hypervisor needs "
+		       "virtualization (QEMU: -M virt,virtualization=on); "
+		       "halting",
+		       (unsigned)current_el);
+		hal_halt();
+	}
+	c->id = 0;
+	write_sysreg(tpidr_el2, (uint64_t)c);
+	write_sysreg(vbar_el2, (uint64_t)el2_vectors);
+	isb();
+
+	mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	pfr0 = read_sysreg(id_aa64pfr0_el1);
+	parange = (unsigned)(mmfr0 & 0xf);
+	caps.midr = read_sysreg(midr_el1);
+	caps.pa_bits = parange < 7 ? parange_bits[parange] : 48;
+	caps.ipa_bits = caps.pa_bits < HV_IPA_BITS_MAX ? caps.pa_bits
+						       : HV_IPA_BITS_MAX;
+	caps.s2_start_level = 1;
+	caps.pan = ((read_sysreg(id_aa64mmfr1_el1) >> 20) & 0xf) != 0;
+	caps.ssbs = ((read_sysreg(id_aa64pfr1_el1) >> 4) & 0xf) != 0;
+	(void)pfr0;
+
+	platform.ram_base = pa_init(QEMU_RAM_BASE);
+	platform.ram_size = 0x40000000ull;
+	if (hal_fdt_memory((const void *)QEMU_DTB_BASE, &mem_base,
+			   &mem_size) == 0) {
+		platform.ram_base = pa_init(mem_base);
+		platform.ram_size = mem_size;
+	} else {
+		hv_log("no device tree from QEMU at 0x%llx: assuming 1 GiB "
+		       "of RAM",
+		       (unsigned long long)QEMU_DTB_BASE);
+	}
+	platform.hv_base = pa_init(QEMU_RAM_BASE);
+	platform.hv_size = ((uint64_t)__hv_end - QEMU_RAM_BASE + 0x1fffff) &
+			   ~0x1fffffull;
+
+	hal_mmu_init(parange);
+	el2_configure(parange);
+	hal_system_off(hv_main(hv_board_config()));
+}

@@ -1,0 +1,86 @@
+/*
+ * fdt: just enough of a flattened device tree reader to find the machine's
+ * RAM in the tree QEMU leaves at the base of RAM (DTSpec v0.4, 5.4).
+ */
+#include "pcpu.h"
+
+#include "lib/string.h"
+
+#define FDT_MAGIC      0xd00dfeedu
+#define FDT_BEGIN_NODE 1u
+#define FDT_END_NODE   2u
+#define FDT_PROP       3u
+#define FDT_NOP        4u
+#define FDT_END        9u
+
+static uint32_t be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | p[3];
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+	return ((uint64_t)be32(p) << 32) | be32(p + 4);
+}
+
+int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
+{
+	const uint8_t *h = fdt;
+	uint32_t total, off_struct, off_strings, size_struct;
+	int depth = 0;
+	int in_memory = 0;
+
+	if (be32(h) != FDT_MAGIC)
+		return -1;
+	total = be32(h + 4);
+	off_struct = be32(h + 8);
+	off_strings = be32(h + 12);
+	size_struct = be32(h + 36);
+	if (off_struct >= total || size_struct > total - off_struct ||
+	    off_strings >= total)
+		return -1;
+
+	const uint8_t *p = h + off_struct;
+	const uint8_t *end = p + size_struct;
+
+	while (p + 4 <= end) {
+		uint32_t tag = be32(p);
+
+		p += 4;
+		if (tag == FDT_BEGIN_NODE) {
+			const char *name = (const char *)p;
+			size_t len = strlen(name);
+
+			depth++;
+			/* /memory@... directly under the root */
+			in_memory = depth == 2 && len >= 6 &&
+				    memcmp(name, "memory", 6) == 0 &&
+				    (name[6] == '\0' || name[6] == '@');
+			p += (len + 4) & ~(size_t)3;
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+			in_memory = 0;
+		} else if (tag == FDT_PROP) {
+			uint32_t len = be32(p);
+			uint32_t nameoff = be32(p + 4);
+			const char *pname =
+				(const char *)h + off_strings + nameoff;
+
+			p += 8;
+			/* QEMU virt: #address-cells = #size-cells = 2 */
+			if (in_memory && strcmp(pname, "reg") == 0 &&
+			    len >= 16) {
+				*base = be64(p);
+				*size = be64(p + 8);
+				return 0;
+			}
+			p += (len + 3) & ~3u;
+		} else if (tag == FDT_NOP) {
+			continue;
+		} else {
+			break;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,58 @@
+/*
+ * pl011: polled driver for the physical PL011 at 0x0900_0000 on QEMU virt,
+ * the hypervisor's console.
+ */
+#include "pcpu.h"
+
+#include <hal/console.h>
+
+#define UART_BASE 0x09000000ul
+#define UART_DR   0x000
+#define UART_FR   0x018
+#define UART_IBRD 0x024
+#define UART_FBRD 0x028
+#define UART_LCRH 0x02c
+#define UART_CR   0x030
+#define UART_IMSC 0x038
+
+#define FR_TXFF (1u << 5)
+#define FR_RXFE (1u << 4)
+
+static inline volatile uint32_t *reg(unsigned off)
+{
+	return (volatile uint32_t *)(UART_BASE + off);
+}
+
+void hal_pl011_init(void)
+{
+	/* 8N1 with FIFOs, TX and RX enabled; QEMU ignores the baud rate. */
+	*reg(UART_CR) = 0;
+	*reg(UART_IMSC) = 0;
+	*reg(UART_IBRD) = 13;
+	*reg(UART_FBRD) = 1;
+	*reg(UART_LCRH) = (3u << 5) | (1u << 4);
+	*reg(UART_CR) = (1u << 0) | (1u << 8) | (1u << 9);
+}
+
+void hal_pl011_putc(char c)
+{
+	while (*reg(UART_FR) & FR_TXFF)
+		;
+	*reg(UART_DR) = (uint8_t)c;
+}
+
+void hal_console_write(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			hal_pl011_putc('\r');
+		hal_pl011_putc(s[i]);
+	}
+}
+
+int hal_console_getc(void)
+{
+	if (*reg(UART_FR) & FR_RXFE)
+		return -1;
+	return (int)(*reg(UART_DR) & 0xff);
+}

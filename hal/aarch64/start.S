@@ -1,0 +1,30 @@
+/*
+ * start: first instructions of the image. QEMU enters at EL2 on CPU 0 with
+ * the MMU off; other CPUs stay off until started with PSCI. Sets a stack,
+ * zeroes .bss and calls hal_boot(), which refuses to run anywhere but EL2.
+ */
+#include "asm.h"
+
+	.section .text.boot, "ax"
+	.global _start
+_start:
+	/* Stack of CPU 0: top of its slot in pcpu_stacks. */
+	adrp	x1, pcpu_stacks
+	add	x1, x1, :lo12:pcpu_stacks
+	mov	x2, #PCPU_STACK_SIZE
+	add	sp, x1, x2
+
+	adrp	x1, __bss_start
+	add	x1, x1, :lo12:__bss_start
+	adrp	x2, __bss_end
+	add	x2, x2, :lo12:__bss_end
+1:	cmp	x1, x2
+	b.hs	2f
+	stp	xzr, xzr, [x1], #16
+	b	1b
+2:
+	mrs	x0, CurrentEL
+	lsr	x0, x0, #2
+	bl	hal_boot
+3:	wfe
+	b	3b

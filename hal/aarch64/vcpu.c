@@ -1,0 +1,209 @@
+/*
+ * vcpu: entering a vCPU, and the lazy switch of its EL1 and FP/SIMD state.
+ * The per-trap path is hal_vcpu_run -> __guest_enter -> eret and back; the
+ * EL1 system registers are written only when a different vCPU is loaded on
+ * this physical CPU.
+ */
+#include "pcpu.h"
+
+#include "hv/arch.h"
+#include "lib/string.h"
+
+void __guest_enter(struct vcpu_regs *regs, struct vcpu_exit *exit);
+void hal_fpsimd_save(struct vcpu_fpsimd *fp);
+void hal_fpsimd_restore(const struct vcpu_fpsimd *fp);
+
+static uint64_t el1_hw_read(enum el1_reg r)
+{
+	switch (r) {
+	case EL1_SCTLR:
+		return read_sysreg(sctlr_el1);
+	case EL1_TTBR0:
+		return read_sysreg(ttbr0_el1);
+	case EL1_TTBR1:
+		return read_sysreg(ttbr1_el1);
+	case EL1_TCR:
+		return read_sysreg(tcr_el1);
+	case EL1_MAIR:
+		return read_sysreg(mair_el1);
+	case EL1_AMAIR:
+		return read_sysreg(amair_el1);
+	case EL1_VBAR:
+		return read_sysreg(vbar_el1);
+	case EL1_CONTEXTIDR:
+		return read_sysreg(contextidr_el1);
+	case EL1_TPIDR:
+		return read_sysreg(tpidr_el1);
+	case EL1_TPIDR_EL0:
+		return read_sysreg(tpidr_el0);
+	case EL1_TPIDRRO_EL0:
+		return read_sysreg(tpidrro_el0);
+	case EL1_CPACR:
+		return read_sysreg(cpacr_el1);
+	case EL1_ESR:
+		return read_sysreg(esr_el1);
+	case EL1_FAR:
+		return read_sysreg(far_el1);
+	case EL1_PAR:
+		return read_sysreg(par_el1);
+	case EL1_AFSR0:
+		return read_sysreg(afsr0_el1);
+	case EL1_AFSR1:
+		return read_sysreg(afsr1_el1);
+	case EL1_CNTKCTL:
+		return read_sysreg(cntkctl_el1);
+	case EL1_CSSELR:
+		return read_sysreg(csselr_el1);
+	case EL1_MDSCR:
+		return read_sysreg(mdscr_el1);
+	case EL1_SP_EL0:
+		return read_sysreg(sp_el0);
+	case EL1_SP_EL1:
+		return read_sysreg(sp_el1);
+	case EL1_ELR:
+		return read_sysreg(elr_el1);
+	case EL1_SPSR:
+		return read_sysreg(spsr_el1);
+	case EL1_REG_COUNT:
+		break;
+	}
+	return 0;
+}
+
+static void el1_hw_write(enum el1_reg r, uint64_t v)
+{
+	switch (r) {
+	case EL1_SCTLR:
+		write_sysreg(sctlr_el1, v);
+		break;
+	case EL1_TTBR0:
+		write_sysreg(ttbr0_el1, v);
+		break;
+	case EL1_TTBR1:
+		write_sysreg(ttbr1_el1, v);
+		break;
+	case EL1_TCR:
+		write_sysreg(tcr_el1, v);
+		break;
+	case EL1_MAIR:
+		write_sysreg(mair_el1, v);
+		break;
+	case EL1_AMAIR:
+		write_sysreg(amair_el1, v);
+		break;
+	case EL1_VBAR:
+		write_sysreg(vbar_el1, v);
+		break;
+	case EL1_CONTEXTIDR:
+		write_sysreg(contextidr_el1, v);
+		break;
+	case EL1_TPIDR:
+		write_sysreg(tpidr_el1, v);
+		break;
+	case EL1_TPIDR_EL0:
+		write_sysreg(tpidr_el0, v);
+		break;
+	case EL1_TPIDRRO_EL0:
+		write_sysreg(tpidrro_el0, v);
+		break;
+	case EL1_CPACR:
+		write_sysreg(cpacr_el1, v);
+		break;
+	case EL1_ESR:
+		write_sysreg(esr_el1, v);
+		break;
+	case EL1_FAR:
+		write_sysreg(far_el1, v);
+		break;
+	case EL1_PAR:
+		write_sysreg(par_el1, v);
+		break;
+	case EL1_AFSR0:
+		write_sysreg(afsr0_el1, v);
+		break;
+	case EL1_AFSR1:
+		write_sysreg(afsr1_el1, v);
+		break;
+	case EL1_CNTKCTL:
+		write_sysreg(cntkctl_el1, v);
+		break;
+	case EL1_CSSELR:
+		write_sysreg(csselr_el1, v);
+		break;
+	case EL1_MDSCR:
+		write_sysreg(mdscr_el1, v);
+		break;
+	case EL1_SP_EL0:
+		write_sysreg(sp_el0, v);
+		break;
+	case EL1_SP_EL1:
+		write_sysreg(sp_el1, v);
+		break;
+	case EL1_ELR:
+		write_sysreg(elr_el1, v);
+		break;
+	case EL1_SPSR:
+		write_sysreg(spsr_el1, v);
+		break;
+	case EL1_REG_COUNT:
+		break;
+	}
+}
+
+static bool is_loaded(const struct hal_vcpu *v)
+{
+	return v->loaded_on >= 0 && (unsigned)v->loaded_on == this_pcpu()->id;
+}
+
+static void vcpu_put(struct hal_vcpu *v)
+{
+	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
+		v->el1[r] = el1_hw_read((enum el1_reg)r);
+	hal_fpsimd_save(&v->fp);
+	v->loaded_on = -1;
+}
+
+static void vcpu_load(struct hal_vcpu *v, struct pcpu *c)
+{
+	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
+		el1_hw_write((enum el1_reg)r, v->el1[r]);
+	hal_fpsimd_restore(&v->fp);
+	write_sysreg(vttbr_el2, v->vttbr);
+	write_sysreg(vmpidr_el2, v->vmpidr);
+	write_sysreg(cntvoff_el2, v->cntvoff);
+	isb();
+	v->loaded_on = (int)c->id;
+	c->loaded = v;
+}
+
+void hal_vcpu_init(struct hal_vcpu *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->el1[EL1_SCTLR] = SCTLR_EL1_RESET;
+	v->loaded_on = -1;
+}
+
+void hal_vcpu_run(struct hal_vcpu *v, struct vcpu_exit *exit)
+{
+	struct pcpu *c = this_pcpu();
+
+	if (c->loaded != v) {
+		if (c->loaded != NULL)
+			vcpu_put(c->loaded);
+		vcpu_load(v, c);
+	}
+	__guest_enter(&v->regs, exit);
+}
+
+uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)
+{
+	return is_loaded(v) ? el1_hw_read(r) : v->el1[r];
+}
+
+void hal_vcpu_el1_write(struct hal_vcpu *v, enum el1_reg r, uint64_t val)
+{
+	if (is_loaded(v))
+		el1_hw_write(r, val);
+	else
+		v->el1[r] = val;
+}
