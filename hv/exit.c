@@ -16,13 +16,6 @@
 
 typedef void (*exit_handler_fn)(struct vcpu *v, const struct vcpu_exit *e);
 
-#define HPFAR_FIPA_MASK 0x00000ffffffffff0ull
-
-uint64_t exit_fault_ipa(const struct vcpu_exit *e)
-{
-	return ((e->hpfar & HPFAR_FIPA_MASK) << 8) | (e->far & 0xfff);
-}
-
 static void handle_unknown(struct vcpu *v, const struct vcpu_exit *e)
 {
 	hv_log_vcpu(v, "unhandled exception class 0x%02x (esr 0x%08llx) at pc "
@@ -36,7 +29,7 @@ static void handle_wfx(struct vcpu *v, const struct vcpu_exit *e)
 {
 	(void)e;
 	/* Nothing can wake a vCPU yet but time passing: yield and go on. */
-	v->yield = true;
+	v->arch.yield = true;
 	v->arch.regs.pc += 4;
 }
 
@@ -58,64 +51,52 @@ static void handle_sysreg(struct vcpu *v, const struct vcpu_exit *e)
 	sysreg_handle(v, esr_iss(e->esr));
 }
 
-static bool fsc_is_stage2_fault(uint32_t fsc)
-{
-	/* Translation (0b0001LL), access flag (0b0010LL), permission. */
-	return (fsc & 0x3c) == 0x04 || (fsc & 0x3c) == 0x08 ||
-	       (fsc & 0x3c) == 0x0c;
-}
-
 static void handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 {
-	uint32_t iss = esr_iss(e->esr);
-	uint64_t far = (iss & ISS_DA_FNV) ? 0 : e->far;
-
-	if ((iss & ISS_DA_S1PTW) || !fsc_is_stage2_fault(iss & ISS_FSC_MASK)) {
-		hv_log_vcpu(v, "data abort (esr 0x%08llx, far 0x%llx) at pc "
-			       "0x%llx: injected",
-			    (unsigned long long)e->esr, (unsigned long long)far,
-			    (unsigned long long)v->arch.regs.pc);
-		inject_dabt(v, far, (iss & ISS_DA_WNR) != 0);
-		return;
-	}
-	mmio_handle_abort(v, ipa_init(exit_fault_ipa(e)), far, iss);
+	mmio_handle_dabt(v, e);
 }
 
 static void handle_iabt(struct vcpu *v, const struct vcpu_exit *e)
 {
 	hv_log_vcpu(v, "instruction fetch from ipa 0x%llx outside RAM: "
 		       "instruction abort injected",
-		    (unsigned long long)exit_fault_ipa(e));
+		    (unsigned long long)mmio_fault_ipa(e));
 	inject_pabt(v, e->far);
 }
 
-static const exit_handler_fn exit_handlers[EC_COUNT] = {
-	[EC_WFX] = handle_wfx,         [EC_HVC64] = handle_hvc,
-	[EC_SMC64] = handle_smc,       [EC_SYS64] = handle_sysreg,
-	[EC_DABT_LOW] = handle_dabt,   [EC_IABT_LOW] = handle_iabt,
-};
-
-void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
+static void handle_async(struct vcpu *v, const struct vcpu_exit *e)
 {
-	unsigned ec;
-	exit_handler_fn fn;
-
-	v->exit_count++;
-	switch (e->kind) {
-	case VCPU_EXIT_SYNC:
-		ec = esr_ec(e->esr);
-		v->exits_by_ec[ec]++;
-		fn = exit_handlers[ec];
-		(fn != NULL ? fn : handle_unknown)(v, e);
-		break;
-	case VCPU_EXIT_IRQ:
-	case VCPU_EXIT_FIQ:
-		/* No physical interrupt is enabled yet; nothing to forward. */
-		break;
-	case VCPU_EXIT_SERROR:
+	if (e->kind == VCPU_EXIT_SERROR)
 		hv_log_vcpu(v, "SError (esr 0x%08llx) at pc 0x%llx: ignored",
 			    (unsigned long long)e->esr,
 			    (unsigned long long)v->arch.regs.pc);
-		break;
-	}
+	/* IRQ/FIQ: no physical interrupt is enabled yet; nothing to do. */
+}
+
+#define U handle_unknown
+/* Every EC has an entry, so dispatch is one load and one branch. */
+static const exit_handler_fn exit_handlers[EC_COUNT] = {
+	/* 0x00 */ U, handle_wfx, U, U, U, U, U, U,
+	/* 0x08 */ U, U, U, U, U, U, U, U,
+	/* 0x10 */ U, U, U, U, U, U, handle_hvc, handle_smc,
+	/* 0x18 */ handle_sysreg, U, U, U, U, U, U, U,
+	/* 0x20 */ handle_iabt, U, U, U, handle_dabt, U, U, U,
+	/* 0x28 */ U, U, U, U, U, U, U, U,
+	/* 0x30 */ U, U, U, U, U, U, U, U,
+	/* 0x38 */ U, U, U, U, U, U, U, U,
+};
+#undef U
+
+void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
+{
+	if (e->kind == VCPU_EXIT_SYNC)
+		exit_handlers[esr_ec(e->esr)](v, e);
+	else
+		handle_async(v, e);
+}
+
+void hv_exit_handler(struct hal_vcpu *arch, const struct vcpu_exit *e)
+{
+	/* struct hal_vcpu is the first member of struct vcpu. */
+	hv_handle_exit((struct vcpu *)arch, e);
 }

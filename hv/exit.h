@@ -12,7 +12,7 @@ struct vcpu;
 
 void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e);
 
-/* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA with FAR's offset. */
-uint64_t exit_fault_ipa(const struct vcpu_exit *e);
+/* The hal_exit_fn the scheduler runs vCPUs with. */
+void hv_exit_handler(struct hal_vcpu *arch, const struct vcpu_exit *e);
 
 #endif

@@ -8,6 +8,11 @@
 
 void hypercall_call(struct vcpu *v, uint32_t fid)
 {
+	/* Unknown ids are the common probe: reject them before the switch. */
+	if (fid > HV_CALL_EXIT && fid != HV_CALL_UID) {
+		vcpu_reg_write(v, 0, (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
+		return;
+	}
 	switch (fid) {
 	case HV_CALL_VERSION:
 		vcpu_reg_write(v, 0, HV_ABI_VERSION);

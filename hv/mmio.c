@@ -75,47 +75,70 @@ uint64_t mmio_load_value(const struct mmio_access *acc, uint64_t raw)
 	return v;
 }
 
-static void mmio_fault(struct vcpu *v, uint64_t far, uint32_t iss,
-		       const char *why, uint64_t ipa)
+#define HPFAR_FIPA_MASK 0x00000ffffffffff0ull
+
+uint64_t mmio_fault_ipa(const struct vcpu_exit *e)
 {
+	return ((e->hpfar & HPFAR_FIPA_MASK) << 8) | (e->far & 0xfff);
+}
+
+static bool fsc_is_stage2_fault(uint32_t fsc)
+{
+	/* Translation (0b0001LL), access flag (0b0010LL), permission. */
+	return (fsc & 0x3c) == 0x04 || (fsc & 0x3c) == 0x08 ||
+	       (fsc & 0x3c) == 0x0c;
+}
+
+/* Answers an access that cannot be emulated with an external abort. */
+static void mmio_fault(struct vcpu *v, const struct vcpu_exit *e,
+		       const char *why)
+{
+	uint32_t iss = esr_iss(e->esr);
+	uint64_t far = (iss & ISS_DA_FNV) ? 0 : e->far;
+
 	hv_log_vcpu(v, "%s %s at ipa 0x%llx, pc 0x%llx: data abort injected",
 		    (iss & ISS_DA_WNR) ? "write" : "read", why,
-		    (unsigned long long)ipa,
+		    (unsigned long long)mmio_fault_ipa(e),
 		    (unsigned long long)v->arch.regs.pc);
 	inject_dabt(v, far, (iss & ISS_DA_WNR) != 0);
 }
 
-void mmio_handle_abort(struct vcpu *v, ipaddr_t ipa, uint64_t far,
-		       uint32_t iss)
+void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 {
-	const struct mmio_region *r = mmio_bus_find(&v->vm->mmio, ipa);
+	uint32_t iss = esr_iss(e->esr);
+	const struct mmio_region *r;
 	struct mmio_access acc;
 	enum hv_err err;
-	uint64_t off;
+	uint64_t ipa;
 
+	if ((iss & ISS_DA_S1PTW) || !fsc_is_stage2_fault(iss & ISS_FSC_MASK)) {
+		mmio_fault(v, e, "that is not a stage-2 fault");
+		return;
+	}
+	ipa = mmio_fault_ipa(e);
+	r = mmio_bus_find(&v->vm->mmio, ipa_init(ipa));
 	if (r == NULL) {
-		mmio_fault(v, far, iss, "outside RAM and devices", ipa_addr(ipa));
+		mmio_fault(v, e, "outside RAM and devices");
 		return;
 	}
 	if (!mmio_decode_iss(iss, &acc)) {
-		mmio_fault(v, far, iss, "with no syndrome (ISV=0)",
-			   ipa_addr(ipa));
+		mmio_fault(v, e, "with no syndrome (ISV=0)");
 		return;
 	}
-	off = ipa_addr(ipa) - ipa_addr(r->base);
+	ipa -= ipa_addr(r->base);
 	if (acc.write) {
-		uint64_t val = vcpu_reg_read(v, acc.reg) & size_mask(acc.size);
-
-		err = r->ops->write(r->dev, v, off, acc.size, val);
+		err = r->ops->write(r->dev, v, ipa, acc.size,
+				    vcpu_reg_read(v, acc.reg) &
+					    size_mask(acc.size));
 	} else {
 		uint64_t raw = 0;
 
-		err = r->ops->read(r->dev, v, off, acc.size, &raw);
+		err = r->ops->read(r->dev, v, ipa, acc.size, &raw);
 		if (err == HV_OK)
 			vcpu_reg_write(v, acc.reg, mmio_load_value(&acc, raw));
 	}
 	if (err != HV_OK) {
-		mmio_fault(v, far, iss, "refused by device", ipa_addr(ipa));
+		mmio_fault(v, e, "refused by the device");
 		return;
 	}
 	v->arch.regs.pc += 4;

@@ -16,6 +16,7 @@
 #include "hv/err.h"
 
 #include <hal/types.h>
+#include <hal/vcpu.h>
 
 struct vcpu;
 
@@ -72,8 +73,13 @@ bool mmio_decode_iss(uint32_t iss, struct mmio_access *acc);
  */
 uint64_t mmio_load_value(const struct mmio_access *acc, uint64_t raw);
 
-/* Handles a data abort on an IPA the VM has no memory at. */
-void mmio_handle_abort(struct vcpu *v, ipaddr_t ipa, uint64_t far,
-		       uint32_t iss);
+/*
+ * Handles a data abort from a lower EL (EC 0x24): stage-2 faults on an IPA
+ * the VM has no memory at are emulated; anything else is injected.
+ */
+void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e);
+
+/* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA with FAR's offset. */
+uint64_t mmio_fault_ipa(const struct vcpu_exit *e);
 
 #endif

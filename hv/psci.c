@@ -16,36 +16,91 @@ static uint64_t arg(const struct vcpu *v, unsigned n, uint32_t fid)
 	return (fid & SMCCC_SMC64) ? a : (uint32_t)a;
 }
 
-static int64_t cpu_on(struct vcpu *v, uint32_t fid)
+static void ret(struct vcpu *v, int64_t value)
+{
+	vcpu_reg_write(v, 0, (uint64_t)value);
+}
+
+static void psci_version(struct vcpu *v, uint32_t fid)
+{
+	(void)fid;
+	ret(v, PSCI_VERSION_1_1);
+}
+
+static void cpu_suspend(struct vcpu *v, uint32_t fid)
+{
+	(void)fid;
+	/* Standby: a wake-up event may end it at any time, like WFI. */
+	v->arch.yield = true;
+	ret(v, PSCI_RET_SUCCESS);
+}
+
+static void cpu_off(struct vcpu *v, uint32_t fid)
+{
+	(void)fid;
+	v->power = VCPU_OFF;
+	v->arch.yield = true;
+	ret(v, PSCI_RET_SUCCESS);
+}
+
+static void cpu_on(struct vcpu *v, uint32_t fid)
 {
 	uint64_t mpidr = arg(v, 1, fid);
 	uint64_t entry = arg(v, 2, fid);
 	uint64_t ctx = arg(v, 3, fid);
 	struct vcpu *t = vm_vcpu_by_mpidr(v->vm, mpidr);
 
-	if (t == NULL)
-		return PSCI_RET_INVALID_PARAMETERS;
-	if (t->power == VCPU_ON)
-		return PSCI_RET_ALREADY_ON;
-	if ((entry & 3) != 0 || !vm_ipa_in_ram(v->vm, entry, 4))
-		return PSCI_RET_INVALID_ADDRESS;
-	vcpu_reset(t, entry, ctx);
-	t->power = VCPU_ON;
-	return PSCI_RET_SUCCESS;
+	/* Arguments are checked before the target's state. */
+	if (t == NULL) {
+		ret(v, PSCI_RET_INVALID_PARAMETERS);
+	} else if ((entry & 3) != 0 || !vm_ipa_in_ram(v->vm, entry, 4)) {
+		ret(v, PSCI_RET_INVALID_ADDRESS);
+	} else if (t->power == VCPU_ON) {
+		ret(v, PSCI_RET_ALREADY_ON);
+	} else {
+		vcpu_reset(t, entry, ctx);
+		t->power = VCPU_ON;
+		ret(v, PSCI_RET_SUCCESS);
+	}
 }
 
-static int64_t affinity_info(struct vcpu *v, uint32_t fid)
+static void affinity_info(struct vcpu *v, uint32_t fid)
 {
 	struct vcpu *t = vm_vcpu_by_mpidr(v->vm, arg(v, 1, fid));
 
 	/* No clusters: only level 0 is meaningful. */
 	if (t == NULL || arg(v, 2, fid) != 0)
-		return PSCI_RET_INVALID_PARAMETERS;
-	return t->power == VCPU_ON ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
+		ret(v, PSCI_RET_INVALID_PARAMETERS);
+	else
+		ret(v, t->power == VCPU_ON ? PSCI_AFFINITY_ON
+					   : PSCI_AFFINITY_OFF);
 }
 
-static int64_t features(uint32_t q)
+static void migrate_info_type(struct vcpu *v, uint32_t fid)
 {
+	(void)fid;
+	ret(v, PSCI_MIGRATE_TOS_NOT_PRESENT);
+}
+
+static void system_off(struct vcpu *v, uint32_t fid)
+{
+	(void)fid;
+	ret(v, PSCI_RET_SUCCESS);
+	vm_power_off(v->vm, v->vm->exit_status, "PSCI SYSTEM_OFF");
+}
+
+static void system_reset(struct vcpu *v, uint32_t fid)
+{
+	(void)fid;
+	ret(v, PSCI_RET_SUCCESS);
+	vm_request_reset(v->vm);
+}
+
+static void features(struct vcpu *v, uint32_t fid)
+{
+	uint32_t q = (uint32_t)vcpu_reg_read(v, 1);
+
+	(void)fid;
 	switch (q) {
 	case PSCI_0_2_VERSION:
 	case PSCI_CPU_SUSPEND_32:
@@ -61,56 +116,46 @@ static int64_t features(uint32_t q)
 	case PSCI_FEATURES:
 	case SMCCC_VERSION:
 		/* For CPU_SUSPEND: original power_state format, no OSI. */
-		return PSCI_RET_SUCCESS;
+		ret(v, PSCI_RET_SUCCESS);
+		break;
 	default:
-		return PSCI_RET_NOT_SUPPORTED;
+		ret(v, PSCI_RET_NOT_SUPPORTED);
+		break;
 	}
 }
 
+typedef void (*psci_fn)(struct vcpu *v, uint32_t fid);
+
+#define PSCI_FN(fid) ((fid) & 0x1fu)
+#define PSCI_BASE_32 0x84000000u
+/* Function numbers that also exist in the SMC64 convention. */
+#define PSCI_SMC64_FNS                                                         \
+	((1u << PSCI_FN(PSCI_CPU_SUSPEND_64)) |                                \
+	 (1u << PSCI_FN(PSCI_CPU_ON_64)) |                                     \
+	 (1u << PSCI_FN(PSCI_AFFINITY_INFO_64)))
+
+/* Indexed by function number (fid bits [4:0]); NULL: not supported. */
+static const psci_fn psci_fns[32] = {
+	[PSCI_FN(PSCI_0_2_VERSION)] = psci_version,
+	[PSCI_FN(PSCI_CPU_SUSPEND_32)] = cpu_suspend,
+	[PSCI_FN(PSCI_CPU_OFF)] = cpu_off,
+	[PSCI_FN(PSCI_CPU_ON_32)] = cpu_on,
+	[PSCI_FN(PSCI_AFFINITY_INFO_32)] = affinity_info,
+	[PSCI_FN(PSCI_MIGRATE_INFO_TYPE)] = migrate_info_type,
+	[PSCI_FN(PSCI_SYSTEM_OFF)] = system_off,
+	[PSCI_FN(PSCI_SYSTEM_RESET)] = system_reset,
+	[PSCI_FN(PSCI_FEATURES)] = features,
+};
+
 void psci_call(struct vcpu *v, uint32_t fid)
 {
-	int64_t ret;
+	uint32_t fn = PSCI_FN(fid);
+	psci_fn f = psci_fns[fn];
 
-	switch (fid) {
-	case PSCI_0_2_VERSION:
-		ret = PSCI_VERSION_1_1;
-		break;
-	case PSCI_CPU_SUSPEND_32:
-	case PSCI_CPU_SUSPEND_64:
-		/* Standby: a wake-up event may end it at any time, like WFI. */
-		v->yield = true;
-		ret = PSCI_RET_SUCCESS;
-		break;
-	case PSCI_CPU_OFF:
-		v->power = VCPU_OFF;
-		v->yield = true;
-		ret = PSCI_RET_SUCCESS;
-		break;
-	case PSCI_CPU_ON_32:
-	case PSCI_CPU_ON_64:
-		ret = cpu_on(v, fid);
-		break;
-	case PSCI_AFFINITY_INFO_32:
-	case PSCI_AFFINITY_INFO_64:
-		ret = affinity_info(v, fid);
-		break;
-	case PSCI_MIGRATE_INFO_TYPE:
-		ret = PSCI_MIGRATE_TOS_NOT_PRESENT;
-		break;
-	case PSCI_SYSTEM_OFF:
-		vm_power_off(v->vm, v->vm->exit_status, "PSCI SYSTEM_OFF");
-		ret = PSCI_RET_SUCCESS;
-		break;
-	case PSCI_SYSTEM_RESET:
-		vm_request_reset(v->vm);
-		ret = PSCI_RET_SUCCESS;
-		break;
-	case PSCI_FEATURES:
-		ret = features((uint32_t)vcpu_reg_read(v, 1));
-		break;
-	default:
-		ret = PSCI_RET_NOT_SUPPORTED;
-		break;
+	if ((fid & ~(SMCCC_SMC64 | 0x1fu)) != PSCI_BASE_32 || f == NULL ||
+	    ((fid & SMCCC_SMC64) && !((PSCI_SMC64_FNS >> fn) & 1))) {
+		ret(v, PSCI_RET_NOT_SUPPORTED);
+		return;
 	}
-	vcpu_reg_write(v, 0, (uint64_t)ret);
+	f(v, fid);
 }

@@ -47,15 +47,10 @@ int sched_run(struct vm *vms, unsigned vm_count)
 {
 	unsigned cursor = 0;
 	struct vcpu *v;
-	struct vcpu_exit e;
 	int status = 0;
 
 	while ((v = pick(vms, vm_count, &cursor)) != NULL) {
-		v->yield = false;
-		do {
-			hal_vcpu_run(&v->arch, &e);
-			hv_handle_exit(v, &e);
-		} while (!v->yield);
+		hal_vcpu_run(&v->arch, hv_exit_handler);
 		after_slice(v->vm);
 	}
 	for (unsigned i = 0; i < vm_count; i++) {

@@ -37,8 +37,8 @@ static const struct id_mask id_masks[] = {
 	/* ID_AA64AFR0/1_EL1: implementation defined */
 	{5, 4, ~0ull},
 	{5, 5, ~0ull},
-	/* ID_DFR0_EL1 (AArch32 view): PerfMon, trace */
-	{1, 2, FIELD(0) | FIELD(4) | FIELD(8) | FIELD(12) | FIELD(24)},
+	/* ID_DFR0_EL1 (AArch32 view): CopTrc, MMapTrc, PerfMon, TraceFilt */
+	{1, 2, FIELD(12) | FIELD(16) | FIELD(24) | FIELD(28)},
 	/* ID_AFR0_EL1 */
 	{1, 3, ~0ull},
 	/* ID_PFR1_EL1: Virtualization (no EL2 for the guest) */

@@ -12,7 +12,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
 		hal_vcpu_el1_write(&v->arch, (enum el1_reg)r, 0);
 	hal_vcpu_el1_write(&v->arch, EL1_SCTLR, SCTLR_EL1_RESET);
-	v->yield = false;
+	v->arch.yield = false;
 }
 
 uint64_t vcpu_mpidr(unsigned id)

@@ -17,13 +17,10 @@ enum vcpu_power {
 };
 
 struct vcpu {
-	struct hal_vcpu arch;
+	struct hal_vcpu arch; /* first: hv_exit_handler relies on it */
 	struct vm *vm;
 	unsigned id;
 	enum vcpu_power power;
-	bool yield; /* give the physical CPU to another vCPU after this exit */
-	uint64_t exit_count;
-	uint64_t exits_by_ec[EC_COUNT];
 };
 
 /* Xn, with n = 31 reading as zero (XZR). */

@@ -119,7 +119,7 @@ void vm_power_off(struct vm *vm, int status, const char *why)
 		return;
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].power = VCPU_OFF;
-		vm->vcpus[i].yield = true;
+		vm->vcpus[i].arch.yield = true;
 	}
 	vm->state = VM_OFF;
 	vm->exit_status = status;
@@ -131,7 +131,7 @@ void vm_request_reset(struct vm *vm)
 	if (vm->state != VM_RUNNING)
 		return;
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		vm->vcpus[i].yield = true;
+		vm->vcpus[i].arch.yield = true;
 	vm->state = VM_RESET_PENDING;
 }
 

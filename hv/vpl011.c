@@ -47,6 +47,8 @@ void vpl011_init(struct vpl011 *u, const char *name, bool console_rx)
 {
 	*u = (struct vpl011){0};
 	u->name = name;
+	while (name[u->name_len] != '\0')
+		u->name_len++;
 	u->console_rx = console_rx;
 	u->line_start = true;
 	u->cr = PL011_CR_TXE | PL011_CR_RXE;
@@ -85,17 +87,11 @@ static void poll_console(struct vpl011 *u)
 
 static void transmit(struct vpl011 *u, uint8_t c)
 {
-	u->tx_bytes++;
 	if (u->cr & PL011_CR_LBE) {
 		vpl011_rx_push(u, c);
 	} else {
 		if (u->line_start) {
-			const char *n = u->name;
-			size_t len = 0;
-
-			while (n[len] != '\0')
-				len++;
-			hal_console_write(n, len);
+			hal_console_write(u->name, u->name_len);
 			hal_console_write("| ", 2);
 		}
 		hal_console_write((const char *)&c, 1);
@@ -300,6 +296,11 @@ enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
 	unsigned shift = (unsigned)(off & 3) * 8;
 	uint32_t mask;
 
+	/* The hot path: a byte, halfword or word store to DR. */
+	if (off == PL011_DR && size <= 4) {
+		transmit(u, (uint8_t)val);
+		return HV_OK;
+	}
 	if (!access_ok(off, size))
 		return HV_ERR_ACCESS;
 	mask = (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1) << shift;

@@ -23,6 +23,7 @@
 #include "hv/mmio.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PL011_DR        0x000
@@ -75,6 +76,7 @@
 
 struct vpl011 {
 	const char *name; /* VM name, the prefix of its console lines */
+	size_t name_len;
 	bool console_rx;  /* pulls input from the physical console */
 	bool line_start;
 	uint16_t cr;
@@ -90,7 +92,6 @@ struct vpl011 {
 	uint16_t rx_fifo[VPL011_FIFO_DEPTH];
 	unsigned rx_head;
 	unsigned rx_count;
-	uint64_t tx_bytes;
 };
 
 extern const struct mmio_ops vpl011_mmio_ops;

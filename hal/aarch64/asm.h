@@ -10,13 +10,16 @@
 #define REGS_PC     248
 #define REGS_PSTATE 256
 
+#define HAL_VCPU_YIELD 1012 /* struct hal_vcpu: yield */
+
 #define EXIT_KIND  0
 #define EXIT_ESR   8
 #define EXIT_FAR   16
 #define EXIT_HPFAR 24
 
-#define PCPU_REGS 0 /* struct vcpu_regs * of the running vCPU */
-#define PCPU_EXIT 8 /* struct vcpu_exit * to fill on the next exit */
+#define PCPU_VCPU    0  /* struct hal_vcpu * running here (regs first) */
+#define PCPU_ON_EXIT 8  /* hal_exit_fn to call on each exit */
+#define PCPU_EXIT    16 /* struct vcpu_exit filled on each exit */
 
 #define EL2_FRAME_SIZE 288 /* x0-x30, ELR, SPSR, ESR, FAR, pad */
 

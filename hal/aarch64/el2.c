@@ -21,10 +21,14 @@
 _Static_assert(offsetof(struct vcpu_regs, x[30]) == REGS_X30, "regs");
 _Static_assert(offsetof(struct vcpu_regs, pc) == REGS_PC, "regs");
 _Static_assert(offsetof(struct vcpu_regs, pstate) == REGS_PSTATE, "regs");
+_Static_assert(offsetof(struct vcpu_exit, kind) == EXIT_KIND, "exit");
 _Static_assert(offsetof(struct vcpu_exit, esr) == EXIT_ESR, "exit");
 _Static_assert(offsetof(struct vcpu_exit, far) == EXIT_FAR, "exit");
 _Static_assert(offsetof(struct vcpu_exit, hpfar) == EXIT_HPFAR, "exit");
-_Static_assert(offsetof(struct pcpu, regs) == PCPU_REGS, "pcpu");
+_Static_assert(offsetof(struct hal_vcpu, regs) == 0, "regs first");
+_Static_assert(offsetof(struct hal_vcpu, yield) == HAL_VCPU_YIELD, "yield");
+_Static_assert(offsetof(struct pcpu, vcpu) == PCPU_VCPU, "pcpu");
+_Static_assert(offsetof(struct pcpu, on_exit) == PCPU_ON_EXIT, "pcpu");
 _Static_assert(offsetof(struct pcpu, exit) == PCPU_EXIT, "pcpu");
 _Static_assert(sizeof(enum vcpu_exit_kind) == 4, "exit kind is a word");
 

@@ -8,8 +8,9 @@
 #include <hal/vcpu.h>
 
 struct pcpu {
-	struct vcpu_regs *regs;  /* PCPU_REGS: running vCPU's registers */
-	struct vcpu_exit *exit;  /* PCPU_EXIT: where the next exit goes */
+	struct hal_vcpu *vcpu;   /* PCPU_VCPU: the vCPU being run */
+	hal_exit_fn on_exit;     /* PCPU_ON_EXIT */
+	struct vcpu_exit exit;   /* PCPU_EXIT: the last exit */
 	struct hal_vcpu *loaded; /* vCPU whose EL1 state is in the hardware */
 	unsigned id;
 };

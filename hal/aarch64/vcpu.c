@@ -1,15 +1,15 @@
 /*
  * vcpu: entering a vCPU, and the lazy switch of its EL1 and FP/SIMD state.
- * The per-trap path is hal_vcpu_run -> __guest_enter -> eret and back; the
- * EL1 system registers are written only when a different vCPU is loaded on
- * this physical CPU.
+ * The per-exit path never comes back here: the exit vector calls the core's
+ * handler and erets (vectors.S). The EL1 system registers are written only
+ * when a different vCPU is loaded on this physical CPU.
  */
 #include "pcpu.h"
 
 #include "hv/arch.h"
 #include "lib/string.h"
 
-void __guest_enter(struct vcpu_regs *regs, struct vcpu_exit *exit);
+void __guest_enter(struct hal_vcpu *v, hal_exit_fn on_exit);
 void hal_fpsimd_save(struct vcpu_fpsimd *fp);
 void hal_fpsimd_restore(const struct vcpu_fpsimd *fp);
 
@@ -155,7 +155,7 @@ static bool is_loaded(const struct hal_vcpu *v)
 	return v->loaded_on >= 0 && (unsigned)v->loaded_on == this_pcpu()->id;
 }
 
-static void vcpu_put(struct hal_vcpu *v)
+static __attribute__((noinline)) void vcpu_put(struct hal_vcpu *v)
 {
 	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
 		v->el1[r] = el1_hw_read((enum el1_reg)r);
@@ -163,7 +163,7 @@ static void vcpu_put(struct hal_vcpu *v)
 	v->loaded_on = -1;
 }
 
-static void vcpu_load(struct hal_vcpu *v, struct pcpu *c)
+static __attribute__((noinline)) void vcpu_load(struct hal_vcpu *v, struct pcpu *c)
 {
 	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
 		el1_hw_write((enum el1_reg)r, v->el1[r]);
@@ -183,7 +183,7 @@ void hal_vcpu_init(struct hal_vcpu *v)
 	v->loaded_on = -1;
 }
 
-void hal_vcpu_run(struct hal_vcpu *v, struct vcpu_exit *exit)
+void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 {
 	struct pcpu *c = this_pcpu();
 
@@ -192,7 +192,7 @@ void hal_vcpu_run(struct hal_vcpu *v, struct vcpu_exit *exit)
 			vcpu_put(c->loaded);
 		vcpu_load(v, c);
 	}
-	__guest_enter(&v->regs, exit);
+	__guest_enter(v, on_exit);
 }
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)

@@ -18,7 +18,13 @@
 
 	.text
 
-/* void __guest_enter(struct vcpu_regs *regs, struct vcpu_exit *exit) */
+/*
+ * void __guest_enter(struct hal_vcpu *v, hal_exit_fn on_exit)
+ *
+ * Saves the caller's callee-saved registers once, then runs the vCPU. Each
+ * exit calls on_exit(v, &pcpu->exit) on the stack below that frame, then
+ * resumes the guest straight away unless on_exit set v->yield.
+ */
 	.global __guest_enter
 	.type __guest_enter, %function
 __guest_enter:
@@ -30,7 +36,13 @@ __guest_enter:
 	stp	x27, x28, [sp, #64]
 	stp	x29, x30, [sp, #80]
 	mrs	x2, tpidr_el2
-	stp	x0, x1, [x2, #PCPU_REGS]
+	stp	x0, x1, [x2, #PCPU_VCPU]
+	strb	wzr, [x0, #HAL_VCPU_YIELD]
+	b	guest_resume
+	.size __guest_enter, . - __guest_enter
+
+/* x0 = struct hal_vcpu * (registers first): load them and enter. */
+guest_resume:
 	ldp	x3, x4, [x0, #REGS_PC]
 	msr	elr_el2, x3
 	msr	spsr_el2, x4
@@ -51,13 +63,16 @@ __guest_enter:
 	ldr	x30, [x0, #REGS_X30]
 	ldp	x0, x1, [x0, #0]
 	eret
-	.size __guest_enter, . - __guest_enter
 
-/* Entered with the guest's x0-x30 live and the host frame on the stack. */
+/*
+ * Entered with the guest's x0-x30 live, SP at the __guest_enter frame.
+ * Saves them, records the syndrome, calls on_exit with x19 = the vCPU
+ * (callee-saved, so it survives the call) and resumes or returns.
+ */
 .macro guest_exit kind
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #PCPU_REGS]
+	ldr	x0, [x0, #PCPU_VCPU]
 	stp	x2, x3, [x0, #16]
 	stp	x4, x5, [x0, #32]
 	stp	x6, x7, [x0, #48]
@@ -78,19 +93,25 @@ __guest_enter:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #REGS_PC]
-	mov	x0, #\kind
-	b	guest_exit_common
+	mrs	x4, tpidr_el2
+	mov	x19, x0
+	add	x1, x4, #PCPU_EXIT
+	mov	w2, #\kind
+	mrs	x3, esr_el2
+	mrs	x5, far_el2
+	mrs	x6, hpfar_el2
+	str	w2, [x1, #EXIT_KIND]
+	str	x3, [x1, #EXIT_ESR]
+	stp	x5, x6, [x1, #EXIT_FAR]
+	ldr	x3, [x4, #PCPU_ON_EXIT]
+	blr	x3
+	ldrb	w1, [x19, #HAL_VCPU_YIELD]
+	mov	x0, x19
+	cbz	w1, guest_resume
+	b	guest_return
 .endm
 
-guest_exit_common:
-	mrs	x1, tpidr_el2
-	ldr	x1, [x1, #PCPU_EXIT]
-	str	w0, [x1, #EXIT_KIND]
-	mrs	x2, esr_el2
-	mrs	x3, far_el2
-	mrs	x4, hpfar_el2
-	str	x2, [x1, #EXIT_ESR]
-	stp	x3, x4, [x1, #EXIT_FAR]
+guest_return:
 	ldp	x19, x20, [sp, #0]
 	ldp	x21, x22, [sp, #16]
 	ldp	x23, x24, [sp, #32]

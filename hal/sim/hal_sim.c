@@ -274,14 +274,20 @@ void hal_vcpu_init(struct hal_vcpu *v)
 	v->loaded_on = -1;
 }
 
-void hal_vcpu_run(struct hal_vcpu *v, struct vcpu_exit *exit)
+void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 {
+	struct vcpu_exit exit;
+
 	if (engine.run == NULL) {
 		fprintf(stderr, "hal_sim: no engine to run a vCPU\n");
 		hal_halt();
 	}
 	v->loaded_on = 0;
-	engine.run(engine.ctx, v, exit);
+	v->yield = false;
+	do {
+		engine.run(engine.ctx, v, &exit);
+		on_exit(v, &exit);
+	} while (!v->yield);
 }
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)

@@ -64,6 +64,7 @@ struct hal_vcpu {
 	uint64_t vmpidr;             /* MPIDR_EL1 the guest reads */
 	uint64_t cntvoff;            /* CNTVOFF_EL2 of its VM */
 	int loaded_on;               /* physical CPU it is loaded on, or -1 */
+	bool yield; /* set by the core: hal_vcpu_run returns after this exit */
 };
 
 enum vcpu_exit_kind {
@@ -88,11 +89,18 @@ struct vcpu_exit {
 void hal_vcpu_init(struct hal_vcpu *v);
 
 /*
- * Runs the vCPU on the calling physical CPU until it traps, and describes
- * the trap. Switches EL1 and FP/SIMD state only when a different vCPU was
- * loaded here before.
+ * Called by the backend for every exit of the vCPU, while the vCPU is still
+ * loaded. Handling an exit in place, without unwinding to the scheduler,
+ * keeps the per-exit path short.
  */
-void hal_vcpu_run(struct hal_vcpu *v, struct vcpu_exit *exit);
+typedef void (*hal_exit_fn)(struct hal_vcpu *v, const struct vcpu_exit *exit);
+
+/*
+ * Runs the vCPU on the calling physical CPU, calling on_exit for each exit,
+ * until on_exit sets v->yield (the backend clears it on entry). Switches EL1
+ * and FP/SIMD state only when a different vCPU was loaded here before.
+ */
+void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit);
 
 /* EL1 system register of a vCPU, wherever it currently lives. */
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r);
