@@ -24,18 +24,18 @@ static struct hv_config config = {.vms = &vm, .vm_count = 1};
 const struct hv_config *hv_board_config(void)
 {
 	vm = (struct vm_config){
-		.name = VM_NAME,
-		.ram_ipa = ipa_init(GUEST_RAM_IPA),
-		.ram_size = GUEST_RAM_SIZE,
-		.ram_pa = pa_init(GUEST_RAM_PA),
-		.entry = ipa_init(GUEST_RAM_IPA),
-		.image = {payload_image,
-			  (uint64_t)(payload_image_end - payload_image),
-			  ipa_init(GUEST_RAM_IPA)},
-		.dtb = {payload_dtb, (uint64_t)(payload_dtb_end - payload_dtb),
-			ipa_init(GUEST_DTB_IPA)},
-		.vcpu_count = VM_VCPUS,
-		.console = true,
+	    .name = VM_NAME,
+	    .ram_ipa = ipa_init(GUEST_RAM_IPA),
+	    .ram_size = GUEST_RAM_SIZE,
+	    .ram_pa = pa_init(GUEST_RAM_PA),
+	    .entry = ipa_init(GUEST_RAM_IPA),
+	    .image = {payload_image,
+		      (uint64_t)(payload_image_end - payload_image),
+		      ipa_init(GUEST_RAM_IPA)},
+	    .dtb = {payload_dtb, (uint64_t)(payload_dtb_end - payload_dtb),
+		    ipa_init(GUEST_DTB_IPA)},
+	    .vcpu_count = VM_VCPUS,
+	    .console = true,
 	};
 	return &config;
 }

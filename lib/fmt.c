@@ -29,9 +29,8 @@ static size_t emit_padded(fmt_putc_fn putc, void *ctx, const char *s,
 	return n;
 }
 
-static size_t emit_number(fmt_putc_fn putc, void *ctx, uint64_t v,
-			  int negative, unsigned base, int upper,
-			  const struct fmt_spec *spec)
+static size_t emit_number(fmt_putc_fn putc, void *ctx, uint64_t v, int negative,
+			  unsigned base, int upper, const struct fmt_spec *spec)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];
@@ -124,11 +123,11 @@ size_t fmt_vprint(fmt_putc_fn putc, void *ctx, const char *fmt, va_list ap)
 		}
 		case 'd':
 		case 'i': {
-			int64_t v = lng == 0 ? va_arg(ap, int)
+			int64_t v = lng == 0   ? va_arg(ap, int)
 				    : lng == 1 ? va_arg(ap, long)
 					       : va_arg(ap, long long);
-			uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v
-					     : (uint64_t)v;
+			uint64_t mag =
+			    v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 			n += emit_number(putc, ctx, mag, v < 0, 10, 0, &spec);
 			break;
 		}
@@ -136,8 +135,9 @@ size_t fmt_vprint(fmt_putc_fn putc, void *ctx, const char *fmt, va_list ap)
 		case 'x':
 		case 'X': {
 			uint64_t v = lng == 0 ? va_arg(ap, unsigned)
-				     : lng == 1 ? va_arg(ap, unsigned long)
-						: va_arg(ap, unsigned long long);
+				     : lng == 1
+					 ? va_arg(ap, unsigned long)
+					 : va_arg(ap, unsigned long long);
 			n += emit_number(putc, ctx, v, 0, *fmt == 'u' ? 10 : 16,
 					 *fmt == 'X', &spec);
 			break;
@@ -150,7 +150,8 @@ size_t fmt_vprint(fmt_putc_fn putc, void *ctx, const char *fmt, va_list ap)
 			break;
 		}
 		default:
-			/* Unknown conversion: copy it through, consume nothing. */
+			/* Unknown conversion: copy it through, consume nothing.
+			 */
 			for (; start <= fmt && *start != '\0'; start++, n++)
 				putc(ctx, *start);
 			if (*fmt == '\0')

@@ -34,8 +34,8 @@ _Static_assert(sizeof(enum vcpu_exit_kind) == 4, "exit kind is a word");
 
 /* IPA size the stage-2 tables use: one level-1 root, no concatenation. */
 #define HV_IPA_BITS_MAX 39
-#define QEMU_DTB_BASE   0x40000000ull
-#define QEMU_RAM_BASE   0x40000000ull
+#define QEMU_DTB_BASE	0x40000000ull
+#define QEMU_RAM_BASE	0x40000000ull
 
 struct pcpu pcpus[HAL_MAX_CPUS];
 _Alignas(16) uint8_t pcpu_stacks[HAL_MAX_CPUS][PCPU_STACK_SIZE];
@@ -65,7 +65,7 @@ unsigned hal_cpu_id(void)
 }
 
 #define ID_CASE(crm, op2)                                                      \
-	case (crm) * 8 + (op2):                                                \
+	case (crm)*8 + (op2):                                                  \
 		return read_sysreg(S3_0_C0_C##crm##_##op2)
 #define ID_ROW(crm)                                                            \
 	ID_CASE(crm, 0);                                                       \
@@ -147,8 +147,7 @@ _Noreturn void hal_system_off(int status)
 	hal_halt();
 }
 
-static const char *const kind_names[] = {"synchronous", "IRQ", "FIQ",
-					 "SError"};
+static const char *const kind_names[] = {"synchronous", "IRQ", "FIQ", "SError"};
 
 /* Frame saved by the el2_fault macro in vectors.S. */
 struct el2_frame {
@@ -346,8 +345,8 @@ void hal_boot(uint64_t current_el)
 	parange = (unsigned)(mmfr0 & 0xf);
 	caps.midr = read_sysreg(midr_el1);
 	caps.pa_bits = parange < 7 ? parange_bits[parange] : 48;
-	caps.ipa_bits = caps.pa_bits < HV_IPA_BITS_MAX ? caps.pa_bits
-						       : HV_IPA_BITS_MAX;
+	caps.ipa_bits =
+	    caps.pa_bits < HV_IPA_BITS_MAX ? caps.pa_bits : HV_IPA_BITS_MAX;
 	caps.s2_start_level = 1;
 	caps.pan = ((read_sysreg(id_aa64mmfr1_el1) >> 20) & 0xf) != 0;
 	caps.ssbs = ((read_sysreg(id_aa64pfr1_el1) >> 4) & 0xf) != 0;
@@ -355,8 +354,8 @@ void hal_boot(uint64_t current_el)
 
 	platform.ram_base = pa_init(QEMU_RAM_BASE);
 	platform.ram_size = 0x40000000ull;
-	if (hal_fdt_memory((const void *)QEMU_DTB_BASE, &mem_base,
-			   &mem_size) == 0) {
+	if (hal_fdt_memory((const void *)QEMU_DTB_BASE, &mem_base, &mem_size) ==
+	    0) {
 		platform.ram_base = pa_init(mem_base);
 		platform.ram_size = mem_size;
 	} else {
@@ -365,8 +364,8 @@ void hal_boot(uint64_t current_el)
 		       (unsigned long long)QEMU_DTB_BASE);
 	}
 	platform.hv_base = pa_init(QEMU_RAM_BASE);
-	platform.hv_size = ((uint64_t)__hv_end - QEMU_RAM_BASE + 0x1fffff) &
-			   ~0x1fffffull;
+	platform.hv_size =
+	    ((uint64_t)__hv_end - QEMU_RAM_BASE + 0x1fffff) & ~0x1fffffull;
 
 	hal_mmu_init(parange);
 	el2_configure(parange);

@@ -10,8 +10,8 @@
 #define FDT_BEGIN_NODE 1u
 #define FDT_END_NODE   2u
 #define FDT_PROP       3u
-#define FDT_NOP        4u
-#define FDT_END        9u
+#define FDT_NOP	       4u
+#define FDT_END	       9u
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -65,7 +65,7 @@ int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 			uint32_t len = be32(p);
 			uint32_t nameoff = be32(p + 4);
 			const char *pname =
-				(const char *)h + off_strings + nameoff;
+			    (const char *)h + off_strings + nameoff;
 
 			p += 8;
 			/* QEMU virt: #address-cells = #size-cells = 2 */

@@ -9,24 +9,24 @@
 
 #include "hv/log.h"
 
-#define PAGE       4096ull
-#define BLOCK_2M   (1ull << 21)
-#define BLOCK_1G   (1ull << 30)
-#define L3_TABLES  4 /* the image may span up to 8 MiB */
+#define PAGE	  4096ull
+#define BLOCK_2M  (1ull << 21)
+#define BLOCK_1G  (1ull << 30)
+#define L3_TABLES 4 /* the image may span up to 8 MiB */
 
-#define D_BLOCK    1ull
-#define D_TABLE    3ull /* table at L1/L2, page at L3 */
+#define D_BLOCK	   1ull
+#define D_TABLE	   3ull /* table at L1/L2, page at L3 */
 #define D_ATTR(i)  ((uint64_t)(i) << 2)
-#define D_AP_RW    (1ull << 6) /* AP[1] is RES1 at EL2 */
-#define D_AP_RO    ((1ull << 7) | (1ull << 6))
+#define D_AP_RW	   (1ull << 6) /* AP[1] is RES1 at EL2 */
+#define D_AP_RO	   ((1ull << 7) | (1ull << 6))
 #define D_SH_INNER (3ull << 8)
-#define D_AF       (1ull << 10)
-#define D_XN       (1ull << 54)
+#define D_AF	   (1ull << 10)
+#define D_XN	   (1ull << 54)
 
 #define MAIR_DEVICE_NGNRNE 0
 #define MAIR_DEVICE_NGNRE  1
-#define MAIR_NORMAL_WB     2
-#define MAIR_VALUE         ((0x00ull << 0) | (0x04ull << 8) | (0xffull << 16))
+#define MAIR_NORMAL_WB	   2
+#define MAIR_VALUE	   ((0x00ull << 0) | (0x04ull << 8) | (0xffull << 16))
 
 #define NORMAL (D_ATTR(MAIR_NORMAL_WB) | D_SH_INNER | D_AF)
 #define DEVICE (D_ATTR(MAIR_DEVICE_NGNRE) | D_AF | D_XN | D_AP_RW)
@@ -87,6 +87,6 @@ void hal_mmu_init(unsigned pa_range)
 	dsb_sy();
 	isb();
 	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I |
-					SCTLR_SA | SCTLR_WXN);
+				    SCTLR_SA | SCTLR_WXN);
 	isb();
 }

@@ -7,12 +7,12 @@
 #include <hal/console.h>
 
 #define UART_BASE 0x09000000ul
-#define UART_DR   0x000
-#define UART_FR   0x018
+#define UART_DR	  0x000
+#define UART_FR	  0x018
 #define UART_IBRD 0x024
 #define UART_FBRD 0x028
 #define UART_LCRH 0x02c
-#define UART_CR   0x030
+#define UART_CR	  0x030
 #define UART_IMSC 0x038
 
 #define FR_TXFF (1u << 5)

@@ -41,27 +41,27 @@ static inline void dsb_sy(void)
 }
 
 /* HCR_EL2 (D17.2.48) */
-#define HCR_VM   (1ull << 0)
-#define HCR_SWIO (1ull << 1)
-#define HCR_FMO  (1ull << 3)
-#define HCR_IMO  (1ull << 4)
-#define HCR_AMO  (1ull << 5)
-#define HCR_FB   (1ull << 9)
+#define HCR_VM	      (1ull << 0)
+#define HCR_SWIO      (1ull << 1)
+#define HCR_FMO	      (1ull << 3)
+#define HCR_IMO	      (1ull << 4)
+#define HCR_AMO	      (1ull << 5)
+#define HCR_FB	      (1ull << 9)
 #define HCR_BSU_INNER (1ull << 10)
-#define HCR_TWI  (1ull << 13)
-#define HCR_TWE  (1ull << 14)
-#define HCR_TID3 (1ull << 18)
-#define HCR_TSC  (1ull << 19)
-#define HCR_TIDCP (1ull << 20)
-#define HCR_TACR (1ull << 21)
-#define HCR_TSW  (1ull << 22)
-#define HCR_RW   (1ull << 31)
-#define HCR_APK  (1ull << 40)
-#define HCR_API  (1ull << 41)
+#define HCR_TWI	      (1ull << 13)
+#define HCR_TWE	      (1ull << 14)
+#define HCR_TID3      (1ull << 18)
+#define HCR_TSC	      (1ull << 19)
+#define HCR_TIDCP     (1ull << 20)
+#define HCR_TACR      (1ull << 21)
+#define HCR_TSW	      (1ull << 22)
+#define HCR_RW	      (1ull << 31)
+#define HCR_APK	      (1ull << 40)
+#define HCR_API	      (1ull << 41)
 
 /* CNTHCTL_EL2 with HCR_EL2.E2H = 0 */
 #define CNTHCTL_EL1PCTEN (1ull << 0)
-#define CNTHCTL_EL1PCEN  (1ull << 1)
+#define CNTHCTL_EL1PCEN	 (1ull << 1)
 
 /* MDCR_EL2 */
 #define MDCR_TPMCR (1ull << 5)
@@ -73,11 +73,11 @@ static inline void dsb_sy(void)
 
 /* SCTLR_EL2 */
 #define SCTLR_EL2_RES1 0x30c50830ull
-#define SCTLR_M        (1ull << 0)
-#define SCTLR_A        (1ull << 1)
-#define SCTLR_C        (1ull << 2)
+#define SCTLR_M	       (1ull << 0)
+#define SCTLR_A	       (1ull << 1)
+#define SCTLR_C	       (1ull << 2)
 #define SCTLR_SA       (1ull << 3)
-#define SCTLR_I        (1ull << 12)
+#define SCTLR_I	       (1ull << 12)
 #define SCTLR_WXN      (1ull << 19)
 
 #endif

@@ -163,7 +163,8 @@ static __attribute__((noinline)) void vcpu_put(struct hal_vcpu *v)
 	v->loaded_on = -1;
 }
 
-static __attribute__((noinline)) void vcpu_load(struct hal_vcpu *v, struct pcpu *c)
+static __attribute__((noinline)) void vcpu_load(struct hal_vcpu *v,
+						struct pcpu *c)
 {
 	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
 		el1_hw_write((enum el1_reg)r, v->el1[r]);

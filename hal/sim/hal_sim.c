@@ -48,19 +48,19 @@ void hal_sim_reset(void)
 	memset(&engine, 0, sizeof(engine));
 	counter = 0;
 	caps = (struct hal_cpu_caps){
-		.midr = 0x410fd070, /* an Arm Cortex-A57 */
-		.pa_bits = 44,
-		.ipa_bits = 40,
-		.s2_start_level = 0,
-		.pan = false,
-		.ssbs = false,
+	    .midr = 0x410fd070, /* an Arm Cortex-A57 */
+	    .pa_bits = 44,
+	    .ipa_bits = 40,
+	    .s2_start_level = 0,
+	    .pan = false,
+	    .ssbs = false,
 	};
 	platform = (struct hal_platform){
-		.name = "hvsim",
-		.ram_base = pa_init(0x40000000),
-		.ram_size = 0x40000000,
-		.hv_base = pa_init(0x40000000),
-		.hv_size = 0x02000000,
+	    .name = "hvsim",
+	    .ram_base = pa_init(0x40000000),
+	    .ram_size = 0x40000000,
+	    .hv_base = pa_init(0x40000000),
+	    .hv_size = 0x02000000,
 	};
 	stop_hook = NULL;
 }

@@ -86,7 +86,8 @@ int main(uint64_t dtb)
 	gprintf("sysreg: trapped, sanitised and emulated system registers\n");
 
 	check_eq("MPIDR_EL1", read_mpidr(), MPIDR_RES1);
-	/* Untrapped (VPIDR_EL2); implementers differ, the architecture does not. */
+	/* Untrapped (VPIDR_EL2); implementers differ, the architecture does
+	 * not. */
 	check_eq("MIDR_EL1.Architecture", field(read_midr_el1(), 16, 4), 0xf);
 	check_eq("ID_AA64DFR0_EL1.PMUVer", field(read_id_aa64dfr0_el1(), 8, 4),
 		 0);

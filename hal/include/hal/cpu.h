@@ -13,12 +13,12 @@
 
 /* What the core needs to know about the physical CPU. */
 struct hal_cpu_caps {
-	uint64_t midr;     /* MIDR_EL1: presented to guests via VPIDR_EL2 */
+	uint64_t midr;	   /* MIDR_EL1: presented to guests via VPIDR_EL2 */
 	unsigned pa_bits;  /* physical address size (ID_AA64MMFR0.PARange) */
 	unsigned ipa_bits; /* stage-2 input size the HAL programs in VTCR */
 	unsigned s2_start_level; /* first stage-2 lookup level in VTCR.SL0 */
-	bool pan;          /* FEAT_PAN: exception entry may set PSTATE.PAN */
-	bool ssbs;         /* FEAT_SSBS: exception entry copies SCTLR.DSSBS */
+	bool pan;  /* FEAT_PAN: exception entry may set PSTATE.PAN */
+	bool ssbs; /* FEAT_SSBS: exception entry copies SCTLR.DSSBS */
 };
 
 /* Host-physical memory the platform owns and the part the hypervisor uses. */

@@ -16,7 +16,7 @@
 /* Saved on every exit. Layout is relied on by hal/aarch64 assembly. */
 struct vcpu_regs {
 	uint64_t x[31];
-	uint64_t pc;     /* ELR_EL2 */
+	uint64_t pc;	 /* ELR_EL2 */
 	uint64_t pstate; /* SPSR_EL2 */
 };
 
@@ -59,11 +59,11 @@ struct vcpu_fpsimd {
 struct hal_vcpu {
 	struct vcpu_regs regs;
 	uint64_t el1[EL1_REG_COUNT]; /* valid while the vCPU is not loaded */
-	struct vcpu_fpsimd fp;       /* valid while the vCPU is not loaded */
-	uint64_t vttbr;              /* VMID and stage-2 root of its VM */
-	uint64_t vmpidr;             /* MPIDR_EL1 the guest reads */
-	uint64_t cntvoff;            /* CNTVOFF_EL2 of its VM */
-	int loaded_on;               /* physical CPU it is loaded on, or -1 */
+	struct vcpu_fpsimd fp;	     /* valid while the vCPU is not loaded */
+	uint64_t vttbr;		     /* VMID and stage-2 root of its VM */
+	uint64_t vmpidr;	     /* MPIDR_EL1 the guest reads */
+	uint64_t cntvoff;	     /* CNTVOFF_EL2 of its VM */
+	int loaded_on;		     /* physical CPU it is loaded on, or -1 */
 	bool yield; /* set by the core: hal_vcpu_run returns after this exit */
 };
 
@@ -77,8 +77,8 @@ enum vcpu_exit_kind {
 /* What the hardware tells EL2 about an exit. */
 struct vcpu_exit {
 	enum vcpu_exit_kind kind;
-	uint64_t esr;   /* ESR_EL2 */
-	uint64_t far;   /* FAR_EL2 */
+	uint64_t esr;	/* ESR_EL2 */
+	uint64_t far;	/* FAR_EL2 */
 	uint64_t hpfar; /* HPFAR_EL2 */
 };
 
