@@ -42,8 +42,9 @@ void page_pool_free(struct page_pool *pool, void *page)
 	uintptr_t off = (uintptr_t)page - (uintptr_t)pool->base;
 	uint32_t i = (uint32_t)(off / PAGE_SIZE);
 
-	HV_CHECK((uint8_t *)page >= pool->base && i < pool->page_count &&
-		 off % PAGE_SIZE == 0);
+	/* The index is checked before its truncation to 32 bits. */
+	HV_CHECK((uint8_t *)page >= pool->base &&
+		 off / PAGE_SIZE < pool->page_count && off % PAGE_SIZE == 0);
 	pool->next_free[i] = pool->free_head;
 	pool->free_head = i;
 	pool->used_count--;

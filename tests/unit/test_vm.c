@@ -1,0 +1,380 @@
+/* Unit tests of hv/vm.c and hv/vcpu.c: creation, boot, power, lookup. */
+#include "helpers.h"
+
+#include "hv/stage2.h"
+
+#define IMAGE_OFF 0x80000ull /* image load offset inside RAM */
+
+static struct test_pool tp;
+static uint8_t image[64];
+static uint8_t dtb[32];
+static struct vm_config cfg;
+static struct vm vm;
+static uint8_t *arena;
+
+static int setup(void **state)
+{
+	(void)state;
+	hal_sim_reset();
+	arena = hal_sim_mem_init(TEST_ARENA_PA, TEST_ARENA_SZ);
+	memset(arena, 0xee, TEST_ARENA_SZ);
+	for (size_t i = 0; i < sizeof(image); i++)
+		image[i] = (uint8_t)(0xa0 + i);
+	for (size_t i = 0; i < sizeof(dtb); i++)
+		dtb[i] = (uint8_t)(0xd0 + i);
+	cfg = (struct vm_config){
+	    .name = "vmt",
+	    .ram_ipa = ipa_init(TEST_RAM_IPA),
+	    .ram_size = TEST_RAM_SIZE,
+	    .ram_pa = pa_init(TEST_RAM_PA),
+	    .entry = ipa_init(TEST_RAM_IPA + IMAGE_OFF + 0x10),
+	    .image = {image, sizeof(image), ipa_init(TEST_RAM_IPA + IMAGE_OFF)},
+	    .dtb = {dtb, sizeof(dtb), ipa_init(TEST_RAM_IPA + 0x1000)},
+	    .vcpu_count = 3,
+	    .console = true,
+	};
+	test_pool_init(&tp, TEST_POOL_PAGES);
+	return 0;
+}
+
+/* Pointer to guest RAM at offset off, through the arena. */
+static uint8_t *ram(uint64_t off)
+{
+	return arena + (TEST_RAM_PA - TEST_ARENA_PA) + off;
+}
+
+static void create(unsigned id)
+{
+	assert_int_equal(vm_create(&vm, id, &cfg, &tp.pool), HV_OK);
+}
+
+static void test_vm_create_zeroes_ram_and_nothing_else(void **st)
+{
+	uint8_t zero[256] = {0};
+
+	(void)st;
+	create(0);
+	assert_memory_equal(ram(0), zero, sizeof(zero));
+	assert_memory_equal(ram(TEST_RAM_SIZE - sizeof(zero)), zero,
+			    sizeof(zero));
+	assert_int_equal(ram(0)[-1], 0xee);
+	assert_int_equal(ram(TEST_RAM_SIZE)[0], 0xee);
+	assert_int_equal(vm.state, VM_OFF);
+	assert_int_equal(vm.vcpus[0].power, VCPU_OFF);
+}
+
+static void test_vm_create_maps_ram_at_stage2(void **st)
+{
+	struct s2_walk w;
+
+	(void)st;
+	create(0);
+	assert_int_equal(stage2_translate(&vm.s2, ipa_init(TEST_RAM_IPA), &w),
+			 HV_OK);
+	assert_int_equal(pa_addr(w.pa), TEST_RAM_PA);
+	/* 2 MiB aligned on both sides: one level-2 block, RWX normal. */
+	assert_int_equal(w.level, 2);
+	assert_int_equal(w.desc, TEST_RAM_PA | 0x7fd);
+	assert_int_equal(
+	    stage2_translate(&vm.s2, ipa_init(TEST_RAM_IPA + 0x1fffff), &w),
+	    HV_OK);
+	assert_int_equal(pa_addr(w.pa), TEST_RAM_PA + 0x1fffff);
+	/* Nothing else is mapped: devices are emulated. */
+	assert_int_equal(
+	    stage2_translate(&vm.s2, ipa_init(TEST_RAM_IPA + TEST_RAM_SIZE),
+			     &w),
+	    HV_ERR_NOENT);
+	assert_int_equal(stage2_translate(&vm.s2, ipa_init(VM_PL011_IPA), &w),
+			 HV_ERR_NOENT);
+	assert_int_equal(vm.s2.ipa_bits, 40);
+	assert_int_equal(vm.s2.start_level, 0);
+}
+
+static void test_vm_create_sets_vttbr_vmpidr_and_cntvoff(void **st)
+{
+	(void)st;
+	hal_sim_set_counter(123456789);
+	create(2);
+	assert_int_equal(vm.id, 2);
+	assert_int_equal(vm.vcpu_count, 3);
+	assert_int_equal(vm.cntvoff, 123456789);
+	for (unsigned i = 0; i < 3; i++) {
+		struct vcpu *v = &vm.vcpus[i];
+
+		assert_ptr_equal(v->vm, &vm);
+		assert_int_equal(v->id, i);
+		assert_int_equal(v->arch.vttbr, stage2_vttbr(&vm.s2));
+		/* VMID = id + 1, root in the pool. */
+		assert_int_equal(v->arch.vttbr, 0x0003000100000000ull);
+		assert_int_equal(v->arch.vmpidr, 0x80000000ull | i);
+		assert_int_equal(v->arch.cntvoff, 123456789);
+		assert_int_equal(v->arch.loaded_on, -1);
+	}
+}
+
+static void test_vm_create_puts_the_uart_on_the_bus(void **st)
+{
+	const struct mmio_region *r;
+
+	(void)st;
+	create(0);
+	r = mmio_bus_find(&vm.mmio, ipa_init(VM_PL011_IPA + 0xfff));
+	assert_non_null(r);
+	assert_int_equal(ipa_addr(r->base), 0x09000000);
+	assert_int_equal(r->size, 0x1000);
+	assert_ptr_equal(r->ops, &vpl011_mmio_ops);
+	assert_ptr_equal(r->dev, &vm.uart);
+	assert_string_equal(vm.uart.name, "vmt");
+	assert_true(vm.uart.console_rx);
+	assert_int_equal(vm.mmio.region_count, 1);
+}
+
+static void test_vm_create_fails_without_reachable_ram(void **st)
+{
+	(void)st;
+	cfg.ram_pa = pa_init(TEST_ARENA_PA + TEST_ARENA_SZ);
+	assert_int_equal(vm_create(&vm, 0, &cfg, &tp.pool), HV_ERR_RANGE);
+}
+
+static void test_vm_create_fails_when_the_pool_is_short(void **st)
+{
+	(void)st;
+	test_pool_init(&tp, 2);
+	assert_int_equal(vm_create(&vm, 0, &cfg, &tp.pool), HV_ERR_NOMEM);
+	test_pool_init(&tp, 1);
+	assert_int_equal(vm_create(&vm, 0, &cfg, &tp.pool), HV_ERR_NOMEM);
+}
+
+static void test_vm_create_fails_with_unusable_ipa_geometry(void **st)
+{
+	(void)st;
+	hal_sim_caps()->ipa_bits = 40;
+	hal_sim_caps()->s2_start_level = 1;
+	assert_int_equal(vm_create(&vm, 0, &cfg, &tp.pool), HV_ERR_INVAL);
+}
+
+static void test_vm_create_with_start_level_1(void **st)
+{
+	struct s2_walk w;
+
+	(void)st;
+	hal_sim_caps()->ipa_bits = 32;
+	hal_sim_caps()->s2_start_level = 1;
+	create(0);
+	assert_int_equal(stage2_translate(&vm.s2, ipa_init(TEST_RAM_IPA), &w),
+			 HV_OK);
+	assert_int_equal(pa_addr(w.pa), TEST_RAM_PA);
+	assert_int_equal(tp.pool.used_count, 2);
+}
+
+static void test_vm_boot_loads_image_and_dtb(void **st)
+{
+	(void)st;
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
+	assert_memory_equal(ram(0x1000), dtb, sizeof(dtb));
+	/* Around them, RAM stays zeroed. */
+	assert_int_equal(ram(IMAGE_OFF)[-1], 0);
+	assert_int_equal(ram(IMAGE_OFF + sizeof(image))[0], 0);
+	assert_int_equal(ram(0x1000 + sizeof(dtb))[0], 0);
+	/* Both pushed to memory for a guest with caches off. */
+	assert_int_equal(hal_sim_stats()->cache_syncs, 2);
+}
+
+static void test_vm_boot_starts_vcpu0_only(void **st)
+{
+	struct vcpu *v0 = &vm.vcpus[0];
+
+	(void)st;
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(vm.state, VM_RUNNING);
+	assert_int_equal(v0->power, VCPU_ON);
+	assert_int_equal(v0->arch.regs.pc, TEST_RAM_IPA + IMAGE_OFF + 0x10);
+	/* x0 = the device tree's IPA, every other register zero. */
+	assert_int_equal(v0->arch.regs.x[0], TEST_RAM_IPA + 0x1000);
+	for (unsigned i = 1; i < 31; i++)
+		assert_int_equal(v0->arch.regs.x[i], 0);
+	assert_int_equal(v0->arch.regs.pstate, 0x3c5);
+	assert_int_equal(hal_vcpu_el1_read(&v0->arch, EL1_SCTLR), 0x30d00800);
+	assert_false(v0->arch.yield);
+	assert_int_equal(vm.vcpus[1].power, VCPU_OFF);
+	assert_int_equal(vm.vcpus[2].power, VCPU_OFF);
+}
+
+static void test_vm_boot_without_dtb_passes_zero(void **st)
+{
+	(void)st;
+	cfg.dtb = (struct vm_blob){NULL, 0, ipa_init(0)};
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(vm.vcpus[0].arch.regs.x[0], 0);
+	assert_int_equal(hal_sim_stats()->cache_syncs, 1);
+}
+
+static void test_vm_boot_again_reloads_image_and_resets_vcpus(void **st)
+{
+	(void)st;
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	memset(ram(IMAGE_OFF), 0, sizeof(image));
+	ram(0x1000)[0] = 0;
+	ram(0x200)[0] = 0x77; /* ordinary RAM keeps what the guest wrote */
+	vm.vcpus[0].arch.regs.pc = 0x1234;
+	vm.vcpus[1].power = VCPU_ON;
+	vm.uart.ibrd = 9;
+	vm_request_reset(&vm);
+	assert_int_equal(vm.state, VM_RESET_PENDING);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
+	assert_int_equal(ram(0x1000)[0], dtb[0]);
+	assert_int_equal(ram(0x200)[0], 0x77);
+	assert_int_equal(vm.vcpus[0].arch.regs.pc,
+			 TEST_RAM_IPA + IMAGE_OFF + 0x10);
+	assert_int_equal(vm.vcpus[1].power, VCPU_OFF);
+	assert_int_equal(vm.uart.ibrd, 0);
+	assert_int_equal(vm.state, VM_RUNNING);
+}
+
+static void test_vm_boot_fails_when_ram_is_unreachable(void **st)
+{
+	(void)st;
+	create(0);
+	/* The arena moved away from the VM's RAM. */
+	hal_sim_mem_init(0x10000000, 0x1000);
+	assert_int_equal(vm_boot(&vm), HV_ERR_RANGE);
+	assert_int_equal(vm.state, VM_OFF);
+}
+
+static void test_vm_power_off_stops_every_vcpu_once(void **st)
+{
+	(void)st;
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	vm.vcpus[2].power = VCPU_ON;
+	hal_sim_console_clear();
+	vm_power_off(&vm, 3, "a test");
+	assert_int_equal(vm.state, VM_OFF);
+	assert_int_equal(vm.exit_status, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(vm.vcpus[i].power, VCPU_OFF);
+		assert_true(vm.vcpus[i].arch.yield);
+	}
+	/* Powering off an off VM changes nothing and says nothing. */
+	vm_power_off(&vm, 9, "again");
+	assert_int_equal(vm.exit_status, 3);
+	assert_string_equal(console(),
+			    "hv: vmt: powered off by a test, status 3\n");
+}
+
+static void test_vm_request_reset_only_when_running(void **st)
+{
+	(void)st;
+	create(0);
+	vm_request_reset(&vm);
+	assert_int_equal(vm.state, VM_OFF);
+	assert_false(vm.vcpus[0].arch.yield);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	vm_request_reset(&vm);
+	assert_int_equal(vm.state, VM_RESET_PENDING);
+	for (unsigned i = 0; i < 3; i++)
+		assert_true(vm.vcpus[i].arch.yield);
+}
+
+static void test_vm_ipa_in_ram_edges(void **st)
+{
+	const uint64_t base = TEST_RAM_IPA, end = TEST_RAM_IPA + TEST_RAM_SIZE;
+
+	(void)st;
+	create(0);
+	assert_true(vm_ipa_in_ram(&vm, base, 1));
+	assert_true(vm_ipa_in_ram(&vm, base, TEST_RAM_SIZE));
+	assert_true(vm_ipa_in_ram(&vm, end - 4, 4));
+	assert_true(vm_ipa_in_ram(&vm, end - 1, 1));
+	assert_false(vm_ipa_in_ram(&vm, base - 1, 1));
+	assert_false(vm_ipa_in_ram(&vm, base - 4, 8));
+	assert_false(vm_ipa_in_ram(&vm, end - 3, 4));
+	assert_false(vm_ipa_in_ram(&vm, end, 1));
+	assert_false(vm_ipa_in_ram(&vm, base, TEST_RAM_SIZE + 1));
+	assert_false(vm_ipa_in_ram(&vm, base + 4, UINT64_MAX));
+	assert_false(vm_ipa_in_ram(&vm, UINT64_MAX - 3, 4));
+	assert_false(vm_ipa_in_ram(&vm, 0, 4));
+}
+
+static void test_vm_vcpu_by_mpidr_matches_affinity_only(void **st)
+{
+	(void)st;
+	create(0);
+	assert_ptr_equal(vm_vcpu_by_mpidr(&vm, 0), &vm.vcpus[0]);
+	assert_ptr_equal(vm_vcpu_by_mpidr(&vm, 2), &vm.vcpus[2]);
+	assert_null(vm_vcpu_by_mpidr(&vm, 3));
+	assert_null(vm_vcpu_by_mpidr(&vm, 0x100));
+	assert_null(vm_vcpu_by_mpidr(&vm, 0x10000));
+	assert_null(vm_vcpu_by_mpidr(&vm, 0x100000000ull));
+	/* The MPIDR_EL1 value as read (RES1 bit 31) is not an affinity. */
+	assert_null(vm_vcpu_by_mpidr(&vm, 0x80000001ull));
+	assert_null(vm_vcpu_by_mpidr(&vm, 0x40000000ull));
+	assert_null(vm_vcpu_by_mpidr(&vm, 1ull << 63));
+}
+
+static void test_vcpu_mpidr_is_res1_plus_id(void **st)
+{
+	(void)st;
+	assert_int_equal(vcpu_mpidr(0), 0x80000000);
+	assert_int_equal(vcpu_mpidr(3), 0x80000003);
+}
+
+static void test_vcpu_reset_clears_state_and_sets_el1h(void **st)
+{
+	struct vcpu v;
+
+	(void)st;
+	memset(&v, 0, sizeof(v));
+	hal_vcpu_init(&v.arch);
+	for (unsigned i = 0; i < 31; i++)
+		v.arch.regs.x[i] = i + 1;
+	v.arch.regs.pstate = 0xf0000000;
+	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
+		hal_vcpu_el1_write(&v.arch, (enum el1_reg)r, 0x99);
+	v.arch.yield = true;
+	vcpu_reset(&v, 0x40080000, 0xabc);
+	assert_int_equal(v.arch.regs.pc, 0x40080000);
+	assert_int_equal(v.arch.regs.x[0], 0xabc);
+	for (unsigned i = 1; i < 31; i++)
+		assert_int_equal(v.arch.regs.x[i], 0);
+	assert_int_equal(v.arch.regs.pstate, PSR_DAIF | PSR_MODE_EL1H);
+	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
+		assert_int_equal(hal_vcpu_el1_read(&v.arch, (enum el1_reg)r),
+				 r == EL1_SCTLR ? SCTLR_EL1_RESET : 0);
+	assert_false(v.arch.yield);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup(f, setup)
+	    T(test_vm_create_zeroes_ram_and_nothing_else),
+	    T(test_vm_create_maps_ram_at_stage2),
+	    T(test_vm_create_sets_vttbr_vmpidr_and_cntvoff),
+	    T(test_vm_create_puts_the_uart_on_the_bus),
+	    T(test_vm_create_fails_without_reachable_ram),
+	    T(test_vm_create_fails_when_the_pool_is_short),
+	    T(test_vm_create_fails_with_unusable_ipa_geometry),
+	    T(test_vm_create_with_start_level_1),
+	    T(test_vm_boot_loads_image_and_dtb),
+	    T(test_vm_boot_starts_vcpu0_only),
+	    T(test_vm_boot_without_dtb_passes_zero),
+	    T(test_vm_boot_again_reloads_image_and_resets_vcpus),
+	    T(test_vm_boot_fails_when_ram_is_unreachable),
+	    T(test_vm_power_off_stops_every_vcpu_once),
+	    T(test_vm_request_reset_only_when_running),
+	    T(test_vm_ipa_in_ram_edges),
+	    T(test_vm_vcpu_by_mpidr_matches_affinity_only),
+	    T(test_vcpu_mpidr_is_res1_plus_id),
+	    T(test_vcpu_reset_clears_state_and_sets_el1h),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
