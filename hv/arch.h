@@ -11,46 +11,46 @@
 #include <stdint.h>
 
 /* ESR_ELx */
-#define ESR_EC_SHIFT  26
-#define ESR_EC_MASK   0x3fu
-#define ESR_IL        (1u << 25)
-#define ESR_ISS_MASK  0x1ffffffu
+#define ESR_EC_SHIFT 26
+#define ESR_EC_MASK  0x3fu
+#define ESR_IL	     (1u << 25)
+#define ESR_ISS_MASK 0x1ffffffu
 
-#define EC_UNKNOWN     0x00
-#define EC_WFX         0x01
-#define EC_FP_ASIMD    0x07
-#define EC_PAC         0x09
-#define EC_ILLEGAL     0x0e
-#define EC_SVC64       0x15
-#define EC_HVC64       0x16
-#define EC_SMC64       0x17
-#define EC_SYS64       0x18
-#define EC_SVE         0x19
-#define EC_IABT_LOW    0x20
-#define EC_IABT_CUR    0x21
-#define EC_PC_ALIGN    0x22
-#define EC_DABT_LOW    0x24
-#define EC_DABT_CUR    0x25
-#define EC_SP_ALIGN    0x26
-#define EC_SERROR      0x2f
-#define EC_BRK64       0x3c
-#define EC_COUNT       64
+#define EC_UNKNOWN  0x00
+#define EC_WFX	    0x01
+#define EC_FP_ASIMD 0x07
+#define EC_PAC	    0x09
+#define EC_ILLEGAL  0x0e
+#define EC_SVC64    0x15
+#define EC_HVC64    0x16
+#define EC_SMC64    0x17
+#define EC_SYS64    0x18
+#define EC_SVE	    0x19
+#define EC_IABT_LOW 0x20
+#define EC_IABT_CUR 0x21
+#define EC_PC_ALIGN 0x22
+#define EC_DABT_LOW 0x24
+#define EC_DABT_CUR 0x25
+#define EC_SP_ALIGN 0x26
+#define EC_SERROR   0x2f
+#define EC_BRK64    0x3c
+#define EC_COUNT    64
 
 /* Data abort ISS */
-#define ISS_DA_ISV       (1u << 24)
+#define ISS_DA_ISV	 (1u << 24)
 #define ISS_DA_SAS_SHIFT 22
-#define ISS_DA_SAS_MASK  0x3u
-#define ISS_DA_SSE       (1u << 21)
+#define ISS_DA_SAS_MASK	 0x3u
+#define ISS_DA_SSE	 (1u << 21)
 #define ISS_DA_SRT_SHIFT 16
-#define ISS_DA_SRT_MASK  0x1fu
-#define ISS_DA_SF        (1u << 15)
-#define ISS_DA_AR        (1u << 14)
-#define ISS_DA_FNV       (1u << 10)
-#define ISS_DA_EA        (1u << 9)
-#define ISS_DA_CM        (1u << 8)
-#define ISS_DA_S1PTW     (1u << 7)
-#define ISS_DA_WNR       (1u << 6)
-#define ISS_FSC_MASK     0x3fu
+#define ISS_DA_SRT_MASK	 0x1fu
+#define ISS_DA_SF	 (1u << 15)
+#define ISS_DA_AR	 (1u << 14)
+#define ISS_DA_FNV	 (1u << 10)
+#define ISS_DA_EA	 (1u << 9)
+#define ISS_DA_CM	 (1u << 8)
+#define ISS_DA_S1PTW	 (1u << 7)
+#define ISS_DA_WNR	 (1u << 6)
+#define ISS_FSC_MASK	 0x3fu
 
 /* Fault status codes */
 #define FSC_TRANSLATION_L0 0x04
@@ -58,8 +58,8 @@
 
 /* WFI/WFE ISS: TI field */
 #define ISS_WFX_TI_MASK 0x3u
-#define ISS_WFX_TI_WFI  0u
-#define ISS_WFX_TI_WFE  1u
+#define ISS_WFX_TI_WFI	0u
+#define ISS_WFX_TI_WFE	1u
 
 /* HVC/SMC ISS */
 #define ISS_IMM16_MASK 0xffffu
@@ -71,7 +71,7 @@
 #define ISS_SYS_CRN_SHIFT 10
 #define ISS_SYS_RT_SHIFT  5
 #define ISS_SYS_CRM_SHIFT 1
-#define ISS_SYS_READ      1u
+#define ISS_SYS_READ	  1u
 /* The ISS bits that name the register: everything but Rt and Direction. */
 #define ISS_SYS_REG_MASK 0x3ffc1eu
 
@@ -91,37 +91,37 @@
 #define PSR_MODE_EL2T 0x08u
 #define PSR_MODE_EL2H 0x09u
 #define PSR_MODE_32   0x10u /* M[4]: the interrupted state was AArch32 */
-#define PSR_F         (1u << 6)
-#define PSR_I         (1u << 7)
-#define PSR_A         (1u << 8)
-#define PSR_D         (1u << 9)
+#define PSR_F	      (1u << 6)
+#define PSR_I	      (1u << 7)
+#define PSR_A	      (1u << 8)
+#define PSR_D	      (1u << 9)
 #define PSR_DAIF      (PSR_D | PSR_A | PSR_I | PSR_F)
 #define PSR_SSBS      (1u << 12)
-#define PSR_IL        (1u << 20)
-#define PSR_SS        (1u << 21)
-#define PSR_PAN       (1u << 22)
-#define PSR_UAO       (1u << 23)
+#define PSR_IL	      (1u << 20)
+#define PSR_SS	      (1u << 21)
+#define PSR_PAN	      (1u << 22)
+#define PSR_UAO	      (1u << 23)
 #define PSR_NZCV      (0xfu << 28)
 
 /* SCTLR_EL1 bits the injection logic reads. */
-#define SCTLR_EL1_SPAN  (1ull << 23)
+#define SCTLR_EL1_SPAN	(1ull << 23)
 #define SCTLR_EL1_DSSBS (1ull << 44)
 /* Architectural reset value: RES1 bits only; MMU, caches off. */
 #define SCTLR_EL1_RESET 0x30d00800ull
 
 /* Exception vector offsets from VBAR_EL1 (D1.10.2). */
-#define VEC_CUR_SP0    0x000u
-#define VEC_CUR_SPX    0x200u
-#define VEC_LOWER_A64  0x400u
-#define VEC_LOWER_A32  0x600u
-#define VEC_SYNC       0x000u
-#define VEC_IRQ        0x080u
-#define VEC_FIQ        0x100u
-#define VEC_SERROR     0x180u
+#define VEC_CUR_SP0   0x000u
+#define VEC_CUR_SPX   0x200u
+#define VEC_LOWER_A64 0x400u
+#define VEC_LOWER_A32 0x600u
+#define VEC_SYNC      0x000u
+#define VEC_IRQ	      0x080u
+#define VEC_FIQ	      0x100u
+#define VEC_SERROR    0x180u
 
 /* MPIDR_EL1 */
-#define MPIDR_RES1      (1ull << 31)
-#define MPIDR_AFF_MASK  0xff00ffffffull
+#define MPIDR_RES1     (1ull << 31)
+#define MPIDR_AFF_MASK 0xff00ffffffull
 
 static inline unsigned esr_ec(uint64_t esr)
 {

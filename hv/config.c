@@ -70,14 +70,14 @@ static enum hv_err check_blob(const char *vm, const char *field,
 			    field);
 	if (!inside(ipa_addr(b->load), b->size, ipa_addr(c->ram_ipa),
 		    c->ram_size))
-		return fail(err, HV_ERR_RANGE,
-			    "vm '%s': %s (%llu bytes at ipa 0x%llx) does not fit "
-			    "in its RAM [0x%llx, 0x%llx)",
-			    vm, field, (unsigned long long)b->size,
-			    (unsigned long long)ipa_addr(b->load),
-			    (unsigned long long)ipa_addr(c->ram_ipa),
-			    (unsigned long long)(ipa_addr(c->ram_ipa) +
-						 c->ram_size));
+		return fail(
+		    err, HV_ERR_RANGE,
+		    "vm '%s': %s (%llu bytes at ipa 0x%llx) does not fit "
+		    "in its RAM [0x%llx, 0x%llx)",
+		    vm, field, (unsigned long long)b->size,
+		    (unsigned long long)ipa_addr(b->load),
+		    (unsigned long long)ipa_addr(c->ram_ipa),
+		    (unsigned long long)(ipa_addr(c->ram_ipa) + c->ram_size));
 	return HV_OK;
 }
 
@@ -126,21 +126,21 @@ static enum hv_err check_vm(const struct vm_config *c, unsigned idx,
 			    "[0x%llx, 0x%llx)",
 			    n, VM_DEVICE_IPA_BASE, VM_DEVICE_IPA_END);
 	if (!inside(pa, c->ram_size, pa_addr(p->ram_base), p->ram_size))
-		return fail(err, HV_ERR_RANGE,
-			    "vm '%s': ram_pa [0x%llx, 0x%llx) is outside the "
-			    "machine's RAM [0x%llx, 0x%llx)",
-			    n, (unsigned long long)pa,
-			    (unsigned long long)(pa + c->ram_size),
-			    (unsigned long long)pa_addr(p->ram_base),
-			    (unsigned long long)(pa_addr(p->ram_base) +
-						 p->ram_size));
+		return fail(
+		    err, HV_ERR_RANGE,
+		    "vm '%s': ram_pa [0x%llx, 0x%llx) is outside the "
+		    "machine's RAM [0x%llx, 0x%llx)",
+		    n, (unsigned long long)pa,
+		    (unsigned long long)(pa + c->ram_size),
+		    (unsigned long long)pa_addr(p->ram_base),
+		    (unsigned long long)(pa_addr(p->ram_base) + p->ram_size));
 	if (overlaps(pa, c->ram_size, pa_addr(p->hv_base), p->hv_size))
-		return fail(err, HV_ERR_OVERLAP,
-			    "vm '%s': ram_pa range overlaps the hypervisor at "
-			    "[0x%llx, 0x%llx)",
-			    n, (unsigned long long)pa_addr(p->hv_base),
-			    (unsigned long long)(pa_addr(p->hv_base) +
-						 p->hv_size));
+		return fail(
+		    err, HV_ERR_OVERLAP,
+		    "vm '%s': ram_pa range overlaps the hypervisor at "
+		    "[0x%llx, 0x%llx)",
+		    n, (unsigned long long)pa_addr(p->hv_base),
+		    (unsigned long long)(pa_addr(p->hv_base) + p->hv_size));
 	if (c->image.size == 0)
 		return fail(err, HV_ERR_INVAL, "vm '%s': image is empty", n);
 	e = check_blob(n, "image", &c->image, c, err);
@@ -155,7 +155,8 @@ static enum hv_err check_vm(const struct vm_config *c, unsigned idx,
 			return fail(err, HV_ERR_OVERLAP,
 				    "vm '%s': dtb at ipa 0x%llx overlaps the "
 				    "image",
-				    n, (unsigned long long)ipa_addr(c->dtb.load));
+				    n,
+				    (unsigned long long)ipa_addr(c->dtb.load));
 	}
 	if (!inside(ipa_addr(c->entry), 4, ipa_addr(c->image.load),
 		    c->image.size) ||

@@ -18,8 +18,9 @@ typedef void (*exit_handler_fn)(struct vcpu *v, const struct vcpu_exit *e);
 
 static void handle_unknown(struct vcpu *v, const struct vcpu_exit *e)
 {
-	hv_log_vcpu(v, "unhandled exception class 0x%02x (esr 0x%08llx) at pc "
-		       "0x%llx: UNDEF injected",
+	hv_log_vcpu(v,
+		    "unhandled exception class 0x%02x (esr 0x%08llx) at pc "
+		    "0x%llx: UNDEF injected",
 		    esr_ec(e->esr), (unsigned long long)e->esr,
 		    (unsigned long long)v->arch.regs.pc);
 	inject_undef(v);
@@ -58,8 +59,9 @@ static void handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 
 static void handle_iabt(struct vcpu *v, const struct vcpu_exit *e)
 {
-	hv_log_vcpu(v, "instruction fetch from ipa 0x%llx outside RAM: "
-		       "instruction abort injected",
+	hv_log_vcpu(v,
+		    "instruction fetch from ipa 0x%llx outside RAM: "
+		    "instruction abort injected",
 		    (unsigned long long)mmio_fault_ipa(e));
 	inject_pabt(v, e->far);
 }
@@ -76,14 +78,70 @@ static void handle_async(struct vcpu *v, const struct vcpu_exit *e)
 #define U handle_unknown
 /* Every EC has an entry, so dispatch is one load and one branch. */
 static const exit_handler_fn exit_handlers[EC_COUNT] = {
-	/* 0x00 */ U, handle_wfx, U, U, U, U, U, U,
-	/* 0x08 */ U, U, U, U, U, U, U, U,
-	/* 0x10 */ U, U, U, U, U, U, handle_hvc, handle_smc,
-	/* 0x18 */ handle_sysreg, U, U, U, U, U, U, U,
-	/* 0x20 */ handle_iabt, U, U, U, handle_dabt, U, U, U,
-	/* 0x28 */ U, U, U, U, U, U, U, U,
-	/* 0x30 */ U, U, U, U, U, U, U, U,
-	/* 0x38 */ U, U, U, U, U, U, U, U,
+    /* 0x00 */ U,
+    handle_wfx,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0x08 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0x10 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    handle_hvc,
+    handle_smc,
+    /* 0x18 */ handle_sysreg,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0x20 */ handle_iabt,
+    U,
+    U,
+    U,
+    handle_dabt,
+    U,
+    U,
+    U,
+    /* 0x28 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0x30 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0x38 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
 };
 #undef U
 

@@ -10,7 +10,8 @@ void hypercall_call(struct vcpu *v, uint32_t fid)
 {
 	/* Unknown ids are the common probe: reject them before the switch. */
 	if (fid > HV_CALL_EXIT && fid != HV_CALL_UID) {
-		vcpu_reg_write(v, 0, (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
+		vcpu_reg_write(v, 0,
+			       (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
 		return;
 	}
 	switch (fid) {
@@ -40,7 +41,7 @@ void hypercall_call(struct vcpu *v, uint32_t fid)
 		vcpu_reg_write(v, 3, HV_UID3);
 		break;
 	default:
-		vcpu_reg_write(v, 0, (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
+		/* Every other id was rejected above. */
 		break;
 	}
 }

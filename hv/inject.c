@@ -36,8 +36,8 @@ static void take_exception(struct vcpu *v, uint64_t esr, bool set_far,
 	uint64_t vbar = hal_vcpu_el1_read(&v->arch, EL1_VBAR);
 	/* NZCV and (unless set below) PAN are kept; AArch32 has them at the
 	 * same bit positions. */
-	uint64_t pstate = (old & (PSR_NZCV | PSR_PAN)) | PSR_DAIF |
-			  PSR_MODE_EL1H;
+	uint64_t pstate =
+	    (old & (PSR_NZCV | PSR_PAN)) | PSR_DAIF | PSR_MODE_EL1H;
 
 	/* FEAT_PAN: entry to EL1 sets PAN unless SCTLR_EL1.SPAN is set. */
 	if (caps->pan && !(sctlr & SCTLR_EL1_SPAN))

@@ -26,7 +26,7 @@ void hv_log(const char *fmt, ...) HV_PRINTF(1, 2);
 void hv_log_vcpu(const struct vcpu *v, const char *fmt, ...) HV_PRINTF(2, 3);
 
 _Noreturn void hv_panic(const char *file, int line, const char *fmt, ...)
-	HV_PRINTF(3, 4);
+    HV_PRINTF(3, 4);
 
 #define HV_CHECK(cond)                                                         \
 	do {                                                                   \

@@ -19,18 +19,17 @@ int hv_main(const struct hv_config *cfg)
 	const struct hal_cpu_caps *caps = hal_cpu_caps();
 	const struct hal_platform *plat = hal_platform();
 	struct config_limits lim = {
-		.platform = plat,
-		.ipa_bits = caps->ipa_bits,
-		.s2_start_level = caps->s2_start_level,
-		.pool_pages = HV_S2_POOL_PAGES,
+	    .platform = plat,
+	    .ipa_bits = caps->ipa_bits,
+	    .s2_start_level = caps->s2_start_level,
+	    .pool_pages = HV_S2_POOL_PAGES,
 	};
 	struct config_error cerr;
 	enum hv_err err;
 
 	hv_log("hypervisor on %s: %u-bit PA, %u-bit IPA (stage 2 from level "
 	       "%u)",
-	       plat->name, caps->pa_bits, caps->ipa_bits,
-	       caps->s2_start_level);
+	       plat->name, caps->pa_bits, caps->ipa_bits, caps->s2_start_level);
 	err = config_validate(cfg, &lim, &cerr);
 	if (err != HV_OK) {
 		hv_log("config error: %s", cerr.msg);

@@ -129,7 +129,7 @@ void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 	if (acc.write) {
 		err = r->ops->write(r->dev, v, ipa, acc.size,
 				    vcpu_reg_read(v, acc.reg) &
-					    size_mask(acc.size));
+					size_mask(acc.size));
 	} else {
 		uint64_t raw = 0;
 

@@ -48,11 +48,11 @@ struct mmio_bus {
 
 /* A decoded data-abort syndrome (ISV = 1). */
 struct mmio_access {
-	unsigned size;  /* bytes: 1 << SAS */
-	bool sign;      /* SSE: sign-extend the loaded value */
-	bool reg64;     /* SF: the register is Xn, not Wn */
-	bool write;     /* WnR */
-	unsigned reg;   /* SRT: 0-30, 31 = XZR */
+	unsigned size; /* bytes: 1 << SAS */
+	bool sign;     /* SSE: sign-extend the loaded value */
+	bool reg64;    /* SF: the register is Xn, not Wn */
+	bool write;    /* WnR */
+	unsigned reg;  /* SRT: 0-30, 31 = XZR */
 };
 
 void mmio_bus_init(struct mmio_bus *bus);

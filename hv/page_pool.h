@@ -14,8 +14,8 @@
 #define PAGE_SHIFT 12
 
 struct page_pool {
-	uint8_t *base;       /* pointer to the first page */
-	paddr_t base_pa;     /* its host-physical address */
+	uint8_t *base;	 /* pointer to the first page */
+	paddr_t base_pa; /* its host-physical address */
 	uint32_t page_count;
 	uint32_t used_count;
 	uint32_t free_head;  /* index of the first free page, or page_count */

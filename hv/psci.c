@@ -72,8 +72,8 @@ static void affinity_info(struct vcpu *v, uint32_t fid)
 	if (t == NULL || arg(v, 2, fid) != 0)
 		ret(v, PSCI_RET_INVALID_PARAMETERS);
 	else
-		ret(v, t->power == VCPU_ON ? PSCI_AFFINITY_ON
-					   : PSCI_AFFINITY_OFF);
+		ret(v,
+		    t->power == VCPU_ON ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF);
 }
 
 static void migrate_info_type(struct vcpu *v, uint32_t fid)
@@ -126,7 +126,7 @@ static void features(struct vcpu *v, uint32_t fid)
 
 typedef void (*psci_fn)(struct vcpu *v, uint32_t fid);
 
-#define PSCI_FN(fid) ((fid) & 0x1fu)
+#define PSCI_FN(fid) ((fid)&0x1fu)
 #define PSCI_BASE_32 0x84000000u
 /* Function numbers that also exist in the SMC64 convention. */
 #define PSCI_SMC64_FNS                                                         \
@@ -136,15 +136,15 @@ typedef void (*psci_fn)(struct vcpu *v, uint32_t fid);
 
 /* Indexed by function number (fid bits [4:0]); NULL: not supported. */
 static const psci_fn psci_fns[32] = {
-	[PSCI_FN(PSCI_0_2_VERSION)] = psci_version,
-	[PSCI_FN(PSCI_CPU_SUSPEND_32)] = cpu_suspend,
-	[PSCI_FN(PSCI_CPU_OFF)] = cpu_off,
-	[PSCI_FN(PSCI_CPU_ON_32)] = cpu_on,
-	[PSCI_FN(PSCI_AFFINITY_INFO_32)] = affinity_info,
-	[PSCI_FN(PSCI_MIGRATE_INFO_TYPE)] = migrate_info_type,
-	[PSCI_FN(PSCI_SYSTEM_OFF)] = system_off,
-	[PSCI_FN(PSCI_SYSTEM_RESET)] = system_reset,
-	[PSCI_FN(PSCI_FEATURES)] = features,
+    [PSCI_FN(PSCI_0_2_VERSION)] = psci_version,
+    [PSCI_FN(PSCI_CPU_SUSPEND_32)] = cpu_suspend,
+    [PSCI_FN(PSCI_CPU_OFF)] = cpu_off,
+    [PSCI_FN(PSCI_CPU_ON_32)] = cpu_on,
+    [PSCI_FN(PSCI_AFFINITY_INFO_32)] = affinity_info,
+    [PSCI_FN(PSCI_MIGRATE_INFO_TYPE)] = migrate_info_type,
+    [PSCI_FN(PSCI_SYSTEM_OFF)] = system_off,
+    [PSCI_FN(PSCI_SYSTEM_RESET)] = system_reset,
+    [PSCI_FN(PSCI_FEATURES)] = features,
 };
 
 void psci_call(struct vcpu *v, uint32_t fid)

@@ -14,8 +14,8 @@ static struct vcpu *pick(struct vm *vms, unsigned vm_count, unsigned *cursor)
 		struct vm *vm = &vms[i / HV_MAX_VCPUS];
 		struct vcpu *v = &vm->vcpus[i % HV_MAX_VCPUS];
 
-		if (vm->state == VM_RUNNING && i % HV_MAX_VCPUS < vm->vcpu_count &&
-		    v->power == VCPU_ON) {
+		if (vm->state == VM_RUNNING &&
+		    i % HV_MAX_VCPUS < vm->vcpu_count && v->power == VCPU_ON) {
 			*cursor = (i + 1) % total;
 			return v;
 		}

@@ -33,7 +33,8 @@ void smccc_call(struct vcpu *v, uint16_t imm)
 	uint32_t fid = (uint32_t)vcpu_reg_read(v, 0);
 
 	if (imm != 0 || !(fid & SMCCC_FAST_CALL)) {
-		vcpu_reg_write(v, 0, (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
+		vcpu_reg_write(v, 0,
+			       (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
 		return;
 	}
 	switch ((fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK) {
@@ -47,7 +48,8 @@ void smccc_call(struct vcpu *v, uint16_t imm)
 		hypercall_call(v, fid);
 		break;
 	default:
-		vcpu_reg_write(v, 0, (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
+		vcpu_reg_write(v, 0,
+			       (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
 		break;
 	}
 }

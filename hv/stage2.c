@@ -9,11 +9,11 @@
 
 #include <hal/stage2.h>
 
-#define S2_ENTRIES     512u
-#define S2_TYPE_MASK   3ull
-#define S2_TYPE_BLOCK  1ull /* valid, not table: block at L1/L2 */
-#define S2_TYPE_TABLE  3ull /* table at L0-L2, page at L3 */
-#define S2_ATTR_MASK   (~S2_DESC_OA_MASK & ~S2_TYPE_MASK)
+#define S2_ENTRIES    512u
+#define S2_TYPE_MASK  3ull
+#define S2_TYPE_BLOCK 1ull /* valid, not table: block at L1/L2 */
+#define S2_TYPE_TABLE 3ull /* table at L0-L2, page at L3 */
+#define S2_ATTR_MASK  (~S2_DESC_OA_MASK & ~S2_TYPE_MASK)
 
 static unsigned level_shift(unsigned level)
 {
@@ -28,7 +28,8 @@ static unsigned level_index(const struct stage2 *s2, unsigned level,
 	/* The root table is only as large as the IPA space needs. */
 	if (level == s2->start_level)
 		return (unsigned)(idx & ((1ull << (s2->ipa_bits -
-						   level_shift(level))) - 1));
+						   level_shift(level))) -
+					 1));
 	return (unsigned)(idx & (S2_ENTRIES - 1));
 }
 
@@ -107,15 +108,15 @@ static enum hv_err split_block(struct stage2 *s2, uint64_t *entry,
 	if (table == NULL)
 		return HV_ERR_NOMEM;
 	for (unsigned i = 0; i < S2_ENTRIES; i++)
-		table[i] = leaf_desc(level + 1, base + i * step,
-				     block & S2_ATTR_MASK);
+		table[i] =
+		    leaf_desc(level + 1, base + i * step, block & S2_ATTR_MASK);
 	set_entry(s2, entry, pa_addr(table_pa) | S2_TYPE_TABLE, ipa);
 	return HV_OK;
 }
 
-static enum hv_err map_level(struct stage2 *s2, uint64_t *table,
-			     unsigned level, uint64_t ipa, uint64_t pa,
-			     uint64_t size, uint64_t attrs)
+static enum hv_err map_level(struct stage2 *s2, uint64_t *table, unsigned level,
+			     uint64_t ipa, uint64_t pa, uint64_t size,
+			     uint64_t attrs)
 {
 	uint64_t block = 1ull << level_shift(level);
 	uint64_t end = ipa + size;
@@ -286,12 +287,13 @@ enum hv_err stage2_translate(const struct stage2 *s2, ipaddr_t ipa,
 			table = table_of(s2, desc);
 			continue;
 		}
-		if (level == 0 || (level == 3 && (desc & S2_TYPE_MASK) !=
-						       S2_TYPE_TABLE))
+		if (level == 0 ||
+		    (level == 3 && (desc & S2_TYPE_MASK) != S2_TYPE_TABLE))
 			return HV_ERR_NOENT; /* reserved encodings */
 		uint64_t mask = (1ull << level_shift(level)) - 1;
 
-		out->pa = pa_init((desc & S2_DESC_OA_MASK & ~mask) | (a & mask));
+		out->pa =
+		    pa_init((desc & S2_DESC_OA_MASK & ~mask) | (a & mask));
 		out->level = level;
 		out->desc = desc;
 		return HV_OK;

@@ -19,24 +19,24 @@
 #include <hal/types.h>
 
 /* Mapping flags. */
-#define S2_READ   (1u << 0)
+#define S2_READ	  (1u << 0)
 #define S2_WRITE  (1u << 1)
-#define S2_EXEC   (1u << 2)
+#define S2_EXEC	  (1u << 2)
 #define S2_DEVICE (1u << 3) /* Device-nGnRE, never executable */
-#define S2_RWX    (S2_READ | S2_WRITE | S2_EXEC)
+#define S2_RWX	  (S2_READ | S2_WRITE | S2_EXEC)
 
 /* Descriptor bits. */
-#define S2_DESC_VALID        (1ull << 0)
-#define S2_DESC_TABLE        (1ull << 1) /* table (L0-2) or page (L3) */
-#define S2_DESC_MEMATTR_SHIFT 2
+#define S2_DESC_VALID		(1ull << 0)
+#define S2_DESC_TABLE		(1ull << 1) /* table (L0-2) or page (L3) */
+#define S2_DESC_MEMATTR_SHIFT	2
 #define S2_MEMATTR_DEVICE_NGNRE 0x1ull
-#define S2_MEMATTR_NORMAL_WB    0xfull
-#define S2_DESC_S2AP_R       (1ull << 6)
-#define S2_DESC_S2AP_W       (1ull << 7)
-#define S2_DESC_SH_INNER     (3ull << 8)
-#define S2_DESC_AF           (1ull << 10)
-#define S2_DESC_XN           (1ull << 54)
-#define S2_DESC_OA_MASK      0x0000fffffffff000ull
+#define S2_MEMATTR_NORMAL_WB	0xfull
+#define S2_DESC_S2AP_R		(1ull << 6)
+#define S2_DESC_S2AP_W		(1ull << 7)
+#define S2_DESC_SH_INNER	(3ull << 8)
+#define S2_DESC_AF		(1ull << 10)
+#define S2_DESC_XN		(1ull << 54)
+#define S2_DESC_OA_MASK		0x0000fffffffff000ull
 
 #define S2_LEVEL_COUNT 4
 
@@ -51,9 +51,9 @@ struct stage2 {
 
 /* Result of a walk. */
 struct s2_walk {
-	paddr_t pa;     /* output address of the IPA (with its page offset) */
+	paddr_t pa;	/* output address of the IPA (with its page offset) */
 	unsigned level; /* level of the leaf descriptor */
-	uint64_t desc;  /* the leaf descriptor */
+	uint64_t desc;	/* the leaf descriptor */
 };
 
 /*
@@ -61,8 +61,7 @@ struct s2_walk {
  * ipa_bits <= 39 and 0 above, as the HAL programs VTCR_EL2.
  */
 enum hv_err stage2_init(struct stage2 *s2, struct page_pool *pool,
-			unsigned ipa_bits, unsigned start_level,
-			uint16_t vmid);
+			unsigned ipa_bits, unsigned start_level, uint16_t vmid);
 
 /* Maps [ipa, ipa + size) to [pa, pa + size); all three page aligned. */
 enum hv_err stage2_map(struct stage2 *s2, ipaddr_t ipa, paddr_t pa,

@@ -24,25 +24,25 @@ struct id_mask {
 };
 
 static const struct id_mask id_masks[] = {
-	/* ID_AA64PFR0_EL1: EL2, EL3, SVE, MPAM, AMU */
-	{4, 0, FIELD(8) | FIELD(12) | FIELD(32) | FIELD(40) | FIELD(44)},
-	/* ID_AA64PFR1_EL1: MTE, SME, MPAM_frac */
-	{4, 1, FIELD(8) | FIELD(16) | FIELD(24)},
-	/* ID_AA64ZFR0_EL1: SVE features */
-	{4, 4, ~0ull},
-	/* ID_AA64SMFR0_EL1: SME features */
-	{4, 5, ~0ull},
-	/* ID_AA64DFR0_EL1: TraceVer, PMUVer, PMSVer, TraceFilt, TraceBuffer */
-	{5, 0, FIELD(4) | FIELD(8) | FIELD(32) | FIELD(40) | FIELD(44)},
-	/* ID_AA64AFR0/1_EL1: implementation defined */
-	{5, 4, ~0ull},
-	{5, 5, ~0ull},
-	/* ID_DFR0_EL1 (AArch32 view): CopTrc, MMapTrc, PerfMon, TraceFilt */
-	{1, 2, FIELD(12) | FIELD(16) | FIELD(24) | FIELD(28)},
-	/* ID_AFR0_EL1 */
-	{1, 3, ~0ull},
-	/* ID_PFR1_EL1: Virtualization (no EL2 for the guest) */
-	{1, 1, FIELD(12)},
+    /* ID_AA64PFR0_EL1: EL2, EL3, SVE, MPAM, AMU */
+    {4, 0, FIELD(8) | FIELD(12) | FIELD(32) | FIELD(40) | FIELD(44)},
+    /* ID_AA64PFR1_EL1: MTE, SME, MPAM_frac */
+    {4, 1, FIELD(8) | FIELD(16) | FIELD(24)},
+    /* ID_AA64ZFR0_EL1: SVE features */
+    {4, 4, ~0ull},
+    /* ID_AA64SMFR0_EL1: SME features */
+    {4, 5, ~0ull},
+    /* ID_AA64DFR0_EL1: TraceVer, PMUVer, PMSVer, TraceFilt, TraceBuffer */
+    {5, 0, FIELD(4) | FIELD(8) | FIELD(32) | FIELD(40) | FIELD(44)},
+    /* ID_AA64AFR0/1_EL1: implementation defined */
+    {5, 4, ~0ull},
+    {5, 5, ~0ull},
+    /* ID_DFR0_EL1 (AArch32 view): CopTrc, MMapTrc, PerfMon, TraceFilt */
+    {1, 2, FIELD(12) | FIELD(16) | FIELD(24) | FIELD(28)},
+    /* ID_AFR0_EL1 */
+    {1, 3, ~0ull},
+    /* ID_PFR1_EL1: Security (EL3), Virtualization (EL2) */
+    {1, 1, FIELD(4) | FIELD(12)},
 };
 
 uint64_t sysreg_id_value(unsigned crm, unsigned op2)
@@ -58,17 +58,15 @@ uint64_t sysreg_id_value(unsigned crm, unsigned op2)
 
 static void log_unhandled(struct vcpu *v, uint32_t iss)
 {
-	hv_log_vcpu(v,
-		    "unhandled %s of S%u_%u_C%u_C%u_%u (x%u) at pc 0x%llx: "
-		    "UNDEF injected",
-		    (iss & ISS_SYS_READ) ? "read" : "write",
-		    (iss >> ISS_SYS_OP0_SHIFT) & 3,
-		    (iss >> ISS_SYS_OP1_SHIFT) & 7,
-		    (iss >> ISS_SYS_CRN_SHIFT) & 15,
-		    (iss >> ISS_SYS_CRM_SHIFT) & 15,
-		    (iss >> ISS_SYS_OP2_SHIFT) & 7,
-		    (iss >> ISS_SYS_RT_SHIFT) & 31,
-		    (unsigned long long)v->arch.regs.pc);
+	hv_log_vcpu(
+	    v,
+	    "unhandled %s of S%u_%u_C%u_C%u_%u (x%u) at pc 0x%llx: "
+	    "UNDEF injected",
+	    (iss & ISS_SYS_READ) ? "read" : "write",
+	    (iss >> ISS_SYS_OP0_SHIFT) & 3, (iss >> ISS_SYS_OP1_SHIFT) & 7,
+	    (iss >> ISS_SYS_CRN_SHIFT) & 15, (iss >> ISS_SYS_CRM_SHIFT) & 15,
+	    (iss >> ISS_SYS_OP2_SHIFT) & 7, (iss >> ISS_SYS_RT_SHIFT) & 31,
+	    (unsigned long long)v->arch.regs.pc);
 }
 
 static bool is_id_space(uint32_t name)
@@ -77,7 +75,7 @@ static bool is_id_space(uint32_t name)
 
 	return (name & ~(uint32_t)((15u << ISS_SYS_CRM_SHIFT) |
 				   (7u << ISS_SYS_OP2_SHIFT))) ==
-		       SYSREG_ISS(3, 0, 0, 0, 0) &&
+		   SYSREG_ISS(3, 0, 0, 0, 0) &&
 	       crm >= 1 && crm <= 7;
 }
 
@@ -88,9 +86,10 @@ void sysreg_handle(struct vcpu *v, uint32_t iss)
 	bool read = (iss & ISS_SYS_READ) != 0;
 
 	if (is_id_space(name) && read) {
-		vcpu_reg_write(v, rt,
-			       sysreg_id_value((name >> ISS_SYS_CRM_SHIFT) & 15,
-					       (name >> ISS_SYS_OP2_SHIFT) & 7));
+		vcpu_reg_write(
+		    v, rt,
+		    sysreg_id_value((name >> ISS_SYS_CRM_SHIFT) & 15,
+				    (name >> ISS_SYS_OP2_SHIFT) & 7));
 	} else if (name == ISS_ACTLR_EL1) {
 		if (read)
 			vcpu_reg_write(v, rt, 0);

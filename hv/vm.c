@@ -28,11 +28,11 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 {
 	const struct hal_cpu_caps *caps = hal_cpu_caps();
 	struct mmio_region uart = {
-		.name = "pl011",
-		.base = ipa_init(VM_PL011_IPA),
-		.size = VM_PL011_SIZE,
-		.ops = &vpl011_mmio_ops,
-		.dev = &vm->uart,
+	    .name = "pl011",
+	    .base = ipa_init(VM_PL011_IPA),
+	    .size = VM_PL011_SIZE,
+	    .ops = &vpl011_mmio_ops,
+	    .dev = &vm->uart,
 	};
 	void *ram;
 	enum hv_err err;

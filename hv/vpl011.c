@@ -11,8 +11,8 @@
 static const uint8_t rx_trigger_levels[5] = {2, 4, 8, 12, 14};
 
 static const uint8_t id_regs[8] = {
-	0x11, 0x10, 0x14, 0x00, /* UARTPeriphID0-3 */
-	0x0d, 0xf0, 0x05, 0xb1, /* UARTPCellID0-3 */
+    0x11, 0x10, 0x14, 0x00, /* UARTPeriphID0-3 */
+    0x0d, 0xf0, 0x05, 0xb1, /* UARTPCellID0-3 */
 };
 
 static unsigned fifo_depth(const struct vpl011 *u)
@@ -58,6 +58,13 @@ void vpl011_init(struct vpl011 *u, const char *name, bool console_rx)
 void vpl011_rx_push(struct vpl011 *u, uint8_t byte)
 {
 	if (u->rx_count >= fifo_depth(u)) {
+		/*
+		 * The byte is lost; the overrun is reported with the last
+		 * character that made it into the FIFO (DR bit 11), and in
+		 * RSR until the guest clears it through ECR.
+		 */
+		u->rx_fifo[(u->rx_head + u->rx_count - 1) %
+			   VPL011_FIFO_DEPTH] |= PL011_DR_OE;
 		u->rsr |= PL011_RSR_OE;
 		u->ris |= PL011_INT_OE;
 		return;
@@ -110,9 +117,6 @@ static uint32_t read_dr(struct vpl011 *u)
 	v = u->rx_fifo[u->rx_head];
 	u->rx_head = (u->rx_head + 1) % VPL011_FIFO_DEPTH;
 	u->rx_count--;
-	/* An overrun is reported with the next character read. */
-	if (u->rsr & PL011_RSR_OE)
-		v |= PL011_DR_OE;
 	update_rx_status(u);
 	return v;
 }
@@ -208,8 +212,10 @@ static enum hv_err write_reg(struct vpl011 *u, uint64_t reg, uint32_t v,
 
 	switch (reg) {
 	case PL011_DR:
-		if (mask & 0xff)
-			transmit(u, (uint8_t)v);
+		/*
+		 * Stores to byte 0 are sent by vpl011_write; bytes 1-3 hold
+		 * read-only error flags.
+		 */
 		return HV_OK;
 	case PL011_RSR:
 		/* ECR: any write clears the error flags. */
@@ -268,8 +274,8 @@ static enum hv_err write_reg(struct vpl011 *u, uint64_t reg, uint32_t v,
 
 static bool access_ok(uint64_t off, unsigned size)
 {
-	return (size == 1 || size == 2 || size == 4) && (off & (size - 1)) == 0 &&
-	       off < 0x1000;
+	return (size == 1 || size == 2 || size == 4) &&
+	       (off & (size - 1)) == 0 && off < 0x1000;
 }
 
 enum hv_err vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
@@ -285,8 +291,8 @@ enum hv_err vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 	err = read_reg(u, off & ~3ull, shift == 0, &word);
 	if (err != HV_OK)
 		return err;
-	*val = (word >> shift) & (size == 4 ? 0xffffffffu
-					    : (1u << (size * 8)) - 1);
+	*val = (word >> shift) &
+	       (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
 	return HV_OK;
 }
 
@@ -322,6 +328,6 @@ static enum hv_err mmio_write(void *dev, struct vcpu *v, uint64_t off,
 }
 
 const struct mmio_ops vpl011_mmio_ops = {
-	.read = mmio_read,
-	.write = mmio_write,
+    .read = mmio_read,
+    .write = mmio_write,
 };

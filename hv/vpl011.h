@@ -26,26 +26,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PL011_DR        0x000
-#define PL011_RSR       0x004 /* ECR on write */
-#define PL011_FR        0x018
-#define PL011_ILPR      0x020
-#define PL011_IBRD      0x024
-#define PL011_FBRD      0x028
-#define PL011_LCR_H     0x02c
-#define PL011_CR        0x030
-#define PL011_IFLS      0x034
-#define PL011_IMSC      0x038
-#define PL011_RIS       0x03c
-#define PL011_MIS       0x040
-#define PL011_ICR       0x044
-#define PL011_DMACR     0x048
-#define PL011_ITCR      0x080
-#define PL011_ITIP      0x084
-#define PL011_ITOP      0x088
-#define PL011_TDR       0x08c
+#define PL011_DR	0x000
+#define PL011_RSR	0x004 /* ECR on write */
+#define PL011_FR	0x018
+#define PL011_ILPR	0x020
+#define PL011_IBRD	0x024
+#define PL011_FBRD	0x028
+#define PL011_LCR_H	0x02c
+#define PL011_CR	0x030
+#define PL011_IFLS	0x034
+#define PL011_IMSC	0x038
+#define PL011_RIS	0x03c
+#define PL011_MIS	0x040
+#define PL011_ICR	0x044
+#define PL011_DMACR	0x048
+#define PL011_ITCR	0x080
+#define PL011_ITIP	0x084
+#define PL011_ITOP	0x088
+#define PL011_TDR	0x08c
 #define PL011_PERIPHID0 0xfe0
-#define PL011_PCELLID0  0xff0
+#define PL011_PCELLID0	0xff0
 
 #define PL011_FR_CTS  (1u << 0)
 #define PL011_FR_BUSY (1u << 3)
@@ -56,17 +56,17 @@
 
 #define PL011_LCR_H_FEN (1u << 4)
 #define PL011_CR_UARTEN (1u << 0)
-#define PL011_CR_LBE    (1u << 7)
-#define PL011_CR_TXE    (1u << 8)
-#define PL011_CR_RXE    (1u << 9)
+#define PL011_CR_LBE	(1u << 7)
+#define PL011_CR_TXE	(1u << 8)
+#define PL011_CR_RXE	(1u << 9)
 
-#define PL011_INT_RX (1u << 4)
-#define PL011_INT_TX (1u << 5)
-#define PL011_INT_RT (1u << 6)
-#define PL011_INT_FE (1u << 7)
-#define PL011_INT_PE (1u << 8)
-#define PL011_INT_BE (1u << 9)
-#define PL011_INT_OE (1u << 10)
+#define PL011_INT_RX  (1u << 4)
+#define PL011_INT_TX  (1u << 5)
+#define PL011_INT_RT  (1u << 6)
+#define PL011_INT_FE  (1u << 7)
+#define PL011_INT_PE  (1u << 8)
+#define PL011_INT_BE  (1u << 9)
+#define PL011_INT_OE  (1u << 10)
 #define PL011_INT_ALL 0x7ffu
 
 #define PL011_RSR_OE (1u << 3)
@@ -77,7 +77,7 @@
 struct vpl011 {
 	const char *name; /* VM name, the prefix of its console lines */
 	size_t name_len;
-	bool console_rx;  /* pulls input from the physical console */
+	bool console_rx; /* pulls input from the physical console */
 	bool line_start;
 	uint16_t cr;
 	uint16_t lcr_h;

@@ -143,10 +143,23 @@ size_t fmt_vprint(fmt_putc_fn putc, void *ctx, const char *fmt, va_list ap)
 			break;
 		}
 		case 'p': {
+			/* "0x" and the digits are one field for the width. */
 			uintptr_t v = (uintptr_t)va_arg(ap, void *);
-			putc(ctx, '0');
-			putc(ctx, 'x');
-			n += 2 + emit_number(putc, ctx, v, 0, 16, 0, &spec);
+			char hex[2 + 2 * sizeof(uintptr_t)];
+			size_t len = 0;
+			unsigned shift = 4;
+
+			while (shift < 8 * sizeof(uintptr_t) &&
+			       (v >> shift) != 0)
+				shift += 4;
+			hex[len++] = '0';
+			hex[len++] = 'x';
+			while (shift > 0) {
+				shift -= 4;
+				hex[len++] =
+				    "0123456789abcdef"[(v >> shift) & 0xf];
+			}
+			n += emit_padded(putc, ctx, hex, len, &spec);
 			break;
 		}
 		default:

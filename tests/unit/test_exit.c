@@ -154,8 +154,8 @@ static void test_exit_aarch32_id_registers_hide_virt_pmu_trace(void **st)
 {
 	(void)st;
 	hal_sim_set_id_reg(1, 1, 0xffffffff);
-	mrs(1, 1, 6); /* ID_PFR1_EL1: Virtualization [15:12] */
-	assert_int_equal(v->arch.regs.x[6], 0xffff0fff);
+	mrs(1, 1, 6); /* ID_PFR1_EL1: Security [7:4], Virtualization [15:12] */
+	assert_int_equal(v->arch.regs.x[6], 0xffff0f0f);
 	/* ID_DFR0_EL1: CopTrc [15:12], MMapTrc [19:16], PerfMon [27:24] and
 	 * TraceFilt [31:28] hidden; the debug fields stay. */
 	hal_sim_set_id_reg(1, 2, 0x76543210);

@@ -121,7 +121,9 @@ static void test_fmt_p_prints_0x_and_lowercase_hex(void **st)
 	assert_fmt("0x1234", "%p", (void *)0x1234);
 	assert_fmt("0x0", "%p", (void *)NULL);
 	assert_fmt("0xffff800000001000", "%p", (void *)0xffff800000001000ull);
-	assert_fmt("0x1234    |", "%-8p|", (void *)0x1234);
+	/* The width covers "0x" and the digits together. */
+	assert_fmt("0x1234  |", "%-8p|", (void *)0x1234);
+	assert_fmt("    0x1234", "%10p", (void *)0x1234);
 }
 
 static void
