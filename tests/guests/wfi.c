@@ -3,6 +3,8 @@
  *
  * The hypervisor traps both (HCR_EL2.TWI/TWE) and must complete them and
  * return to the guest; a guest that hangs here has been descheduled for good.
+ * QEMU 7.2 never traps WFE (it is a yield hint there), so on QEMU only the
+ * WFI half reaches the hypervisor; the WFE half checks that it returns.
  */
 #include "guest.h"
 
