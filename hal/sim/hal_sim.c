@@ -181,6 +181,11 @@ _Noreturn void hal_halt(void)
 
 void hal_console_write(const char *s, size_t len)
 {
+	if (echo) {
+		fwrite(s, 1, len, stdout);
+		fflush(stdout);
+		return;
+	}
 	if (out_len + len + 1 > out_cap) {
 		size_t cap = out_cap != 0 ? out_cap : 4096;
 
@@ -196,10 +201,6 @@ void hal_console_write(const char *s, size_t len)
 	memcpy(out_buf + out_len, s, len);
 	out_len += len;
 	out_buf[out_len] = '\0';
-	if (echo) {
-		fwrite(s, 1, len, stdout);
-		fflush(stdout);
-	}
 }
 
 int hal_console_getc(void)
@@ -257,12 +258,16 @@ void hal_s2_tlb_flush_ipa(uint16_t vmid, ipaddr_t ipa)
 	stats.tlb_flush_ipa++;
 	stats.last_flush_vmid = vmid;
 	stats.last_flush_ipa = ipa_addr(ipa);
+	if (engine.s2_changed != NULL)
+		engine.s2_changed(engine.ctx, vmid);
 }
 
 void hal_s2_tlb_flush_vmid(uint16_t vmid)
 {
 	stats.tlb_flush_vmid++;
 	stats.last_flush_vmid = vmid;
+	if (engine.s2_changed != NULL)
+		engine.s2_changed(engine.ctx, vmid);
 }
 
 /* HAL: vcpu */
@@ -278,6 +283,11 @@ void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 {
 	struct vcpu_exit exit;
 
+	if (engine.run_loop != NULL) {
+		v->yield = false;
+		engine.run_loop(engine.ctx, v, on_exit);
+		return;
+	}
 	if (engine.run == NULL) {
 		fprintf(stderr, "hal_sim: no engine to run a vCPU\n");
 		hal_halt();
@@ -292,12 +302,17 @@ void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)
 {
+	if (v->loaded_on >= 0 && engine.el1_read != NULL)
+		return engine.el1_read(engine.ctx, v, r);
 	return v->el1[r];
 }
 
 void hal_vcpu_el1_write(struct hal_vcpu *v, enum el1_reg r, uint64_t val)
 {
-	v->el1[r] = val;
+	if (v->loaded_on >= 0 && engine.el1_write != NULL)
+		engine.el1_write(engine.ctx, v, r, val);
+	else
+		v->el1[r] = val;
 }
 
 void hal_dcache_clean_inval_setway(uint64_t setway)

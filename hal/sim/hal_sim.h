@@ -17,9 +17,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Runs a vCPU until its next exit. */
+/*
+ * What runs vCPUs. An engine either reports one exit per call of run (a
+ * script in unit tests), or implements run_loop, which owns the whole of
+ * hal_vcpu_run: it calls on_exit for every exit and returns once on_exit
+ * set v->yield (the instruction engine in sim/).
+ *
+ * While a vCPU is loaded (v->loaded_on >= 0) an engine with el1_read and
+ * el1_write keeps its EL1 registers, as hardware does; hal_vcpu_init
+ * unloads it, and the engine then loads the state from v. s2_changed is
+ * called for every stage-2 TLB invalidation (vmid, or all VMIDs for -1).
+ * translate_va resolves a guest virtual address of a loaded vCPU with its
+ * stage-1 translation; false when it does not translate.
+ */
 struct hal_sim_engine {
 	void (*run)(void *ctx, struct hal_vcpu *v, struct vcpu_exit *exit);
+	void (*run_loop)(void *ctx, struct hal_vcpu *v, hal_exit_fn on_exit);
+	uint64_t (*el1_read)(void *ctx, struct hal_vcpu *v, enum el1_reg r);
+	void (*el1_write)(void *ctx, struct hal_vcpu *v, enum el1_reg r,
+			  uint64_t val);
+	void (*s2_changed)(void *ctx, int vmid);
+	bool (*translate_va)(void *ctx, struct hal_vcpu *v, uint64_t va,
+			     uint64_t *ipa);
 	void *ctx;
 };
 
@@ -39,7 +58,8 @@ void hal_sim_set_counter(uint64_t value);
 const char *hal_sim_console_output(size_t *len);
 void hal_sim_console_clear(void);
 void hal_sim_console_feed(const char *s, size_t len);
-/* Also copy console output to stdout as it is written. */
+/* Write console output to stdout as it comes instead of keeping it (a
+ * long simulation must not accumulate it). */
 void hal_sim_console_echo(int on);
 
 /* Counters of maintenance operations, for tests. */

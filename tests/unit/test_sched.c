@@ -80,7 +80,7 @@ static void engine_run(void *ctx, struct hal_vcpu *hv, struct vcpu_exit *e)
 
 static void load_script(const struct step *steps, unsigned count)
 {
-	struct hal_sim_engine eng = {engine_run, NULL};
+	struct hal_sim_engine eng = {.run = engine_run};
 
 	assert_true(count <= MAX_STEP);
 	memset(&script, 0, sizeof(script));

@@ -1,0 +1,947 @@
+/* engine: see engine.h. The only file that knows Unicorn. */
+#include "engine.h"
+
+#include "hal_sim.h"
+#include "s2walk.h"
+#include "trap.h"
+
+#include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/inject.h"
+#include "hv/insn.h"
+
+#include <hal/counter.h>
+#include <hal/mm.h>
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unicorn/unicorn.h>
+
+#define MAX_CPUS (HV_MAX_VMS * HV_MAX_VCPUS)
+
+/* QEMU's exception numbers, as Unicorn's interrupt hook reports them. */
+#define EXCP_UDEF	    1
+#define EXCP_SWI	    2
+#define EXCP_PREFETCH_ABORT 3
+#define EXCP_DATA_ABORT	    4
+#define EXCP_BKPT	    7
+#define EXCP_HVC	    11
+#define EXCP_SMC	    13
+
+#define INSN_WFX_MASK 0xffffffdfu /* WFI 0xd503207f, WFE 0xd503205f */
+#define INSN_WFX      0xd503205fu
+#define INSN_WFE_BIT  0x20u
+
+/* SCR_EL3 of the CPU model: NS, HCE (HVC enabled), RW (EL2 is AArch64). */
+#define SCR_EL3_NS_HCE_RW 0x501ull
+
+#define GPR_COUNT 31
+
+struct cpu {
+	struct hal_vcpu *v;
+	uc_engine *uc;
+	unsigned index;
+	hal_exit_fn on_exit;
+	uint64_t last_pc;   /* the instruction being executed */
+	bool mem_stale;	    /* stage 2 changed: remap before running */
+	bool stopped;	    /* uc_emu_stop was called by a hook */
+	bool reload;	    /* put the core's registers back once stopped */
+	bool fatal;	    /* something not modelled happened */
+	bool fault_pending; /* an abort exit, delivered after the stop */
+	struct vcpu_exit fault;
+	uint64_t fault_pc;
+	uint64_t fault_regs[GPR_COUNT];
+	uint64_t fault_pstate;
+};
+
+static struct {
+	struct sim_options opt;
+	struct sim_stats stats;
+	struct cpu cpus[MAX_CPUS];
+	unsigned cpu_count;
+	uint64_t limit;
+	bool limit_reached;
+	double slice_start;
+	int gpr_ids[GPR_COUNT + 2]; /* x0-x30, PC, PSTATE */
+} eng;
+
+static int gpr_id(unsigned n)
+{
+	if (n < 29)
+		return UC_ARM64_REG_X0 + (int)n;
+	return n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
+/* The general register number of a hook's uc_arm64_reg; 31 for XZR. */
+static unsigned reg_number(int reg)
+{
+	if (reg >= UC_ARM64_REG_X0 && reg <= UC_ARM64_REG_X28)
+		return (unsigned)(reg - UC_ARM64_REG_X0);
+	if (reg >= UC_ARM64_REG_W0 && reg <= UC_ARM64_REG_W30)
+		return (unsigned)(reg - UC_ARM64_REG_W0);
+	if (reg == UC_ARM64_REG_X29)
+		return 29;
+	if (reg == UC_ARM64_REG_X30)
+		return 30;
+	return 31;
+}
+
+static uint64_t rd(struct cpu *c, int id)
+{
+	uint64_t v = 0;
+
+	uc_reg_read(c->uc, id, &v);
+	return v;
+}
+
+static void wr(struct cpu *c, int id, uint64_t v)
+{
+	uc_reg_write(c->uc, id, &v);
+}
+
+/* PSTATE is a 32-bit register in Unicorn's interface. */
+static uint64_t rd_pstate(struct cpu *c)
+{
+	uint32_t v = 0;
+
+	uc_reg_read(c->uc, UC_ARM64_REG_PSTATE, &v);
+	return v;
+}
+
+static uint64_t rd_cp(struct cpu *c, unsigned op0, unsigned op1, unsigned crn,
+		      unsigned crm, unsigned op2, bool *ok)
+{
+	uc_arm64_cp_reg r = {
+	    .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2};
+	bool good = uc_reg_read(c->uc, UC_ARM64_REG_CP_REG, &r) == UC_ERR_OK;
+
+	if (ok != NULL)
+		*ok = good;
+	return good ? r.val : 0;
+}
+
+static void wr_cp(struct cpu *c, unsigned op0, unsigned op1, unsigned crn,
+		  unsigned crm, unsigned op2, uint64_t val)
+{
+	uc_arm64_cp_reg r = {.crn = crn,
+			     .crm = crm,
+			     .op0 = op0,
+			     .op1 = op1,
+			     .op2 = op2,
+			     .val = val};
+
+	uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &r);
+}
+
+static struct cpu *cpu_of(struct hal_vcpu *v)
+{
+	for (unsigned i = 0; i < eng.cpu_count; i++) {
+		if (eng.cpus[i].v == v)
+			return &eng.cpus[i];
+	}
+	return NULL;
+}
+
+/* Stops the machine: the simulator met something it does not model. */
+static void fatal(struct cpu *c, const char *what, uint64_t detail)
+{
+	fprintf(stderr,
+		"hvsim: cpu%u: %s (%#" PRIx64 ") at pc %#" PRIx64
+		": not modelled by the simulator, stopping\n",
+		c->index, what, detail, c->last_pc);
+	c->fatal = true;
+	c->stopped = true;
+	uc_emu_stop(c->uc);
+}
+
+/* Stack pointer banking: which SP_ELx a PSTATE selects. */
+static int sp_of(uint64_t pstate)
+{
+	unsigned mode = (unsigned)pstate & PSR_MODE_MASK;
+
+	return (mode & 1) ? UC_ARM64_REG_SP_EL0 + (int)(mode >> 2)
+			  : UC_ARM64_REG_SP_EL0;
+}
+
+/* Unicorn's PSTATE write neither switches SP nor re-derives the EL. */
+static void put_pstate(struct cpu *c, uint64_t pstate)
+{
+	uint64_t old = rd_pstate(c);
+	uint32_t p32 = (uint32_t)pstate;
+
+	if (old == pstate)
+		return;
+	if (sp_of(old) != sp_of(pstate)) {
+		wr(c, sp_of(old), rd(c, UC_ARM64_REG_SP));
+		wr(c, UC_ARM64_REG_SP, rd(c, sp_of(pstate)));
+	}
+	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &p32);
+	if ((old & PSR_MODE_MASK) != (pstate & PSR_MODE_MASK)) {
+		/* A CP register write makes Unicorn rebuild its hflags. */
+		wr_cp(c, 3, 0, 13, 0, 4, rd(c, UC_ARM64_REG_TPIDR_EL1));
+	}
+}
+
+/* EL1 registers: where each one lives in the CPU model. */
+struct el1_loc {
+	int id; /* a named Unicorn register, or 0 for a CP register */
+	unsigned char op0, op1, crn, crm, op2;
+};
+
+static const struct el1_loc el1_locs[EL1_REG_COUNT] = {
+    [EL1_SCTLR] = {0, 3, 0, 1, 0, 0},
+    [EL1_TTBR0] = {0, 3, 0, 2, 0, 0},
+    [EL1_TTBR1] = {0, 3, 0, 2, 0, 1},
+    [EL1_TCR] = {0, 3, 0, 2, 0, 2},
+    [EL1_MAIR] = {0, 3, 0, 10, 2, 0},
+    [EL1_AMAIR] = {0, 3, 0, 10, 3, 0},
+    [EL1_VBAR] = {UC_ARM64_REG_VBAR_EL1, 0, 0, 0, 0, 0},
+    [EL1_CONTEXTIDR] = {0, 3, 0, 13, 0, 1},
+    [EL1_TPIDR] = {0, 3, 0, 13, 0, 4},
+    [EL1_TPIDR_EL0] = {0, 3, 3, 13, 0, 2},
+    [EL1_TPIDRRO_EL0] = {0, 3, 3, 13, 0, 3},
+    [EL1_CPACR] = {0, 3, 0, 1, 0, 2},
+    [EL1_ESR] = {UC_ARM64_REG_ESR_EL1, 0, 0, 0, 0, 0},
+    [EL1_FAR] = {UC_ARM64_REG_FAR_EL1, 0, 0, 0, 0, 0},
+    [EL1_PAR] = {0, 3, 0, 7, 4, 0},
+    [EL1_AFSR0] = {0, 3, 0, 5, 1, 0},
+    [EL1_AFSR1] = {0, 3, 0, 5, 1, 1},
+    [EL1_CNTKCTL] = {0, 3, 0, 14, 1, 0},
+    [EL1_CSSELR] = {0, 3, 2, 0, 0, 0},
+    [EL1_MDSCR] = {0, 2, 0, 0, 2, 2},
+    [EL1_SP_EL0] = {UC_ARM64_REG_SP_EL0, 0, 0, 0, 0, 0},
+    [EL1_SP_EL1] = {UC_ARM64_REG_SP_EL1, 0, 0, 0, 0, 0},
+    [EL1_ELR] = {UC_ARM64_REG_ELR_EL1, 0, 0, 0, 0, 0},
+    [EL1_SPSR] = {0, 3, 0, 4, 0, 0},
+};
+
+static uint64_t el1_get(struct cpu *c, enum el1_reg r)
+{
+	const struct el1_loc *l = &el1_locs[r];
+
+	if (l->id == UC_ARM64_REG_SP_EL0 || l->id == UC_ARM64_REG_SP_EL1) {
+		if (sp_of(rd_pstate(c)) == l->id)
+			return rd(c, UC_ARM64_REG_SP);
+	}
+	if (l->id != 0)
+		return rd(c, l->id);
+	return rd_cp(c, l->op0, l->op1, l->crn, l->crm, l->op2, NULL);
+}
+
+static void el1_put(struct cpu *c, enum el1_reg r, uint64_t val)
+{
+	const struct el1_loc *l = &el1_locs[r];
+
+	if (l->id == UC_ARM64_REG_SP_EL0 || l->id == UC_ARM64_REG_SP_EL1) {
+		if (sp_of(rd_pstate(c)) == l->id) {
+			wr(c, UC_ARM64_REG_SP, val);
+			return;
+		}
+	}
+	if (l->id != 0)
+		wr(c, l->id, val);
+	else
+		wr_cp(c, l->op0, l->op1, l->crn, l->crm, l->op2, val);
+}
+
+static uint64_t engine_el1_read(void *ctx, struct hal_vcpu *v, enum el1_reg r)
+{
+	struct cpu *c = cpu_of(v);
+
+	(void)ctx;
+	return c != NULL ? el1_get(c, r) : v->el1[r];
+}
+
+static void engine_el1_write(void *ctx, struct hal_vcpu *v, enum el1_reg r,
+			     uint64_t val)
+{
+	struct cpu *c = cpu_of(v);
+
+	(void)ctx;
+	if (c != NULL)
+		el1_put(c, r, val);
+	else
+		v->el1[r] = val;
+}
+
+/* Guest memory: the leaves of the VM's stage-2 tables. */
+
+static const uint64_t *s2_table(void *ctx, uint64_t pa)
+{
+	void *p = hal_pa_to_ptr(pa_init(pa), 4096);
+
+	(void)ctx;
+	/* Table pages come from the core's pool, which is host memory whose
+	 * physical address is its pointer (hal_sim's hal_ptr_to_pa). */
+	if (p == NULL && (pa & 0xfff) == 0 && pa != 0)
+		p = (void *)(uintptr_t)pa;
+	return p;
+}
+
+static struct s2walk_cfg s2_cfg(const struct hal_vcpu *v)
+{
+	const struct hal_cpu_caps *caps = hal_cpu_caps();
+
+	return (struct s2walk_cfg){
+	    .vttbr = v->vttbr,
+	    .ipa_bits = caps->ipa_bits,
+	    .start_level = caps->s2_start_level,
+	    .table = s2_table,
+	};
+}
+
+struct map_run {
+	struct cpu *c;
+	uint64_t ipa, size;
+	uint8_t *host;
+	unsigned perms;
+};
+
+static void map_flush(struct map_run *m)
+{
+	uint32_t prot = ((m->perms & S2_PERM_R) ? UC_PROT_READ : 0) |
+			((m->perms & S2_PERM_W) ? UC_PROT_WRITE : 0) |
+			((m->perms & S2_PERM_X) ? UC_PROT_EXEC : 0);
+	uc_err err;
+
+	if (m->size == 0)
+		return;
+	err = uc_mem_map_ptr(m->c->uc, m->ipa, m->size, prot, m->host);
+	if (err != UC_ERR_OK)
+		fprintf(stderr,
+			"hvsim: cannot map ipa %#" PRIx64 "+%#" PRIx64 ": %s\n",
+			m->ipa, m->size, uc_strerror(err));
+	m->size = 0;
+}
+
+static bool map_leaf(void *arg, const struct s2_result *leaf)
+{
+	struct map_run *m = arg;
+	uint8_t *host = hal_pa_to_ptr(pa_init(leaf->pa), leaf->size);
+
+	if (host == NULL) {
+		fprintf(stderr,
+			"hvsim: stage 2 maps ipa %#" PRIx64 " to pa %#" PRIx64
+			", outside the machine's memory: left unmapped\n",
+			leaf->base_ipa, leaf->pa);
+		return true;
+	}
+	if (m->size != 0 && m->ipa + m->size == leaf->base_ipa &&
+	    m->host + m->size == host && m->perms == leaf->perms) {
+		m->size += leaf->size;
+		return true;
+	}
+	map_flush(m);
+	*m = (struct map_run){m->c, leaf->base_ipa, leaf->size, host,
+			      leaf->perms};
+	return true;
+}
+
+static void mem_sync(struct cpu *c)
+{
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+	struct map_run run = {.c = c};
+	uc_mem_region *regions;
+	uint32_t count;
+
+	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
+		for (uint32_t i = 0; i < count; i++)
+			uc_mem_unmap(c->uc, regions[i].begin,
+				     regions[i].end - regions[i].begin + 1);
+		uc_free(regions);
+	}
+	s2walk_each(&cfg, map_leaf, &run);
+	map_flush(&run);
+	c->mem_stale = false;
+}
+
+static void engine_s2_changed(void *ctx, int vmid)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < eng.cpu_count; i++) {
+		struct cpu *c = &eng.cpus[i];
+
+		if (vmid < 0 || (int)(c->v->vttbr >> 48) == vmid)
+			c->mem_stale = true;
+	}
+}
+
+/* Moving state between the core's view (struct hal_vcpu) and the CPU. */
+
+static void get_gprs(struct cpu *c, uint64_t *x)
+{
+	void *ptrs[GPR_COUNT];
+
+	for (unsigned i = 0; i < GPR_COUNT; i++)
+		ptrs[i] = &x[i];
+	uc_reg_read_batch(c->uc, eng.gpr_ids, ptrs, GPR_COUNT);
+}
+
+static void put_state(struct cpu *c)
+{
+	struct vcpu_regs *r = &c->v->regs;
+	void *ptrs[GPR_COUNT];
+
+	for (unsigned i = 0; i < GPR_COUNT; i++)
+		ptrs[i] = &r->x[i];
+	uc_reg_write_batch(c->uc, eng.gpr_ids, ptrs, GPR_COUNT);
+	put_pstate(c, r->pstate);
+	wr(c, UC_ARM64_REG_PC, r->pc);
+}
+
+/* Loads a vCPU that is not loaded: all of its state from hal_vcpu. */
+static void load(struct cpu *c)
+{
+	struct hal_vcpu *v = c->v;
+
+	for (unsigned r = 0; r < EL1_REG_COUNT; r++) {
+		if (r != EL1_SP_EL0 && r != EL1_SP_EL1)
+			el1_put(c, (enum el1_reg)r, v->el1[r]);
+	}
+	wr(c, UC_ARM64_REG_SP_EL0, v->el1[EL1_SP_EL0]);
+	wr(c, UC_ARM64_REG_SP_EL1, v->el1[EL1_SP_EL1]);
+	wr(c, UC_ARM64_REG_SP, v->el1[EL1_SP_EL1]);
+	for (unsigned i = 0; i < 32; i++)
+		uc_reg_write(c->uc, UC_ARM64_REG_Q0 + (int)i, v->fp.q[i]);
+	uint32_t fpsr = (uint32_t)v->fp.fpsr, fpcr = (uint32_t)v->fp.fpcr;
+
+	uc_reg_write(c->uc, UC_ARM64_REG_FPSR, &fpsr);
+	uc_reg_write(c->uc, UC_ARM64_REG_FPCR, &fpcr);
+	/* The reset state is EL1h: SP is SP_EL1 until PSTATE says else. */
+	uint32_t el1h = PSR_DAIF | PSR_MODE_EL1H;
+
+	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &el1h);
+	v->loaded_on = 0;
+	c->mem_stale = true;
+}
+
+/* Exits. */
+
+static void trace_exit(struct cpu *c, const struct vcpu_exit *e)
+{
+	unsigned ec = esr_ec(e->esr);
+
+	fprintf(eng.opt.trace,
+		"hvsim: exit cpu%u ec %#04x esr %#010" PRIx64 " pc %#" PRIx64,
+		c->index, ec, (uint64_t)e->esr, (uint64_t)c->v->regs.pc);
+	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW)
+		fprintf(eng.opt.trace, " ipa %#" PRIx64,
+			(uint64_t)(((e->hpfar & 0x00000ffffffffff0ull) << 8) |
+				   (e->far & 0xfff)));
+	fputc('\n', eng.opt.trace);
+}
+
+static uint64_t counter_now(void)
+{
+	return eng.stats.insns / eng.opt.insns_per_tick;
+}
+
+/* Hands one exit to the core; v->regs must be current. */
+static void deliver(struct cpu *c, const struct vcpu_exit *e)
+{
+	eng.stats.exits++;
+	eng.stats.exits_by_ec[esr_ec(e->esr)]++;
+	if (eng.opt.trace != NULL)
+		trace_exit(c, e);
+	hal_sim_set_counter(counter_now());
+	c->on_exit(c->v, e);
+}
+
+/*
+ * An exit taken inside a hook, while Unicorn runs: the registers come from
+ * the CPU, go to the core, and only what the core changed goes back.
+ * natural_pc is where the CPU continues if the core leaves the PC there.
+ */
+static void exit_in_hook(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
+			 uint64_t natural_pc)
+{
+	struct vcpu_regs *r = &c->v->regs;
+	uint64_t before[GPR_COUNT];
+	uint64_t pstate;
+
+	get_gprs(c, r->x);
+	memcpy(before, r->x, sizeof(before));
+	pstate = rd_pstate(c);
+	r->pstate = pstate;
+	r->pc = elr;
+	deliver(c, e);
+	if (r->pc != natural_pc || r->pstate != pstate) {
+		/*
+		 * A PC written from a hook does not always survive the rest of
+		 * the translation block: stop, and load the whole state once
+		 * Unicorn has returned.
+		 */
+		c->reload = true;
+	} else {
+		for (unsigned i = 0; i < GPR_COUNT; i++) {
+			if (r->x[i] != before[i])
+				wr(c, gpr_id(i), r->x[i]);
+		}
+	}
+	if (c->reload || c->v->yield || c->mem_stale) {
+		c->stopped = true;
+		uc_emu_stop(c->uc);
+	}
+}
+
+/* An exception the guest takes at EL1 by itself, as the CPU would. */
+static void guest_exception(struct cpu *c, uint64_t esr, uint64_t elr)
+{
+	uint64_t old = rd_pstate(c);
+	uint64_t vbar = rd(c, UC_ARM64_REG_VBAR_EL1);
+
+	eng.stats.guest_exceptions++;
+	wr(c, UC_ARM64_REG_ELR_EL1, elr);
+	wr_cp(c, 3, 0, 4, 0, 0, old);
+	wr(c, UC_ARM64_REG_ESR_EL1, esr);
+	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
+	wr(c, UC_ARM64_REG_PC, vbar + inject_vector_offset(old));
+}
+
+static bool read_insn(struct cpu *c, uint64_t pc, uint32_t *insn)
+{
+	return uc_mem_read(c->uc, pc, insn, 4) == UC_ERR_OK;
+}
+
+static uint16_t insn_imm16(struct cpu *c, uint64_t pc)
+{
+	uint32_t insn = 0;
+
+	read_insn(c, pc, &insn);
+	return (uint16_t)(insn >> 5);
+}
+
+/* Hooks. */
+
+static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+	struct cpu *c = ud;
+
+	(void)size;
+	if (c->stopped)
+		return; /* not executed: Unicorn stops before it */
+	c->last_pc = addr;
+	if (++eng.stats.insns > eng.limit && !eng.limit_reached) {
+		eng.limit_reached = true;
+		c->stopped = true;
+		uc_emu_stop(uc);
+	}
+}
+
+static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
+{
+	struct cpu *c = ud;
+	uint64_t pc = rd(c, UC_ARM64_REG_PC);
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC};
+
+	(void)uc;
+	switch (intno) {
+	case EXCP_HVC:
+		/* Unicorn's PC is past the HVC, as ELR_EL2 is. */
+		e.esr = trap_esr_hvc(insn_imm16(c, pc - 4));
+		exit_in_hook(c, &e, pc, pc);
+		break;
+	case EXCP_SMC:
+		/* HCR_EL2.TSC: ELR_EL2 is the SMC itself. */
+		e.esr = trap_esr_smc(insn_imm16(c, pc - 4));
+		exit_in_hook(c, &e, pc - 4, pc);
+		break;
+	case EXCP_UDEF:
+		guest_exception(c, esr_make(EC_UNKNOWN, 1, 0), pc);
+		break;
+	case EXCP_SWI:
+		guest_exception(c, esr_make(EC_SVC64, 1, insn_imm16(c, pc - 4)),
+				pc);
+		break;
+	case EXCP_BKPT:
+		guest_exception(c, esr_make(EC_BRK64, 1, insn_imm16(c, pc)),
+				pc);
+		break;
+	default:
+		fatal(c,
+		      intno == EXCP_DATA_ABORT || intno == EXCP_PREFETCH_ABORT
+			  ? "an abort at EL1 (stage 1 or alignment)"
+			  : "an exception of the CPU model",
+		      intno);
+		break;
+	}
+}
+
+static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			 int size, int64_t value, void *ud)
+{
+	struct cpu *c = ud;
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+	struct s2_result r = s2walk_translate(&cfg, addr);
+	bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+	bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+	enum trap_fault f = TRAP_FAULT_TRANSLATION;
+	unsigned level = r.level;
+	struct ldst d;
+	uint32_t insn;
+
+	(void)uc;
+	(void)size;
+	(void)value;
+	switch (r.fault) {
+	case S2_OK: /* mapped: the access lacked the permission */
+		f = TRAP_FAULT_PERMISSION;
+		break;
+	case S2_FAULT_ACCESS_FLAG:
+		f = TRAP_FAULT_ACCESS_FLAG;
+		break;
+	case S2_FAULT_ADDRESS_SIZE:
+		level = 0;
+		break;
+	case S2_FAULT_TRANSLATION:
+		break;
+	}
+	c->fault = (struct vcpu_exit){
+	    .kind = VCPU_EXIT_SYNC, .far = addr, .hpfar = trap_hpfar(addr)};
+	if (fetch) {
+		c->fault.esr = trap_esr_iabt(f, level);
+		c->fault_pc = addr;
+	} else {
+		uint32_t iss = write ? ISS_DA_WNR : 0;
+
+		c->fault_pc = c->last_pc;
+		if (read_insn(c, c->fault_pc, &insn) && ldst_decode(insn, &d) &&
+		    d.load == !write)
+			iss = ldst_iss(&d);
+		c->fault.esr = trap_esr_dabt(iss, f, level);
+	}
+	get_gprs(c, c->fault_regs);
+	c->fault_pstate = rd_pstate(c);
+	c->fault_pending = true;
+	/* Not handled: Unicorn stops before the next instruction. */
+	return false;
+}
+
+/* System register accesses, by direction. */
+static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
+		       bool read)
+{
+	struct sysreg_enc r = {cp->op0, cp->op1, cp->crn, cp->crm, cp->op2};
+	unsigned rt = reg_number(reg);
+	uint64_t pc = c->last_pc;
+	uint64_t val;
+
+	switch (trap_sysreg(&r, read)) {
+	case SYSREG_NATIVE:
+		return 0;
+	case SYSREG_TRAP: {
+		struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+				      .esr = trap_esr_sysreg(&r, rt, read)};
+
+		exit_in_hook(c, &e, pc, pc + 4);
+		if (!c->reload)
+			wr(c, UC_ARM64_REG_PC, pc + 4); /* skips the access */
+		return 1;
+	}
+	case SYSREG_MIDR:
+		val = hal_cpu_caps()->midr;
+		break;
+	case SYSREG_MPIDR:
+		val = c->v->vmpidr;
+		break;
+	case SYSREG_CNTFRQ:
+		val = hal_counter_freq();
+		break;
+	case SYSREG_CNTPCT:
+		val = counter_now();
+		break;
+	case SYSREG_CNTVCT:
+	default:
+		val = counter_now() - c->v->cntvoff;
+		break;
+	}
+	if (rt != 31)
+		wr(c, gpr_id(rt), val);
+	wr(c, UC_ARM64_REG_PC, pc + 4);
+	return 1;
+}
+
+static uint32_t on_mrs(uc_engine *uc, uc_arm64_reg reg,
+		       const uc_arm64_cp_reg *cp, void *ud)
+{
+	(void)uc;
+	return on_sys(ud, reg, cp, true);
+}
+
+static uint32_t on_msr(uc_engine *uc, uc_arm64_reg reg,
+		       const uc_arm64_cp_reg *cp, void *ud)
+{
+	(void)uc;
+	return on_sys(ud, reg, cp, false);
+}
+
+static uint32_t on_sysl(uc_engine *uc, uc_arm64_reg reg,
+			const uc_arm64_cp_reg *cp, void *ud)
+{
+	(void)uc;
+	return on_sys(ud, reg, cp, true);
+}
+
+/* Creating CPUs. */
+
+static bool cpu_open(struct cpu *c, char *err, size_t len)
+{
+	uc_hook h;
+	uc_err ue;
+
+	ue = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &c->uc);
+	if (ue == UC_ERR_OK)
+		ue = uc_ctl_set_cpu_model(c->uc, UC_CPU_ARM64_A57);
+	if (ue == UC_ERR_OK) {
+		uc_arm64_cp_reg scr = {.crn = 1,
+				       .crm = 1,
+				       .op0 = 3,
+				       .op1 = 6,
+				       .op2 = 0,
+				       .val = SCR_EL3_NS_HCE_RW};
+
+		ue = uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &scr);
+	}
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)on_code, c, 1,
+				 0);
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h, UC_HOOK_INTR, (void *)on_intr, c, 1,
+				 0);
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h,
+				 UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
+				 (void *)on_mem_fault, c, 1, 0);
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h, UC_HOOK_INSN, (void *)on_mrs, c, 1,
+				 0, UC_ARM64_INS_MRS);
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h, UC_HOOK_INSN, (void *)on_msr, c, 1,
+				 0, UC_ARM64_INS_MSR);
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h, UC_HOOK_INSN, (void *)on_msr, c, 1,
+				 0, UC_ARM64_INS_SYS);
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h, UC_HOOK_INSN, (void *)on_sysl, c, 1,
+				 0, UC_ARM64_INS_SYSL);
+	if (ue != UC_ERR_OK) {
+		snprintf(err, len, "cannot set up a Unicorn AArch64 CPU: %s",
+			 uc_strerror(ue));
+		if (c->uc != NULL)
+			uc_close(c->uc);
+		c->uc = NULL;
+		return false;
+	}
+	return true;
+}
+
+static struct cpu *cpu_get(struct hal_vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+	char err[128];
+
+	if (c != NULL)
+		return c;
+	if (eng.cpu_count == MAX_CPUS) {
+		fprintf(stderr, "hvsim: more than %u vCPUs\n", MAX_CPUS);
+		hal_system_off(SIM_STATUS_ENGINE);
+	}
+	c = &eng.cpus[eng.cpu_count];
+	memset(c, 0, sizeof(*c));
+	c->v = v;
+	c->index = eng.cpu_count;
+	if (!cpu_open(c, err, sizeof(err))) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		hal_system_off(SIM_STATUS_ENGINE);
+	}
+	eng.cpu_count++;
+	return c;
+}
+
+/* Running. */
+
+static void deliver_fault(struct cpu *c)
+{
+	struct vcpu_regs *r = &c->v->regs;
+
+	c->fault_pending = false;
+	memcpy(r->x, c->fault_regs, sizeof(r->x));
+	r->pstate = c->fault_pstate;
+	r->pc = c->fault_pc;
+	deliver(c, &c->fault);
+	put_state(c);
+}
+
+/* Unicorn stopped by itself: after a WFI or WFE, PC past it. */
+static void deliver_wfx(struct cpu *c)
+{
+	struct vcpu_regs *r = &c->v->regs;
+	uint64_t pc = rd(c, UC_ARM64_REG_PC);
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC};
+	uint32_t insn = 0;
+
+	if (!read_insn(c, c->last_pc, &insn) ||
+	    (insn & INSN_WFX_MASK) != INSN_WFX || pc != c->last_pc + 4) {
+		fatal(c, "the CPU model stopped", pc);
+		return;
+	}
+	e.esr = trap_esr_wfx((insn & INSN_WFE_BIT) == 0);
+	get_gprs(c, r->x);
+	r->pstate = rd_pstate(c);
+	r->pc = c->last_pc;
+	deliver(c, &e);
+	put_state(c);
+}
+
+static double seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void run_vcpu(struct cpu *c);
+
+static void account_time(void)
+{
+	eng.stats.run_seconds += seconds() - eng.slice_start;
+	eng.slice_start = seconds();
+}
+
+/* Ends the whole run: the machine stops with status. */
+static _Noreturn void stop_machine(int status)
+{
+	account_time();
+	hal_system_off(status);
+}
+
+static void engine_run_loop(void *ctx, struct hal_vcpu *v, hal_exit_fn on_exit)
+{
+	struct cpu *c = cpu_get(v);
+
+	(void)ctx;
+	c->on_exit = on_exit;
+	eng.slice_start = seconds();
+	run_vcpu(c);
+	account_time();
+}
+
+static void run_vcpu(struct cpu *c)
+{
+	struct hal_vcpu *v = c->v;
+
+	if (v->loaded_on < 0)
+		load(c);
+	put_state(c);
+	while (!v->yield) {
+		uc_err ue;
+
+		if (c->mem_stale)
+			mem_sync(c);
+		c->stopped = false;
+		c->reload = false;
+		ue = uc_emu_start(c->uc, rd(c, UC_ARM64_REG_PC), ~0ull, 0, 0);
+		if (eng.limit_reached) {
+			fprintf(stderr,
+				"hvsim: stopped after %" PRIu64
+				" guest instructions (--max-insns), cpu%u at "
+				"pc %#" PRIx64 "\n",
+				eng.opt.max_insns, c->index, c->last_pc);
+			stop_machine(SIM_STATUS_LIMIT);
+		}
+		if (c->fatal)
+			stop_machine(SIM_STATUS_ENGINE);
+		if (c->reload)
+			put_state(c);
+		else if (c->fault_pending)
+			deliver_fault(c);
+		else if (!c->stopped && ue == UC_ERR_OK)
+			deliver_wfx(c);
+		else if (!c->stopped)
+			fatal(c, uc_strerror(ue), ue);
+		if (c->fatal)
+			stop_machine(SIM_STATUS_ENGINE);
+	}
+	/* Leave the core's copy of the registers current. */
+	get_gprs(c, v->regs.x);
+	v->regs.pc = rd(c, UC_ARM64_REG_PC);
+	v->regs.pstate = rd_pstate(c);
+}
+
+static bool engine_translate_va(void *ctx, struct hal_vcpu *v, uint64_t va,
+				uint64_t *ipa)
+{
+	struct cpu *c = cpu_of(v);
+
+	(void)ctx;
+	/* Only a guest with its MMU off is modelled: VA = IPA. */
+	if (c == NULL || (el1_get(c, EL1_SCTLR) & 1))
+		return false;
+	*ipa = va;
+	return true;
+}
+
+/* The CPU model's identity and ID registers, for hal_sim. */
+static void read_caps(struct cpu *c)
+{
+	struct hal_cpu_caps *caps = hal_sim_caps();
+	static const unsigned pa_bits[] = {32, 36, 40, 42, 44, 48, 52};
+	uint64_t mmfr0;
+	unsigned parange;
+
+	for (unsigned crm = 1; crm <= 7; crm++) {
+		for (unsigned op2 = 0; op2 <= 7; op2++)
+			hal_sim_set_id_reg(crm, op2,
+					   rd_cp(c, 3, 0, 0, crm, op2, NULL));
+	}
+	caps->midr = rd_cp(c, 3, 0, 0, 0, 0, NULL);
+	mmfr0 = rd_cp(c, 3, 0, 0, 7, 0, NULL);
+	parange = (unsigned)(mmfr0 & 0xf);
+	caps->pa_bits = parange < 7 ? pa_bits[parange] : 48;
+	/* As hal/aarch64 does: at most 39 bits, one level-1 root table. */
+	caps->ipa_bits = caps->pa_bits < 39 ? caps->pa_bits : 39;
+	caps->s2_start_level = 1;
+	caps->pan = false;
+	caps->ssbs = false;
+}
+
+bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
+{
+	struct hal_sim_engine e = {
+	    .run_loop = engine_run_loop,
+	    .el1_read = engine_el1_read,
+	    .el1_write = engine_el1_write,
+	    .s2_changed = engine_s2_changed,
+	    .translate_va = engine_translate_va,
+	};
+	struct cpu probe = {0};
+
+	sim_engine_fini();
+	eng.opt = *opt;
+	if (eng.opt.insns_per_tick == 0)
+		eng.opt.insns_per_tick = 1;
+	eng.limit = opt->max_insns != 0 ? opt->max_insns : UINT64_MAX;
+	for (unsigned i = 0; i < GPR_COUNT; i++)
+		eng.gpr_ids[i] = gpr_id(i);
+	if (!cpu_open(&probe, err, len))
+		return false;
+	read_caps(&probe);
+	uc_close(probe.uc);
+	hal_sim_set_engine(&e);
+	return true;
+}
+
+void sim_engine_fini(void)
+{
+	for (unsigned i = 0; i < eng.cpu_count; i++)
+		uc_close(eng.cpus[i].uc);
+	memset(&eng, 0, sizeof(eng));
+}
+
+const struct sim_stats *sim_engine_stats(void)
+{
+	return &eng.stats;
+}

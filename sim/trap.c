@@ -1,0 +1,137 @@
+/* trap: the tables behind trap.h, written as the Arm ARM states them. */
+#include "trap.h"
+
+#include "hv/arch.h"
+
+static bool is(const struct sysreg_enc *r, unsigned op0, unsigned op1,
+	       unsigned crn, unsigned crm, unsigned op2)
+{
+	return r->op0 == op0 && r->op1 == op1 && r->crn == crn &&
+	       r->crm == crm && r->op2 == op2;
+}
+
+/* HCR_EL2.TID3: the ID group 3 registers, op0 3, op1 0, CRn 0, CRm 1-7. */
+static bool tid3(const struct sysreg_enc *r, bool read)
+{
+	return read && r->op0 == 3 && r->op1 == 0 && r->crn == 0 &&
+	       r->crm >= 1 && r->crm <= 7;
+}
+
+/* HCR_EL2.TIDCP: IMPLEMENTATION DEFINED registers, CRn 11 and 15. */
+static bool tidcp(const struct sysreg_enc *r)
+{
+	return r->op0 == 3 && (r->crn == 11 || r->crn == 15);
+}
+
+/* HCR_EL2.TSW: DC ISW, DC CSW, DC CISW. */
+static bool tsw(const struct sysreg_enc *r)
+{
+	return r->op0 == 1 && r->op1 == 0 && r->crn == 7 && r->op2 == 2 &&
+	       (r->crm == 6 || r->crm == 10 || r->crm == 14);
+}
+
+/*
+ * MDCR_EL2.TPM/TPMCR: the PMU registers (op1 3, CRn 9, CRm 12-14; the
+ * event counters and types at CRn 14, CRm 8-15) and PMINTEN{SET,CLR}_EL1.
+ */
+static bool tpm(const struct sysreg_enc *r)
+{
+	if (r->op0 != 3)
+		return false;
+	if (r->op1 == 3 && r->crn == 9 && r->crm >= 12 && r->crm <= 14)
+		return true;
+	if (r->op1 == 3 && r->crn == 14 && r->crm >= 8)
+		return true;
+	return r->op1 == 0 && r->crn == 9 && r->crm == 14 &&
+	       (r->op2 == 1 || r->op2 == 2);
+}
+
+/* CPTR_EL2.TTA: the trace unit's System registers (op0 2, op1 1). */
+static bool tta(const struct sysreg_enc *r)
+{
+	return r->op0 == 2 && r->op1 == 1;
+}
+
+/* CNTHCTL_EL2.EL1PCEN = 0: CNTP_TVAL_EL0, CNTP_CTL_EL0, CNTP_CVAL_EL0. */
+static bool el1pcen(const struct sysreg_enc *r)
+{
+	return r->op0 == 3 && r->op1 == 3 && r->crn == 14 && r->crm == 2 &&
+	       r->op2 <= 2;
+}
+
+enum sysreg_action trap_sysreg(const struct sysreg_enc *r, bool read)
+{
+	if (tid3(r, read) || tidcp(r) || tsw(r) || tpm(r) || tta(r) ||
+	    el1pcen(r) || is(r, 3, 0, 1, 0, 1) /* TACR: ACTLR_EL1 */)
+		return SYSREG_TRAP;
+	if (!read)
+		return SYSREG_NATIVE;
+	if (is(r, 3, 0, 0, 0, 0))
+		return SYSREG_MIDR;
+	if (is(r, 3, 0, 0, 0, 5))
+		return SYSREG_MPIDR;
+	if (is(r, 3, 3, 14, 0, 0))
+		return SYSREG_CNTFRQ;
+	if (is(r, 3, 3, 14, 0, 1))
+		return SYSREG_CNTPCT;
+	if (is(r, 3, 3, 14, 0, 2))
+		return SYSREG_CNTVCT;
+	return SYSREG_NATIVE;
+}
+
+/* For exceptions from AArch64, CV = 1 and COND = 0b1110. */
+#define ISS_WFX_CV_COND ((1u << 24) | (0xeu << 20))
+
+uint64_t trap_esr_wfx(bool wfe)
+{
+	return esr_make(EC_WFX, 1,
+			ISS_WFX_CV_COND |
+			    (wfe ? ISS_WFX_TI_WFE : ISS_WFX_TI_WFI));
+}
+
+uint64_t trap_esr_hvc(uint16_t imm16)
+{
+	return esr_make(EC_HVC64, 1, imm16);
+}
+
+uint64_t trap_esr_smc(uint16_t imm16)
+{
+	return esr_make(EC_SMC64, 1, imm16);
+}
+
+uint64_t trap_esr_sysreg(const struct sysreg_enc *r, unsigned rt, bool read)
+{
+	uint32_t iss = SYSREG_ISS(r->op0, r->op1, r->crn, r->crm, r->op2) |
+		       ((rt & 31u) << ISS_SYS_RT_SHIFT) |
+		       (read ? ISS_SYS_READ : 0);
+
+	return esr_make(EC_SYS64, 1, iss);
+}
+
+uint32_t trap_fsc(enum trap_fault f, unsigned level)
+{
+	static const uint32_t base[] = {
+	    [TRAP_FAULT_ADDRESS_SIZE] = 0x00,
+	    [TRAP_FAULT_TRANSLATION] = 0x04,
+	    [TRAP_FAULT_ACCESS_FLAG] = 0x08,
+	    [TRAP_FAULT_PERMISSION] = 0x0c,
+	};
+
+	return base[f] | (level & 3);
+}
+
+uint64_t trap_esr_dabt(uint32_t iss_access, enum trap_fault f, unsigned level)
+{
+	return esr_make(EC_DABT_LOW, 1,
+			(iss_access & ~ISS_FSC_MASK) | trap_fsc(f, level));
+}
+
+uint64_t trap_esr_iabt(enum trap_fault f, unsigned level)
+{
+	return esr_make(EC_IABT_LOW, 1, trap_fsc(f, level));
+}
+
+uint64_t trap_hpfar(uint64_t ipa)
+{
+	return ((ipa >> 12) << 4) & 0x00000ffffffffff0ull;
+}
