@@ -6,9 +6,13 @@
  * SRT, SF and WnR, sent to the device that owns the IPA, and completed:
  * loads are zero- or sign-extended into the target register (XZR discards),
  * stores take the low bytes of the source (XZR stores zero), and the PC
- * moves past the instruction. Anything else - no device, ISV = 0, an access
- * the device refuses - is answered with a synchronous external abort
- * injected into the guest, and logged; the PC is left on the instruction.
+ * moves past the instruction. With ISV = 0 (a load/store pair, a pre- or
+ * post-indexed form) the instruction is fetched from guest memory, decoded
+ * (hv/insn.h) and emulated the same way, base writeback included. Anything
+ * else - no device, an instruction that is not a general-register
+ * load/store, an access the device refuses - is answered with a synchronous
+ * external abort injected into the guest, and logged; the PC is left on the
+ * instruction.
  */
 #ifndef HV_MMIO_H
 #define HV_MMIO_H

@@ -872,7 +872,7 @@ static void run_vcpu(struct cpu *c)
 }
 
 static bool engine_translate_va(void *ctx, struct hal_vcpu *v, uint64_t va,
-				uint64_t *ipa)
+				ipaddr_t *ipa)
 {
 	struct cpu *c = cpu_of(v);
 
@@ -880,7 +880,7 @@ static bool engine_translate_va(void *ctx, struct hal_vcpu *v, uint64_t va,
 	/* Only a guest with its MMU off is modelled: VA = IPA. */
 	if (c == NULL || (el1_get(c, EL1_SCTLR) & 1))
 		return false;
-	*ipa = va;
+	*ipa = ipa_init(va);
 	return true;
 }
 

@@ -275,6 +275,22 @@ void hal_s2_tlb_flush_vmid(uint16_t vmid)
 	restore_vmid(old, vmid);
 }
 
+bool hal_vcpu_va_to_ipa(struct hal_vcpu *v, uint64_t va, ipaddr_t *ipa)
+{
+	/* PAR_EL1 is the guest's: the AT result is read, then it goes back. */
+	uint64_t saved = read_sysreg(par_el1);
+	uint64_t par;
+
+	(void)v;
+	__asm__ volatile("at s1e1r, %0\n\tisb" : : "r"(va) : "memory");
+	par = read_sysreg(par_el1);
+	write_sysreg(par_el1, saved);
+	if (par & PAR_F)
+		return false;
+	*ipa = ipa_init((par & PAR_PA_MASK) | (va & 0xfff));
+	return true;
+}
+
 void hal_dcache_clean_inval_setway(uint64_t setway)
 {
 	__asm__ volatile("dc cisw, %0" : : "r"(setway) : "memory");

@@ -41,6 +41,10 @@ static inline void dsb_sy(void)
 }
 
 /* HCR_EL2 (D17.2.48) */
+/* PAR_EL1 after an address translation instruction (Arm ARM D17.2.113). */
+#define PAR_F	    (1ull << 0)
+#define PAR_PA_MASK 0x0000fffffffff000ull
+
 #define HCR_VM	      (1ull << 0)
 #define HCR_SWIO      (1ull << 1)
 #define HCR_FMO	      (1ull << 3)

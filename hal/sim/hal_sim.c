@@ -315,6 +315,17 @@ void hal_vcpu_el1_write(struct hal_vcpu *v, enum el1_reg r, uint64_t val)
 		v->el1[r] = val;
 }
 
+bool hal_vcpu_va_to_ipa(struct hal_vcpu *v, uint64_t va, ipaddr_t *ipa)
+{
+	if (engine.translate_va != NULL)
+		return engine.translate_va(engine.ctx, v, va, ipa);
+	/* Without an engine only the MMU-off identity is known. */
+	if (hal_vcpu_el1_read(v, EL1_SCTLR) & 1)
+		return false;
+	*ipa = ipa_init(va);
+	return true;
+}
+
 void hal_dcache_clean_inval_setway(uint64_t setway)
 {
 	stats.setway_ops++;

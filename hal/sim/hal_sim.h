@@ -38,7 +38,7 @@ struct hal_sim_engine {
 			  uint64_t val);
 	void (*s2_changed)(void *ctx, int vmid);
 	bool (*translate_va)(void *ctx, struct hal_vcpu *v, uint64_t va,
-			     uint64_t *ipa);
+			     ipaddr_t *ipa);
 	void *ctx;
 };
 

@@ -5,8 +5,10 @@
  * The hypervisor decodes each access from the data abort syndrome (size,
  * sign extension, 32/64-bit destination, XZR as the source), so every form
  * is written out as its own instruction in inline asm: the compiler must not
- * be free to pick another. Accesses the emulation refuses (64-bit, a pair,
- * a reserved offset) must come back as synchronous external aborts.
+ * be free to pick another. Pairs and pre/post-indexed forms come with no
+ * syndrome (ISV = 0): the hypervisor decodes those from the instruction,
+ * writeback included. Accesses the emulation refuses (64-bit, a reserved
+ * offset) must come back as synchronous external aborts.
  */
 #include "guest.h"
 #include "lib/fmt.h"
@@ -14,9 +16,11 @@
 #define UARTDR	      0x000
 #define UARTFR	      0x018
 #define UARTIBRD      0x024
+#define UARTFBRD      0x028
 #define UARTCR	      0x030
 #define UARTIFLS      0x034
 #define UARTIMSC      0x038
+#define UARTDMACR     0x048
 #define UART_RESERVED 0x050
 #define UARTPERIPHID0 0xfe0
 #define UARTPCELLID0  0xff0
@@ -80,7 +84,7 @@ static void strb_wzr(uintptr_t addr)
 }
 
 /* A load pair has no valid instruction syndrome (ISV = 0). */
-static void ldp_w(uintptr_t addr)
+static uint64_t ldp_w(uintptr_t addr, uint64_t *second)
 {
 	uint64_t a = 0, b = 0;
 
@@ -88,6 +92,8 @@ static void ldp_w(uintptr_t addr)
 			     : "+r"(a), "+r"(b)
 			     : "r"(addr)
 			     : "memory");
+	*second = b;
+	return a;
 }
 
 static const struct {
@@ -161,6 +167,8 @@ static void check_status_and_reset_values(void)
 
 static void check_refused_accesses(void)
 {
+	uint64_t second;
+
 	exc_expect();
 	(void)ldr_x(reg(UARTDR));
 	check_exc("ldr x DR", ESR_DABT_READ, reg(UARTDR), NULL);
@@ -171,13 +179,57 @@ static void check_refused_accesses(void)
 	check_eq("ldr w IMSC after refused str x", ldr_w(reg(UARTIMSC)), 0);
 
 	exc_expect();
-	ldp_w(reg(UARTPCELLID0));
-	check_exc("ldp w PCellID0", ESR_DABT_READ, reg(UARTPCELLID0), NULL);
+	(void)ldp_w(reg(UARTDMACR), &second);
+	check_exc("ldp w DMACR, reserved 0x04c", ESR_DABT_READ, reg(UARTDMACR),
+		  NULL);
 
 	exc_expect();
 	(void)ldr_w(reg(UART_RESERVED));
 	check_exc("ldr w reserved offset 0x050", ESR_DABT_READ,
 		  reg(UART_RESERVED), NULL);
+}
+
+/* No syndrome (ISV = 0): the hypervisor decodes these itself. */
+static void check_pair_and_writeback_forms(void)
+{
+	uint64_t first, second, p;
+
+	first = ldp_w(reg(UARTPCELLID0), &second);
+	check_eq("ldp w PCellID0", first, 0x0d);
+	check_eq("ldp w ... PCellID1", second, 0xf0);
+
+	__asm__ __volatile__("stp %w0, %w1, [%2]"
+			     :
+			     : "r"(0x4321ul), "r"(0x2aul), "r"(reg(UARTIBRD))
+			     : "memory");
+	check_eq("ldr w IBRD after stp w", ldr_w(reg(UARTIBRD)), 0x4321);
+	check_eq("ldr w FBRD after stp w", ldr_w(reg(UARTFBRD)), 0x2a);
+
+	p = reg(UARTPCELLID0);
+	__asm__ __volatile__("ldr %w0, [%1], #4"
+			     : "=&r"(first), "+r"(p)
+			     :
+			     : "memory");
+	check_eq("ldr w post-index PCellID0", first, 0x0d);
+	check_eq("ldr w post-index: base moved by", p - reg(UARTPCELLID0), 4);
+
+	p = reg(UARTPCELLID0);
+	__asm__ __volatile__("ldrb %w0, [%1, #8]!"
+			     : "=&r"(first), "+r"(p)
+			     :
+			     : "memory");
+	check_eq("ldrb pre-index PCellID2", first, 0x05);
+	check_eq("ldrb pre-index: base moved by", p - reg(UARTPCELLID0), 8);
+
+	p = reg(UARTIMSC);
+	__asm__ __volatile__("str %w1, [%0], #-8"
+			     : "+r"(p)
+			     : "r"(0x50ul)
+			     : "memory");
+	check_eq("ldr w IMSC after str w post-index", ldr_w(reg(UARTIMSC)),
+		 0x50);
+	check_eq("str w post-index: base moved back by", reg(UARTIMSC) - p, 8);
+	str_wzr(reg(UARTIMSC));
 }
 
 int main(uint64_t dtb)
@@ -189,6 +241,7 @@ int main(uint64_t dtb)
 	check_sign_extending_loads();
 	check_partial_register_accesses();
 	check_status_and_reset_values();
+	check_pair_and_writeback_forms();
 	check_refused_accesses();
 
 	return guest_done("mmio");

@@ -414,20 +414,6 @@ static void test_mmio_abort_outside_devices_injects_and_logs(void **st)
 			    "0xc000010, pc 0x40001000: data abort injected\n");
 }
 
-static void test_mmio_abort_without_syndrome_injects_and_logs(void **st)
-{
-	(void)st;
-	/* ISV = 0 (e.g. a load pair): only WnR is meaningful. */
-	dabt(DEV_IPA + 0x18, 0x1234018, ISS_DA_WNR | 0x07);
-	assert_int_equal(dev.reads + dev.writes, 0);
-	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x96000050);
-	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_FAR), 0x1234018);
-	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x200);
-	assert_string_equal(console(),
-			    "hv: t/0: write with no syndrome (ISV=0) at ipa "
-			    "0xa000018, pc 0x40001000: data abort injected\n");
-}
-
 static void test_mmio_device_refusal_injects_and_logs(void **st)
 {
 	(void)st;
@@ -515,7 +501,6 @@ int main(void)
 	    T(test_mmio_store_of_xzr_writes_zero),
 	    T(test_mmio_access_and_permission_faults_are_emulated),
 	    T(test_mmio_abort_outside_devices_injects_and_logs),
-	    T(test_mmio_abort_without_syndrome_injects_and_logs),
 	    T(test_mmio_device_refusal_injects_and_logs),
 	    T(test_mmio_refused_write_from_el0_injects_lower_el_abort),
 	    T(test_mmio_stage1_walk_fault_is_injected_not_emulated),

@@ -107,6 +107,14 @@ uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r);
 void hal_vcpu_el1_write(struct hal_vcpu *v, enum el1_reg r, uint64_t val);
 
 /*
+ * The IPA a guest virtual address of the loaded vCPU translates to for a
+ * read at EL1, through the guest's own stage-1 tables (the identity when
+ * its MMU is off); false when that translation faults. The vCPU's PAR_EL1
+ * is left as it was.
+ */
+bool hal_vcpu_va_to_ipa(struct hal_vcpu *v, uint64_t va, ipaddr_t *ipa);
+
+/*
  * Cleans and invalidates one data-cache line by set/way (the operand of a
  * guest's DC ISW/CSW/CISW). Always clean+invalidate: a guest's invalidate
  * must never discard the hypervisor's dirty lines.
