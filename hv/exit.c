@@ -59,6 +59,22 @@ static void handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 
 static void handle_iabt(struct vcpu *v, const struct vcpu_exit *e)
 {
+	uint64_t vector = hal_vcpu_el1_read(&v->arch, EL1_VBAR) +
+			  inject_vector_offset(v->arch.regs.pstate);
+
+	/*
+	 * The abort would be taken at the very address that cannot be
+	 * fetched: the guest would fault forever without running one more
+	 * instruction. Stop the VM instead of spinning on it.
+	 */
+	if (e->far == vector) {
+		hv_log_vcpu(v,
+			    "instruction fetch from its own exception vector "
+			    "at ipa 0x%llx, outside RAM: cannot take the abort",
+			    (unsigned long long)mmio_fault_ipa(e));
+		vm_power_off(v->vm, 1, "a fault on its exception vector");
+		return;
+	}
 	hv_log_vcpu(v,
 		    "instruction fetch from ipa 0x%llx outside RAM: "
 		    "instruction abort injected",

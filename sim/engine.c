@@ -447,6 +447,13 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
 		trace_exit(c, e);
 	hal_sim_set_counter(counter_now());
 	c->on_exit(c->v, e);
+	/* Exits count towards the limit too: a guest that faults forever
+	 * without retiring an instruction must stop as well. */
+	if (eng.stats.insns + eng.stats.exits > eng.limit) {
+		eng.limit_reached = true;
+		c->stopped = true;
+		uc_emu_stop(c->uc);
+	}
 }
 
 /*
@@ -523,7 +530,8 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	if (c->stopped)
 		return; /* not executed: Unicorn stops before it */
 	c->last_pc = addr;
-	if (++eng.stats.insns > eng.limit && !eng.limit_reached) {
+	if (++eng.stats.insns + eng.stats.exits > eng.limit &&
+	    !eng.limit_reached) {
 		eng.limit_reached = true;
 		c->stopped = true;
 		uc_emu_stop(uc);
@@ -592,7 +600,7 @@ static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
 	case S2_FAULT_ACCESS_FLAG:
 		f = TRAP_FAULT_ACCESS_FLAG;
 		break;
-	case S2_FAULT_ADDRESS_SIZE:
+	case S2_FAULT_INPUT_RANGE:
 		level = 0;
 		break;
 	case S2_FAULT_TRANSLATION:
@@ -829,6 +837,17 @@ static void engine_run_loop(void *ctx, struct hal_vcpu *v, hal_exit_fn on_exit)
 	account_time();
 }
 
+static _Noreturn void limit_stop(struct cpu *c)
+{
+	fprintf(stderr,
+		"hvsim: stopped: %" PRIu64 " guest instructions and %" PRIu64
+		" exits reached --max-insns %" PRIu64 " (cpu%u, pc %#" PRIx64
+		")\n",
+		eng.stats.insns, eng.stats.exits, eng.opt.max_insns, c->index,
+		c->last_pc);
+	stop_machine(SIM_STATUS_LIMIT);
+}
+
 static void run_vcpu(struct cpu *c)
 {
 	struct hal_vcpu *v = c->v;
@@ -839,19 +858,15 @@ static void run_vcpu(struct cpu *c)
 	while (!v->yield) {
 		uc_err ue;
 
+		if (eng.limit_reached)
+			limit_stop(c);
 		if (c->mem_stale)
 			mem_sync(c);
 		c->stopped = false;
 		c->reload = false;
 		ue = uc_emu_start(c->uc, rd(c, UC_ARM64_REG_PC), ~0ull, 0, 0);
-		if (eng.limit_reached) {
-			fprintf(stderr,
-				"hvsim: stopped after %" PRIu64
-				" guest instructions (--max-insns), cpu%u at "
-				"pc %#" PRIx64 "\n",
-				eng.opt.max_insns, c->index, c->last_pc);
-			stop_machine(SIM_STATUS_LIMIT);
-		}
+		if (eng.limit_reached)
+			limit_stop(c);
 		if (c->fatal)
 			stop_machine(SIM_STATUS_ENGINE);
 		if (c->reload)
@@ -865,6 +880,8 @@ static void run_vcpu(struct cpu *c)
 		if (c->fatal)
 			stop_machine(SIM_STATUS_ENGINE);
 	}
+	if (eng.limit_reached)
+		limit_stop(c);
 	/* Leave the core's copy of the registers current. */
 	get_gprs(c, v->regs.x);
 	v->regs.pc = rd(c, UC_ARM64_REG_PC);
@@ -885,17 +902,16 @@ static bool engine_translate_va(void *ctx, struct hal_vcpu *v, uint64_t va,
 }
 
 /* The CPU model's identity and ID registers, for hal_sim. */
-static void read_caps(struct cpu *c)
+static void read_caps(struct cpu *c, struct hal_cpu_caps *caps,
+		      uint64_t id_regs[8][8])
 {
-	struct hal_cpu_caps *caps = hal_sim_caps();
 	static const unsigned pa_bits[] = {32, 36, 40, 42, 44, 48, 52};
 	uint64_t mmfr0;
 	unsigned parange;
 
 	for (unsigned crm = 1; crm <= 7; crm++) {
 		for (unsigned op2 = 0; op2 <= 7; op2++)
-			hal_sim_set_id_reg(crm, op2,
-					   rd_cp(c, 3, 0, 0, crm, op2, NULL));
+			id_regs[crm][op2] = rd_cp(c, 3, 0, 0, crm, op2, NULL);
 	}
 	caps->midr = rd_cp(c, 3, 0, 0, 0, 0, NULL);
 	mmfr0 = rd_cp(c, 3, 0, 0, 7, 0, NULL);
@@ -917,6 +933,9 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 	    .s2_changed = engine_s2_changed,
 	    .translate_va = engine_translate_va,
 	};
+	static struct hal_cpu_caps caps;
+	static uint64_t id_regs[8][8];
+	static bool probed;
 	struct cpu probe = {0};
 
 	sim_engine_fini();
@@ -926,10 +945,19 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 	eng.limit = opt->max_insns != 0 ? opt->max_insns : UINT64_MAX;
 	for (unsigned i = 0; i < GPR_COUNT; i++)
 		eng.gpr_ids[i] = gpr_id(i);
-	if (!cpu_open(&probe, err, len))
-		return false;
-	read_caps(&probe);
-	uc_close(probe.uc);
+	/* The CPU model does not change: ask it once per process. */
+	if (!probed) {
+		if (!cpu_open(&probe, err, len))
+			return false;
+		read_caps(&probe, &caps, id_regs);
+		uc_close(probe.uc);
+		probed = true;
+	}
+	*hal_sim_caps() = caps;
+	for (unsigned crm = 1; crm <= 7; crm++) {
+		for (unsigned op2 = 0; op2 <= 7; op2++)
+			hal_sim_set_id_reg(crm, op2, id_regs[crm][op2]);
+	}
 	hal_sim_set_engine(&e);
 	return true;
 }

@@ -20,7 +20,9 @@ static unsigned level_shift(unsigned level)
 /* Entries in the root: concatenated tables when the IPA is wider. */
 static uint64_t root_entries(const struct s2walk_cfg *cfg)
 {
-	return 1ull << (cfg->ipa_bits - level_shift(cfg->start_level));
+	unsigned shift = level_shift(cfg->start_level);
+
+	return cfg->ipa_bits > shift ? 1ull << (cfg->ipa_bits - shift) : 1;
 }
 
 static unsigned leaf_perms(uint64_t desc)
@@ -65,7 +67,7 @@ struct s2_result s2walk_translate(const struct s2walk_cfg *cfg, uint64_t ipa)
 	uint64_t table = cfg->vttbr & VTTBR_BADDR;
 
 	if (cfg->ipa_bits < 64 && (ipa >> cfg->ipa_bits) != 0) {
-		r.fault = S2_FAULT_ADDRESS_SIZE;
+		r.fault = S2_FAULT_INPUT_RANGE;
 		return r;
 	}
 	for (unsigned level = cfg->start_level; level <= 3; level++) {

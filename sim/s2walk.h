@@ -29,7 +29,8 @@ enum s2_fault {
 	S2_OK,
 	S2_FAULT_TRANSLATION,
 	S2_FAULT_ACCESS_FLAG,
-	S2_FAULT_ADDRESS_SIZE, /* IPA beyond ipa_bits */
+	S2_FAULT_INPUT_RANGE, /* IPA beyond ipa_bits: a level-0 translation
+				 fault */
 };
 
 struct s2_result {

@@ -53,7 +53,7 @@ uint32_t trap_fsc(enum trap_fault f, unsigned level);
 uint64_t trap_esr_dabt(uint32_t iss_access, enum trap_fault f, unsigned level);
 uint64_t trap_esr_iabt(enum trap_fault f, unsigned level);
 
-/* HPFAR_EL2 for a faulting IPA: FIPA = IPA[47:12] in bits [43:4]. */
+/* HPFAR_EL2 for a faulting IPA: FIPA, bits [43:4], holds IPA[51:12]. */
 uint64_t trap_hpfar(uint64_t ipa);
 
 #endif

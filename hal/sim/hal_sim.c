@@ -21,6 +21,7 @@ static struct hal_sim_stats stats;
 static uint8_t *arena;
 static uint64_t arena_base;
 static uint64_t arena_size;
+static uint64_t arena_cap;
 static char *out_buf;
 static size_t out_len;
 static size_t out_cap;
@@ -32,8 +33,8 @@ static void (*stop_hook)(int status, int halted);
 
 void hal_sim_reset(void)
 {
-	free(arena);
-	arena = NULL;
+	/* The arena's buffer is kept for the next hal_sim_mem_init: fuzzing
+	 * makes a machine per input. */
 	arena_base = 0;
 	arena_size = 0;
 	free(out_buf);
@@ -67,8 +68,13 @@ void hal_sim_reset(void)
 
 void *hal_sim_mem_init(uint64_t base, uint64_t size)
 {
-	free(arena);
-	arena = calloc(1, size);
+	if (arena != NULL && size <= arena_cap) {
+		memset(arena, 0, size);
+	} else {
+		free(arena);
+		arena = calloc(1, size);
+		arena_cap = size;
+	}
 	if (arena == NULL) {
 		fprintf(stderr, "hal_sim: cannot allocate %llu bytes\n",
 			(unsigned long long)size);

@@ -392,6 +392,26 @@ static void test_exit_instruction_abort_is_injected_and_logged(void **st)
 			    "outside RAM: instruction abort injected\n");
 }
 
+static void test_exit_abort_on_the_exception_vector_stops_the_vm(void **st)
+{
+	(void)st;
+	/* The guest's own vector cannot be fetched: taking the abort there
+	 * would fault again forever. */
+	v->arch.regs.pc = TEST_VBAR + 0x200;
+	sync_exit(EC_IABT_LOW, 0x06, TEST_VBAR + 0x200,
+		  hpfar_of(TEST_VBAR + 0x200));
+	assert_int_equal(v->vm->state, VM_OFF);
+	assert_int_equal(v->vm->exit_status, 1);
+	assert_true(v->arch.yield);
+	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x200);
+	assert_string_equal(console(),
+			    "hv: ex/0: instruction fetch from its own "
+			    "exception vector at ipa 0x40010200, outside RAM: "
+			    "cannot take the abort\n"
+			    "hv: ex: powered off by a fault on its exception "
+			    "vector, status 1\n");
+}
+
 static void test_exit_unknown_ec_is_undef_and_logged(void **st)
 {
 	(void)st;
@@ -490,6 +510,7 @@ int main(void)
 	    T(test_exit_data_abort_outside_ram_and_devices),
 	    T(test_exit_data_abort_from_el0_injects_lower_el_abort),
 	    T(test_exit_instruction_abort_is_injected_and_logged),
+	    T(test_exit_abort_on_the_exception_vector_stops_the_vm),
 	    T(test_exit_unknown_ec_is_undef_and_logged),
 	    T(test_exit_every_unhandled_ec_injects_undef),
 	    T(test_exit_irq_and_fiq_change_nothing),
