@@ -530,12 +530,14 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	if (c->stopped)
 		return; /* not executed: Unicorn stops before it */
 	c->last_pc = addr;
-	if (++eng.stats.insns + eng.stats.exits > eng.limit &&
-	    !eng.limit_reached) {
+	if (eng.stats.insns + eng.stats.exits >= eng.limit) {
+		/* This instruction would go over: it is not executed. */
 		eng.limit_reached = true;
 		c->stopped = true;
 		uc_emu_stop(uc);
+		return;
 	}
+	eng.stats.insns++;
 }
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
