@@ -22,6 +22,8 @@ const char *hv_err_str(enum hv_err e)
 		return "not found";
 	case HV_ERR_ACCESS:
 		return "access refused";
+	case HV_ERR_NOTSUP:
+		return "not supported by this machine";
 	}
 	return "unknown error";
 }

@@ -12,6 +12,7 @@ enum hv_err {
 	HV_ERR_EXIST,	/* something is already there */
 	HV_ERR_NOENT,	/* nothing is there */
 	HV_ERR_ACCESS,	/* a device refuses this access */
+	HV_ERR_NOTSUP,	/* the machine lacks what this needs */
 };
 
 const char *hv_err_str(enum hv_err e);

@@ -6,6 +6,7 @@
 #define HV_VCPU_H
 
 #include "hv/arch.h"
+#include "hv/vgic.h"
 
 #include <hal/vcpu.h>
 
@@ -21,6 +22,7 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	enum vcpu_power power;
+	struct vgic_vcpu vgic;
 };
 
 /* Xn, with n = 31 reading as zero (XZR). */

@@ -10,6 +10,7 @@
 #include "hv/mmio.h"
 #include "hv/stage2.h"
 #include "hv/vcpu.h"
+#include "hv/vgic.h"
 #include "hv/vpl011.h"
 
 enum vm_state {
@@ -26,6 +27,7 @@ struct vm {
 	struct stage2 s2;
 	struct mmio_bus mmio;
 	struct vpl011 uart;
+	struct vgic vgic;
 	uint64_t cntvoff;
 	struct vcpu vcpus[HV_MAX_VCPUS];
 	unsigned vcpu_count;

@@ -30,6 +30,12 @@ static char in_buf[CONSOLE_IN_MAX];
 static size_t in_head;
 static size_t in_len;
 static void (*stop_hook)(int status, int halted);
+static struct hal_gic gic;
+static bool irq_pending[HAL_SIM_IRQ_COUNT];
+static bool irq_active[HAL_SIM_IRQ_COUNT];
+static bool irq_enabled[HAL_SIM_IRQ_COUNT];
+static bool timer_armed;
+static uint64_t timer_cval;
 
 void hal_sim_reset(void)
 {
@@ -64,6 +70,17 @@ void hal_sim_reset(void)
 	    .hv_size = 0x02000000,
 	};
 	stop_hook = NULL;
+	gic = (struct hal_gic){
+	    .version = 3,
+	    .lr_count = 4,
+	    .gicv = pa_init(0x08040000),
+	    .gicv_size = 0x2000,
+	};
+	memset(irq_pending, 0, sizeof(irq_pending));
+	memset(irq_active, 0, sizeof(irq_active));
+	memset(irq_enabled, 0, sizeof(irq_enabled));
+	timer_armed = false;
+	timer_cval = 0;
 }
 
 void *hal_sim_mem_init(uint64_t base, uint64_t size)
@@ -336,4 +353,170 @@ void hal_dcache_clean_inval_setway(uint64_t setway)
 {
 	stats.setway_ops++;
 	stats.last_setway = setway;
+}
+
+/* HAL: gic */
+
+struct hal_gic *hal_sim_gic(void)
+{
+	return &gic;
+}
+
+const struct hal_gic *hal_gic(void)
+{
+	return &gic;
+}
+
+void hal_sim_irq_raise(uint32_t intid)
+{
+	if (intid < HAL_SIM_IRQ_COUNT)
+		irq_pending[intid] = true;
+}
+
+bool hal_sim_irq_pending(uint32_t intid)
+{
+	return intid < HAL_SIM_IRQ_COUNT && irq_pending[intid];
+}
+
+bool hal_sim_irq_active(uint32_t intid)
+{
+	return intid < HAL_SIM_IRQ_COUNT && irq_active[intid];
+}
+
+bool hal_sim_irq_enabled(uint32_t intid)
+{
+	return intid < HAL_SIM_IRQ_COUNT && irq_enabled[intid];
+}
+
+void hal_sim_irq_deactivate(uint32_t intid)
+{
+	if (intid < HAL_SIM_IRQ_COUNT)
+		irq_active[intid] = false;
+}
+
+uint32_t hal_irq_ack(void)
+{
+	for (uint32_t i = 0; i < HAL_SIM_IRQ_COUNT; i++) {
+		if (irq_pending[i] && irq_enabled[i] && !irq_active[i]) {
+			irq_pending[i] = false;
+			irq_active[i] = true;
+			return i;
+		}
+	}
+	return GIC_INTID_SPURIOUS;
+}
+
+void hal_irq_eoi(uint32_t intid)
+{
+	(void)intid; /* priority is not modelled */
+}
+
+void hal_irq_deactivate(uint32_t intid)
+{
+	hal_sim_irq_deactivate(intid);
+}
+
+void hal_irq_enable(uint32_t intid, bool on)
+{
+	if (intid < HAL_SIM_IRQ_COUNT)
+		irq_enabled[intid] = on;
+}
+
+#define ICH_LR_STATE_SHIFT  62
+#define ICH_LR_HW	    (1ull << 61)
+#define ICH_LR_GROUP	    (1ull << 60)
+#define ICH_LR_PRIO_SHIFT   48
+#define ICH_LR_PINTID_SHIFT 32
+#define ICH_LR_PINTID_MASK  0x1fffull
+#define ICH_HCR_UIE	    (1ull << 1)
+
+uint64_t hal_sim_lr_encode(const struct hal_lr *lr)
+{
+	uint64_t v = (uint64_t)lr->intid |
+		     ((uint64_t)lr->priority << ICH_LR_PRIO_SHIFT) |
+		     ((uint64_t)lr->state << ICH_LR_STATE_SHIFT);
+
+	if (lr->group1)
+		v |= ICH_LR_GROUP;
+	if (lr->hw)
+		v |= ICH_LR_HW | ((uint64_t)(lr->pintid & ICH_LR_PINTID_MASK)
+				  << ICH_LR_PINTID_SHIFT);
+	return v;
+}
+
+void hal_sim_lr_decode(uint64_t v, struct hal_lr *lr)
+{
+	*lr = (struct hal_lr){
+	    .intid = (uint32_t)v,
+	    .priority = (uint8_t)(v >> ICH_LR_PRIO_SHIFT),
+	    .hw = (v & ICH_LR_HW) != 0,
+	    .group1 = (v & ICH_LR_GROUP) != 0,
+	    .state = (enum hal_lr_state)(v >> ICH_LR_STATE_SHIFT),
+	};
+	if (lr->hw)
+		lr->pintid =
+		    (uint32_t)((v >> ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
+}
+
+void hal_vgic_lr_read(struct hal_vcpu *v, unsigned i, struct hal_lr *lr)
+{
+	hal_sim_lr_decode(i < HAL_LR_MAX ? v->vgic.lr[i] : 0, lr);
+}
+
+void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr)
+{
+	if (i < HAL_LR_MAX)
+		v->vgic.lr[i] = hal_sim_lr_encode(lr);
+}
+
+void hal_vgic_underflow(struct hal_vcpu *v, bool on)
+{
+	if (on)
+		v->vgic.hcr |= ICH_HCR_UIE;
+	else
+		v->vgic.hcr &= ~ICH_HCR_UIE;
+}
+
+uint8_t hal_vgic_pmr(struct hal_vcpu *v)
+{
+	return (uint8_t)(v->vgic.vmcr >> 24);
+}
+
+bool hal_sim_timer(uint64_t *cval)
+{
+	if (timer_armed && cval != NULL)
+		*cval = timer_cval;
+	return timer_armed;
+}
+
+void hal_timer_arm(uint64_t cval)
+{
+	timer_armed = true;
+	timer_cval = cval;
+}
+
+void hal_timer_cancel(void)
+{
+	timer_armed = false;
+}
+
+void hal_cpu_idle(void)
+{
+	if (engine.idle != NULL) {
+		engine.idle(engine.ctx);
+		return;
+	}
+	for (uint32_t i = 0; i < HAL_SIM_IRQ_COUNT; i++) {
+		if (irq_pending[i] && irq_enabled[i] && !irq_active[i])
+			return;
+	}
+	/* No engine: time jumps to the hypervisor timer's deadline. */
+	if (!timer_armed) {
+		fprintf(stderr, "hal_sim: idle with no interrupt to come\n");
+		hal_halt();
+	}
+	if (counter < timer_cval)
+		counter = timer_cval;
+	timer_armed = false;
+	irq_pending[GIC_PPI_HYP_TIMER] = true;
 }

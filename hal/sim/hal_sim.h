@@ -12,6 +12,7 @@
 #define HAL_SIM_H
 
 #include <hal/cpu.h>
+#include <hal/gic.h>
 #include <hal/vcpu.h>
 
 #include <stddef.h>
@@ -39,6 +40,8 @@ struct hal_sim_engine {
 	void (*s2_changed)(void *ctx, int vmid);
 	bool (*translate_va)(void *ctx, struct hal_vcpu *v, uint64_t va,
 			     ipaddr_t *ipa);
+	/* hal_cpu_idle: make time pass until an interrupt is pending. */
+	void (*idle)(void *ctx);
 	void *ctx;
 };
 
@@ -73,6 +76,28 @@ struct hal_sim_stats {
 	uint64_t last_setway;
 };
 struct hal_sim_stats *hal_sim_stats(void);
+
+/*
+ * The GIC model. Physical interrupts are raised by the driver (a device, a
+ * timer); hal_irq_ack hands out the lowest pending enabled INTID. List
+ * registers use the GICv3 ICH_LR<n>_EL2 layout in struct vcpu_vgic, and
+ * the control bits those of ICH_HCR_EL2 (UIE, bit 1) and ICH_VMCR_EL2
+ * (VPMR, bits [31:24]).
+ */
+#define HAL_SIM_IRQ_COUNT 128u
+struct hal_gic *hal_sim_gic(void);
+void hal_sim_irq_raise(uint32_t intid);
+bool hal_sim_irq_pending(uint32_t intid);
+bool hal_sim_irq_active(uint32_t intid);
+bool hal_sim_irq_enabled(uint32_t intid);
+/* What a hardware-linked virtual interrupt does when the guest
+ * deactivates it: the physical one is deactivated. */
+void hal_sim_irq_deactivate(uint32_t intid);
+/* The hypervisor timer's deadline, if armed. */
+bool hal_sim_timer(uint64_t *cval);
+/* ICH_LR<n>_EL2 encoding of an LR, and back. */
+uint64_t hal_sim_lr_encode(const struct hal_lr *lr);
+void hal_sim_lr_decode(uint64_t val, struct hal_lr *lr);
 
 /* hal_system_off and hal_halt call this hook first (a test may longjmp out);
  * when it returns they exit() or abort(). */

@@ -55,6 +55,17 @@ struct vcpu_fpsimd {
 	uint64_t fpcr;
 };
 
+#define HAL_LR_MAX 16
+
+/* The virtual CPU interface of a vCPU (list registers and their control),
+ * in the backend's own layout; valid while the vCPU is not loaded. */
+struct vcpu_vgic {
+	uint64_t lr[HAL_LR_MAX];
+	uint64_t hcr;
+	uint64_t vmcr;
+	uint64_t apr[4];
+};
+
 /* Per-vCPU state owned by the backend. */
 struct hal_vcpu {
 	struct vcpu_regs regs;
@@ -65,6 +76,7 @@ struct hal_vcpu {
 	uint64_t cntvoff;	     /* CNTVOFF_EL2 of its VM */
 	int loaded_on;		     /* physical CPU it is loaded on, or -1 */
 	bool yield; /* set by the core: hal_vcpu_run returns after this exit */
+	struct vcpu_vgic vgic; /* valid while the vCPU is not loaded */
 };
 
 enum vcpu_exit_kind {

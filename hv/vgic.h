@@ -1,0 +1,115 @@
+/*
+ * vgic: a VM's virtual GIC - one distributor model for GICv2 and GICv3, the
+ * GICv3 redistributors, and the list registers that deliver its interrupts
+ * to the virtual CPU interface.
+ *
+ * Guest view (the addresses of QEMU virt, so a guest's device tree matches):
+ *   GICD  0x0800_0000  distributor (4 KiB on v2, 64 KiB on v3), emulated
+ *   GICC  0x0801_0000  v2 CPU interface: stage 2 maps the hardware's GICV
+ *   GICR  0x080a_0000  v3 redistributors, 128 KiB per vCPU, emulated
+ * The v3 CPU interface is the ICV_* system registers; the one register the
+ * hardware traps, ICC_SGI1R_EL1, reaches vgic_sgi1r_write.
+ *
+ * Interrupts: SGIs 0-15 and PPIs 16-31 per vCPU, SPIs 32-95 per VM.
+ * Priorities keep 5 bits (the low 3 read as zero), like the hardware's
+ * virtual interface. Everything is Group 1 for the guest; IGROUPR reads as
+ * written but only Group 1 is delivered.
+ */
+#ifndef HV_VGIC_H
+#define HV_VGIC_H
+
+#include "hv/err.h"
+
+#include <hal/gic.h>
+#include <hal/types.h>
+
+struct vm;
+struct vcpu;
+
+#define VGIC_GICD_IPA	   0x08000000ull
+#define VGIC_GICD_SIZE_V2  0x1000ull
+#define VGIC_GICD_SIZE_V3  0x10000ull
+#define VGIC_GICC_IPA	   0x08010000ull
+#define VGIC_GICC_SIZE	   0x2000ull
+#define VGIC_GICR_IPA	   0x080a0000ull
+#define VGIC_GICR_STRIDE   0x20000ull /* RD_base + SGI_base frames */
+#define VGIC_SPI_COUNT	   64u
+#define VGIC_INTID_COUNT   (GIC_PRIVATE_COUNT + VGIC_SPI_COUNT)
+#define VGIC_PRIORITY_MASK 0xf8u
+#define VGIC_NO_LR	   0xffu
+
+/* One interrupt's state, as the distributor and redistributors hold it. */
+struct vgic_irq {
+	bool enabled;
+	bool pending; /* latched: edge, SGI, or set through ISPENDR */
+	bool level;   /* level-sensitive input line */
+	bool active;
+	bool group1;
+	bool edge; /* ICFGR: edge-triggered */
+	uint8_t priority;
+	uint8_t targets;   /* v2 ITARGETSR (SPIs), one bit per vCPU */
+	uint64_t route;	   /* v3 IROUTER (SPIs): affinity of the target */
+	uint8_t source;	   /* v2 SGIs: the vCPU that sent it */
+	uint32_t hw_intid; /* physical INTID it forwards, or 0 */
+	uint8_t lr;	   /* list register holding it, or VGIC_NO_LR */
+};
+
+/* Per vCPU: its private interrupts and redistributor. */
+struct vgic_vcpu {
+	struct vgic_irq priv[GIC_PRIVATE_COUNT];
+	uint32_t gicr_waker;
+	uint32_t lr_intid[HAL_LR_MAX]; /* what each LR holds, for sync */
+	uint16_t lr_used;	       /* bit per list register */
+};
+
+struct vgic {
+	unsigned version; /* 2 or 3, the machine's */
+	uint32_t ctlr;	  /* GICD_CTLR */
+	struct vgic_irq spi[VGIC_SPI_COUNT];
+};
+
+/*
+ * Sets up the VM's vGIC for the machine's GIC version: MMIO regions on its
+ * bus, and for v2 the stage-2 mapping of GICC onto the hardware's GICV.
+ * HV_ERR_NOTSUP when the machine has no GIC the HAL drives.
+ */
+enum hv_err vgic_init(struct vm *vm);
+
+/* Puts a vCPU's private interrupts and redistributor in their reset state. */
+void vgic_vcpu_reset(struct vcpu *v);
+
+/*
+ * Drives an interrupt input. intid < 32 is private to target; SPIs ignore
+ * target. A level-sensitive interrupt follows level; an edge-triggered one
+ * becomes pending on a rising edge (level true).
+ */
+void vgic_set_level(struct vm *vm, struct vcpu *target, uint32_t intid,
+		    bool level);
+
+/*
+ * Makes private interrupt intid of v pending and links it to physical
+ * pintid: the guest's deactivation deactivates the physical interrupt
+ * (list register HW bit). Used for the virtual timer.
+ */
+void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t pintid);
+
+/* A trapped write of ICC_SGI1R_EL1 (v3) by v. */
+void vgic_sgi1r_write(struct vcpu *v, uint64_t val);
+
+/*
+ * List registers. vgic_sync folds what the guest did with them (acknowledged,
+ * completed) back into the model; vgic_flush fills free ones with the
+ * highest-priority pending interrupts for v and asks for an underflow
+ * maintenance interrupt when some did not fit. Both run with v loaded.
+ */
+void vgic_sync(struct vcpu *v);
+void vgic_flush(struct vcpu *v);
+
+/*
+ * True when v has an interrupt the guest could take now or after a WFI: in
+ * its LRs as pending, or pending and enabled for it in the model, with a
+ * priority above the guest's priority mask.
+ */
+bool vgic_has_pending(struct vcpu *v);
+
+#endif
