@@ -7,6 +7,7 @@
 
 #include "hv/arch.h"
 #include "hv/inject.h"
+#include "hv/irq.h"
 #include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/smccc.h"
@@ -28,10 +29,16 @@ static void handle_unknown(struct vcpu *v, const struct vcpu_exit *e)
 
 static void handle_wfx(struct vcpu *v, const struct vcpu_exit *e)
 {
-	(void)e;
-	/* Nothing can wake a vCPU yet but time passing: yield and go on. */
-	v->arch.yield = true;
+	bool wfe = (esr_iss(e->esr) & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFE;
+
 	v->arch.regs.pc += 4;
+	/*
+	 * WFI with nothing to take blocks until an interrupt or a timer
+	 * wakes the vCPU; WFE (no events are tracked) only gives way.
+	 */
+	if (!wfe && !vgic_has_pending(v) && !vtimer_vtimer_asserted(v))
+		v->blocked = true;
+	v->arch.yield = true;
 }
 
 static void handle_hvc(struct vcpu *v, const struct vcpu_exit *e)
@@ -88,7 +95,8 @@ static void handle_async(struct vcpu *v, const struct vcpu_exit *e)
 		hv_log_vcpu(v, "SError (esr 0x%08llx) at pc 0x%llx: ignored",
 			    (unsigned long long)e->esr,
 			    (unsigned long long)v->arch.regs.pc);
-	/* IRQ/FIQ: no physical interrupt is enabled yet; nothing to do. */
+	else
+		irq_handle(v);
 }
 
 #define U handle_unknown
@@ -163,10 +171,18 @@ static const exit_handler_fn exit_handlers[EC_COUNT] = {
 
 void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 {
-	if (e->kind == VCPU_EXIT_SYNC)
-		exit_handlers[esr_ec(e->esr)](v, e);
-	else
+	unsigned ec = esr_ec(e->esr);
+
+	if (e->kind != VCPU_EXIT_SYNC) {
 		handle_async(v, e);
+	} else {
+		exit_handlers[ec](v, e);
+		/* Hypercalls never touch interrupt state: keep them fast. */
+		if (ec != EC_DABT_LOW && ec != EC_SYS64)
+			return;
+	}
+	vgic_sync(v);
+	vgic_flush(v);
 }
 
 void hv_exit_handler(struct hal_vcpu *arch, const struct vcpu_exit *e)

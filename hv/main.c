@@ -7,6 +7,7 @@
 #include "hv/vm.h"
 
 #include <hal/cpu.h>
+#include <hal/gic.h>
 #include <hal/mm.h>
 
 static _Alignas(PAGE_SIZE) uint8_t pool_pages[HV_S2_POOL_PAGES][PAGE_SIZE];
@@ -28,8 +29,9 @@ int hv_main(const struct hv_config *cfg)
 	enum hv_err err;
 
 	hv_log("hypervisor on %s: %u-bit PA, %u-bit IPA (stage 2 from level "
-	       "%u)",
-	       plat->name, caps->pa_bits, caps->ipa_bits, caps->s2_start_level);
+	       "%u), GICv%u with %u list registers",
+	       plat->name, caps->pa_bits, caps->ipa_bits, caps->s2_start_level,
+	       hal_gic()->version, hal_gic()->lr_count);
 	err = config_validate(cfg, &lim, &cerr);
 	if (err != HV_OK) {
 		hv_log("config error: %s", cerr.msg);

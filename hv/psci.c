@@ -4,6 +4,8 @@
  */
 #include "hv/psci.h"
 
+#include "hv/sched.h"
+
 #include "hv/abi.h"
 #include "hv/log.h"
 #include "hv/vcpu.h"
@@ -60,6 +62,7 @@ static void cpu_on(struct vcpu *v, uint32_t fid)
 	} else {
 		vcpu_reset(t, entry, ctx);
 		t->power = VCPU_ON;
+		sched_kick();
 		ret(v, PSCI_RET_SUCCESS);
 	}
 }

@@ -1,14 +1,36 @@
 /*
  * sched: runs the vCPUs of all VMs on the calling physical CPU, round robin.
  * A vCPU keeps the CPU until it yields (WFI/WFE, CPU_SUSPEND, CPU_OFF, its
- * VM stopping or resetting). Returns when no VM is left running.
+ * VM stopping or resetting), or, when other vCPUs are on, until its time
+ * slice ends. A vCPU in WFI with nothing to take is blocked until an
+ * interrupt is pending for it or one of its timers fires; when every vCPU
+ * is blocked the physical CPU sleeps until the earliest deadline. Returns
+ * when no VM is left running.
  */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 
+#include <hal/types.h>
+
 struct vm;
+
+/* A time slice: 1 ms of the 62.5 MHz counter of QEMU virt. */
+#define SCHED_SLICE_TICKS 62500u
 
 /* Runs until every VM is off; returns the first non-zero VM status, or 0. */
 int sched_run(struct vm *vms, unsigned vm_count);
+
+/* Another vCPU was turned on: the running one now has a time slice. */
+void sched_kick(void);
+
+/* Re-arms the hypervisor timer for the deadlines still to come (after a
+ * vCPU's timer changed, or the timer fired). */
+void sched_timer_update(void);
+
+/*
+ * True when the running vCPU should give way: its time slice is over, or a
+ * blocked vCPU's timer has fired.
+ */
+bool sched_should_yield(void);
 
 #endif

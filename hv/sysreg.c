@@ -5,14 +5,21 @@
 #include "hv/inject.h"
 #include "hv/log.h"
 #include "hv/vcpu.h"
+#include "hv/vgic.h"
+#include "hv/vm.h"
+#include "hv/vtimer.h"
 
 #include <hal/cpu.h>
+#include <hal/gic.h>
 #include <hal/vcpu.h>
 
 #define ISS_ACTLR_EL1 SYSREG_ISS(3, 0, 1, 0, 1)
 #define ISS_DC_ISW    SYSREG_ISS(1, 0, 7, 6, 2)
 #define ISS_DC_CSW    SYSREG_ISS(1, 0, 7, 10, 2)
 #define ISS_DC_CISW   SYSREG_ISS(1, 0, 7, 14, 2)
+#define ISS_ICC_SGI1R SYSREG_ISS(3, 0, 12, 11, 5)
+/* CNTP_TVAL_EL0, CNTP_CTL_EL0, CNTP_CVAL_EL0: op2 0, 1, 2. */
+#define ISS_CNTP_BASE SYSREG_ISS(3, 3, 14, 2, 0)
 
 #define FIELD(shift) (0xfull << (shift))
 
@@ -45,9 +52,19 @@ static const struct id_mask id_masks[] = {
     {1, 1, FIELD(4) | FIELD(12)},
 };
 
+#define ID_AA64PFR0_GIC_SHIFT 24
+
 uint64_t sysreg_id_value(unsigned crm, unsigned op2)
 {
 	uint64_t v = hal_cpu_id_reg(crm, op2);
+
+	/* ID_AA64PFR0_EL1.GIC: the system register interface is there for
+	 * the guest exactly when the machine's GIC is a v3. */
+	if (crm == 4 && op2 == 0) {
+		v &= ~FIELD(ID_AA64PFR0_GIC_SHIFT);
+		if (hal_gic()->version == 3)
+			v |= 1ull << ID_AA64PFR0_GIC_SHIFT;
+	}
 
 	for (unsigned i = 0; i < sizeof(id_masks) / sizeof(id_masks[0]); i++) {
 		if (id_masks[i].crm == crm && id_masks[i].op2 == op2)
@@ -90,6 +107,12 @@ void sysreg_handle(struct vcpu *v, uint32_t iss)
 		    v, rt,
 		    sysreg_id_value((name >> ISS_SYS_CRM_SHIFT) & 15,
 				    (name >> ISS_SYS_OP2_SHIFT) & 7));
+	} else if ((name & ~(7u << ISS_SYS_OP2_SHIFT)) == ISS_CNTP_BASE &&
+		   ((name >> ISS_SYS_OP2_SHIFT) & 7) <= 2) {
+		vtimer_ptimer_access(v, (name >> ISS_SYS_OP2_SHIFT) & 7, read,
+				     rt);
+	} else if (name == ISS_ICC_SGI1R && !read && v->vm->vgic.version == 3) {
+		vgic_sgi1r_write(v, vcpu_reg_read(v, rt));
 	} else if (name == ISS_ACTLR_EL1) {
 		if (read)
 			vcpu_reg_write(v, rt, 0);

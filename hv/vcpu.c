@@ -13,6 +13,8 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 		hal_vcpu_el1_write(&v->arch, (enum el1_reg)r, 0);
 	hal_vcpu_el1_write(&v->arch, EL1_SCTLR, SCTLR_EL1_RESET);
 	v->arch.yield = false;
+	v->blocked = false;
+	v->ptimer = (struct vtimer_ptimer){0};
 }
 
 uint64_t vcpu_mpidr(unsigned id)

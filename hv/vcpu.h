@@ -7,6 +7,7 @@
 
 #include "hv/arch.h"
 #include "hv/vgic.h"
+#include "hv/vtimer.h"
 
 #include <hal/vcpu.h>
 
@@ -22,7 +23,9 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	enum vcpu_power power;
+	bool blocked; /* in WFI with nothing to take: not run until woken */
 	struct vgic_vcpu vgic;
+	struct vtimer_ptimer ptimer;
 };
 
 /* Xn, with n = 31 reading as zero (XZR). */

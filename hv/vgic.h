@@ -12,8 +12,11 @@
  *
  * Interrupts: SGIs 0-15 and PPIs 16-31 per vCPU, SPIs 32-95 per VM.
  * Priorities keep 5 bits (the low 3 read as zero), like the hardware's
- * virtual interface. Everything is Group 1 for the guest; IGROUPR reads as
- * written but only Group 1 is delivered.
+ * virtual interface. Groups are the guest's: an interrupt is delivered in
+ * its IGROUPR group (the list register's Group bit) when GICD_CTLR enables
+ * that group (bit 0 Group 0, bit 1 Group 1; the v3 model is the single
+ * security state one, DS = 1, with ARE RAO/WI). v2 guests usually use Group
+ * 0, v3 guests Group 1.
  */
 #ifndef HV_VGIC_H
 #define HV_VGIC_H
@@ -49,9 +52,13 @@ struct vgic_irq {
 	uint8_t priority;
 	uint8_t targets;   /* v2 ITARGETSR (SPIs), one bit per vCPU */
 	uint64_t route;	   /* v3 IROUTER (SPIs): affinity of the target */
-	uint8_t source;	   /* v2 SGIs: the vCPU that sent it */
+	uint8_t source;	   /* v2 SGIs: the sender of the one in the LR */
 	uint32_t hw_intid; /* physical INTID it forwards, or 0 */
 	uint8_t lr;	   /* list register holding it, or VGIC_NO_LR */
+	uint8_t vcpu;	   /* private: its vCPU; SPI in an LR: whose LR */
+	/* v2 SGIs: one bit per sending vCPU with an instance pending
+	 * (GICD_SPENDSGIR); source is then the sender in the LR. */
+	uint8_t sgi_sources;
 };
 
 /* Per vCPU: its private interrupts and redistributor. */
@@ -60,6 +67,7 @@ struct vgic_vcpu {
 	uint32_t gicr_waker;
 	uint32_t lr_intid[HAL_LR_MAX]; /* what each LR holds, for sync */
 	uint16_t lr_used;	       /* bit per list register */
+	bool rescan; /* the model changed since the last vgic_flush */
 };
 
 struct vgic {
@@ -74,6 +82,12 @@ struct vgic {
  * HV_ERR_NOTSUP when the machine has no GIC the HAL drives.
  */
 enum hv_err vgic_init(struct vm *vm);
+
+/*
+ * Puts the distributor and every vCPU's interface in their reset state
+ * (vgic_init does it; also for a VM reset).
+ */
+void vgic_reset(struct vm *vm);
 
 /* Puts a vCPU's private interrupts and redistributor in their reset state. */
 void vgic_vcpu_reset(struct vcpu *v);

@@ -6,6 +6,7 @@
 
 #include <hal/counter.h>
 #include <hal/cpu.h>
+#include <hal/gic.h>
 #include <hal/mm.h>
 
 bool vm_ipa_in_ram(const struct vm *vm, uint64_t ipa, uint64_t len)
@@ -75,6 +76,9 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->arch.vmpidr = vcpu_mpidr(i);
 		v->arch.cntvoff = vm->cntvoff;
 	}
+	/* A machine without a GIC the HAL drives runs VMs without one. */
+	if (hal_gic()->version != 0)
+		return vgic_init(vm);
 	return HV_OK;
 }
 
@@ -104,8 +108,12 @@ enum hv_err vm_boot(struct vm *vm)
 	if (err != HV_OK)
 		return err;
 	vpl011_init(&vm->uart, cfg->name, cfg->console);
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].power = VCPU_OFF;
+		vm->vcpus[i].blocked = false;
+		if (vm->vgic.version != 0)
+			vgic_vcpu_reset(&vm->vcpus[i]);
+	}
 	vcpu_reset(&vm->vcpus[0], ipa_addr(cfg->entry),
 		   cfg->dtb.size != 0 ? ipa_addr(cfg->dtb.load) : 0);
 	vm->vcpus[0].power = VCPU_ON;

@@ -5,6 +5,9 @@
  */
 #include "hv/vpl011.h"
 
+#include "hv/vgic.h"
+#include "hv/vm.h"
+
 #include <hal/console.h>
 
 /* RX trigger levels for IFLS.RXIFLSEL 0..4: 1/8, 1/4, 1/2, 3/4, 7/8. */
@@ -313,18 +316,40 @@ enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
 	return write_reg(u, off & ~3ull, (uint32_t)(val << shift), mask);
 }
 
+/* The UART's interrupt output is wired to SPI 1 of its VM's GIC. */
+void vpl011_update_irq(struct vpl011 *u, struct vm *vm)
+{
+	if (vm->vgic.version != 0)
+		vgic_set_level(vm, NULL, VPL011_INTID, vpl011_irq_pending(u));
+}
+
 static enum hv_err mmio_read(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t *val)
 {
-	(void)v;
-	return vpl011_read(dev, off, size, val);
+	enum hv_err err = vpl011_read(dev, off, size, val);
+
+	vpl011_update_irq(dev, v->vm);
+	return err;
 }
 
 static enum hv_err mmio_write(void *dev, struct vcpu *v, uint64_t off,
 			      unsigned size, uint64_t val)
 {
-	(void)v;
-	return vpl011_write(dev, off, size, val);
+	enum hv_err err = vpl011_write(dev, off, size, val);
+
+	vpl011_update_irq(dev, v->vm);
+	return err;
+}
+
+bool vpl011_rx_full(const struct vpl011 *u)
+{
+	return u->rx_count >= fifo_depth(u);
+}
+
+void vpl011_console_input(struct vpl011 *u, struct vm *vm)
+{
+	poll_console(u);
+	vpl011_update_irq(u, vm);
 }
 
 const struct mmio_ops vpl011_mmio_ops = {

@@ -73,6 +73,7 @@
 #define PL011_DR_OE  (1u << 11)
 
 #define VPL011_FIFO_DEPTH 16
+#define VPL011_INTID	  33u /* SPI 1, as on QEMU virt */
 
 struct vpl011 {
 	const char *name; /* VM name, the prefix of its console lines */
@@ -104,6 +105,18 @@ void vpl011_rx_push(struct vpl011 *u, uint8_t byte);
 
 /* The UART's combined interrupt output (UARTINTR): MIS != 0. */
 bool vpl011_irq_pending(const struct vpl011 *u);
+
+struct vm;
+
+/* Drives the VM's SPI 1 from the UART's interrupt output. */
+void vpl011_update_irq(struct vpl011 *u, struct vm *vm);
+
+/* Input arrived on the physical console: pull it into the RX FIFO (when
+ * this UART has the console) and update the interrupt. */
+void vpl011_console_input(struct vpl011 *u, struct vm *vm);
+
+/* True when the receive FIFO cannot take another byte. */
+bool vpl011_rx_full(const struct vpl011 *u);
 
 enum hv_err vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 			uint64_t *val);

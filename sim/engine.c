@@ -4,6 +4,7 @@
 #include "hal_sim.h"
 #include "s2walk.h"
 #include "trap.h"
+#include "vcpuif.h"
 
 #include "hv/arch.h"
 #include "hv/config.h"
@@ -54,6 +55,12 @@ struct cpu {
 	uint64_t fault_pc;
 	uint64_t fault_regs[GPR_COUNT];
 	uint64_t fault_pstate;
+	struct vcpuif vif; /* its GIC virtual CPU interface */
+	bool virq;	   /* a virtual IRQ is asserted to it */
+	bool take_irq;	   /* stopped to take that IRQ */
+	uint32_t cntv_ctl; /* the virtual timer: ENABLE, IMASK as written */
+	uint64_t cntv_cval;
+	bool event; /* stopped at eng.next_event: a timer deadline */
 };
 
 static struct {
@@ -63,6 +70,8 @@ static struct {
 	unsigned cpu_count;
 	uint64_t limit;
 	bool limit_reached;
+	uint64_t next_event; /* instruction count of the next timer deadline */
+	struct cpu *last;    /* the vCPU loaded on the (one) physical CPU */
 	double slice_start;
 	int gpr_ids[GPR_COUNT + 2]; /* x0-x30, PC, PSTATE */
 } eng;
@@ -215,11 +224,18 @@ static const struct el1_loc el1_locs[EL1_REG_COUNT] = {
     [EL1_SP_EL1] = {UC_ARM64_REG_SP_EL1, 0, 0, 0, 0, 0},
     [EL1_ELR] = {UC_ARM64_REG_ELR_EL1, 0, 0, 0, 0, 0},
     [EL1_SPSR] = {0, 3, 0, 4, 0, 0},
+    [EL1_CNTV_CTL] = {0, 3, 3, 14, 3, 1},
+    [EL1_CNTV_CVAL] = {0, 3, 3, 14, 3, 2},
 };
 
 static uint64_t el1_get(struct cpu *c, enum el1_reg r)
 {
 	const struct el1_loc *l = &el1_locs[r];
+
+	if (r == EL1_CNTV_CTL)
+		return c->cntv_ctl;
+	if (r == EL1_CNTV_CVAL)
+		return c->cntv_cval;
 
 	if (l->id == UC_ARM64_REG_SP_EL0 || l->id == UC_ARM64_REG_SP_EL1) {
 		if (sp_of(rd_pstate(c)) == l->id)
@@ -230,9 +246,20 @@ static uint64_t el1_get(struct cpu *c, enum el1_reg r)
 	return rd_cp(c, l->op0, l->op1, l->crn, l->crm, l->op2, NULL);
 }
 
+static void plan_events(void);
+
 static void el1_put(struct cpu *c, enum el1_reg r, uint64_t val)
 {
 	const struct el1_loc *l = &el1_locs[r];
+
+	if (r == EL1_CNTV_CTL || r == EL1_CNTV_CVAL) {
+		if (r == EL1_CNTV_CTL)
+			c->cntv_ctl = (uint32_t)val & 3;
+		else
+			c->cntv_cval = val;
+		plan_events();
+		return;
+	}
 
 	if (l->id == UC_ARM64_REG_SP_EL0 || l->id == UC_ARM64_REG_SP_EL1) {
 		if (sp_of(rd_pstate(c)) == l->id) {
@@ -316,11 +343,57 @@ static void map_flush(struct map_run *m)
 	m->size = 0;
 }
 
+static void update_gic(struct cpu *c);
+static bool phys_irq_pending(void);
+
+static uint64_t gicv_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
+{
+	struct cpu *c = ud;
+	uint64_t val = 0;
+
+	(void)uc;
+	if (!vcpuif_mmio_read(&c->vif, off, size, &val))
+		val = 0;
+	update_gic(c);
+	return val;
+}
+
+static void gicv_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val,
+		       void *ud)
+{
+	struct cpu *c = ud;
+
+	vcpuif_mmio_write(&c->vif, off, size, val);
+	update_gic(c);
+	if (phys_irq_pending()) {
+		c->stopped = true;
+		uc_emu_stop(uc);
+	}
+}
+
+/* The GICv2 virtual CPU interface frame, where stage 2 maps it. */
+static bool map_gicv(struct map_run *m, const struct s2_result *leaf)
+{
+	const struct hal_gic *gic = hal_gic();
+	uint64_t gicv = pa_addr(gic->gicv);
+
+	if (gic->version != 2 || leaf->pa < gicv ||
+	    leaf->pa - gicv >= VCPUIF_GICV_SIZE)
+		return false;
+	map_flush(m);
+	if (leaf->pa == gicv)
+		uc_mmio_map(m->c->uc, leaf->base_ipa, VCPUIF_GICV_SIZE,
+			    gicv_read, m->c, gicv_write, m->c);
+	return true;
+}
+
 static bool map_leaf(void *arg, const struct s2_result *leaf)
 {
 	struct map_run *m = arg;
 	uint8_t *host = hal_pa_to_ptr(pa_init(leaf->pa), leaf->size);
 
+	if (host == NULL && map_gicv(m, leaf))
+		return true;
 	if (host == NULL) {
 		fprintf(stderr,
 			"hvsim: stage 2 maps ipa %#" PRIx64 " to pa %#" PRIx64
@@ -426,7 +499,9 @@ static void trace_exit(struct cpu *c, const struct vcpu_exit *e)
 	fprintf(eng.opt.trace,
 		"hvsim: exit cpu%u ec %#04x esr %#010" PRIx64 " pc %#" PRIx64,
 		c->index, ec, (uint64_t)e->esr, (uint64_t)c->v->regs.pc);
-	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW)
+	if (e->kind != VCPU_EXIT_SYNC)
+		fprintf(eng.opt.trace, " irq");
+	else if (ec == EC_DABT_LOW || ec == EC_IABT_LOW)
 		fprintf(eng.opt.trace, " ipa %#" PRIx64,
 			(uint64_t)(((e->hpfar & 0x00000ffffffffff0ull) << 8) |
 				   (e->far & 0xfff)));
@@ -435,18 +510,121 @@ static void trace_exit(struct cpu *c, const struct vcpu_exit *e)
 
 static uint64_t counter_now(void)
 {
-	return eng.stats.insns / eng.opt.insns_per_tick;
+	return eng.stats.insns / eng.opt.insns_per_tick + eng.stats.idle_ticks;
+}
+
+/* The virtual timer's deadline in physical counter ticks, if it can fire. */
+static bool vtimer_deadline(const struct cpu *c, uint64_t *ticks)
+{
+	if ((c->cntv_ctl & 3) != 1)
+		return false; /* disabled or masked */
+	*ticks = c->cntv_cval + c->v->cntvoff;
+	if (*ticks < c->cntv_cval)
+		*ticks = UINT64_MAX;
+	return true;
+}
+
+static bool vtimer_asserted(const struct cpu *c)
+{
+	uint64_t d;
+
+	return vtimer_deadline(c, &d) && counter_now() >= d;
+}
+
+/* Instruction count at which the counter reaches ticks. */
+static uint64_t insns_at(uint64_t ticks)
+{
+	uint64_t now = counter_now();
+
+	if (ticks <= now)
+		return eng.stats.insns;
+	if (ticks - now > UINT64_MAX / eng.opt.insns_per_tick)
+		return UINT64_MAX;
+	return eng.stats.insns + (ticks - now) * eng.opt.insns_per_tick;
+}
+
+/*
+ * The next instruction count at which a timer fires: the loaded vCPU's
+ * virtual timer or the hypervisor's. The per-instruction hook stops there.
+ */
+static void plan_events(void)
+{
+	uint64_t next = UINT64_MAX, d;
+
+	if (eng.last != NULL && vtimer_deadline(eng.last, &d) &&
+	    !hal_sim_irq_active(GIC_PPI_VTIMER))
+		next = insns_at(d);
+	if (hal_sim_timer(&d) && insns_at(d) < next)
+		next = insns_at(d);
+	eng.next_event = next;
+}
+
+/* Timer interrupts are levels: raised while their condition holds. */
+static void raise_timers(void)
+{
+	uint64_t d;
+
+	if (eng.last != NULL) {
+		if (vtimer_asserted(eng.last) &&
+		    !hal_sim_irq_active(GIC_PPI_VTIMER))
+			hal_sim_irq_raise(GIC_PPI_VTIMER);
+		else if (!vtimer_asserted(eng.last))
+			hal_sim_irq_lower(GIC_PPI_VTIMER);
+	}
+	if (hal_sim_timer(&d) && counter_now() >= d &&
+	    !hal_sim_irq_active(GIC_PPI_HYP_TIMER))
+		hal_sim_irq_raise(GIC_PPI_HYP_TIMER);
+	plan_events();
+}
+
+/*
+ * After anything that may change what the virtual CPU interface asserts:
+ * the virtual IRQ (taken by the per-instruction hook once PSTATE.I is
+ * clear) and the maintenance interrupt (a physical PPI 25 to EL2).
+ */
+static void update_gic(struct cpu *c)
+{
+	if (hal_gic()->version == 0)
+		return;
+	c->virq = vcpuif_virq(&c->vif);
+	if (vcpuif_maintenance(&c->vif)) {
+		if (!hal_sim_irq_active(GIC_PPI_MAINTENANCE))
+			hal_sim_irq_raise(GIC_PPI_MAINTENANCE);
+	} else {
+		hal_sim_irq_lower(GIC_PPI_MAINTENANCE);
+	}
+}
+
+static void deactivate_phys(void *ctx, uint32_t pintid)
+{
+	(void)ctx;
+	hal_sim_irq_deactivate(pintid);
+	raise_timers(); /* a level still high raises it again */
+}
+
+static bool phys_irq_pending(void)
+{
+	for (uint32_t i = 0; i < HAL_SIM_IRQ_COUNT; i++) {
+		if (hal_sim_irq_pending(i) && hal_sim_irq_enabled(i) &&
+		    !hal_sim_irq_active(i))
+			return true;
+	}
+	return false;
 }
 
 /* Hands one exit to the core; v->regs must be current. */
 static void deliver(struct cpu *c, const struct vcpu_exit *e)
 {
 	eng.stats.exits++;
-	eng.stats.exits_by_ec[esr_ec(e->esr)]++;
+	if (e->kind == VCPU_EXIT_SYNC)
+		eng.stats.exits_by_ec[esr_ec(e->esr)]++;
+	else
+		eng.stats.irq_exits++;
 	if (eng.opt.trace != NULL)
 		trace_exit(c, e);
 	hal_sim_set_counter(counter_now());
 	c->on_exit(c->v, e);
+	update_gic(c);
 	/* Exits count towards the limit too: a guest that faults forever
 	 * without retiring an instruction must stop as well. */
 	if (eng.stats.insns + eng.stats.exits > eng.limit) {
@@ -507,6 +685,20 @@ static void guest_exception(struct cpu *c, uint64_t esr, uint64_t elr)
 	wr(c, UC_ARM64_REG_PC, vbar + inject_vector_offset(old));
 }
 
+/* The guest takes its virtual IRQ: ELR is the next instruction. */
+static void take_irq(struct cpu *c)
+{
+	uint64_t old = rd_pstate(c);
+	uint64_t vbar = rd(c, UC_ARM64_REG_VBAR_EL1);
+
+	c->take_irq = false;
+	wr(c, UC_ARM64_REG_ELR_EL1, rd(c, UC_ARM64_REG_PC));
+	wr_cp(c, 3, 0, 4, 0, 0, old);
+	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
+	wr(c, UC_ARM64_REG_PC,
+	   vbar + inject_vector_offset(old) - VEC_SYNC + VEC_IRQ);
+}
+
 static bool read_insn(struct cpu *c, uint64_t pc, uint32_t *insn)
 {
 	return uc_mem_read(c->uc, pc, insn, 4) == UC_ERR_OK;
@@ -530,6 +722,19 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	if (c->stopped)
 		return; /* not executed: Unicorn stops before it */
 	c->last_pc = addr;
+	if (c->virq && !(rd_pstate(c) & PSR_I)) {
+		/* Taken before this instruction, as the CPU would. */
+		c->take_irq = true;
+		c->stopped = true;
+		uc_emu_stop(uc);
+		return;
+	}
+	if (eng.stats.insns >= eng.next_event) {
+		c->event = true;
+		c->stopped = true;
+		uc_emu_stop(uc);
+		return;
+	}
 	if (eng.stats.insns + eng.stats.exits >= eng.limit) {
 		/* This instruction would go over: it is not executed. */
 		eng.limit_reached = true;
@@ -629,6 +834,41 @@ static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
 	return false;
 }
 
+/*
+ * CNTV_TVAL_EL0 (op2 0), CNTV_CTL_EL0 (1), CNTV_CVAL_EL0 (2) against the
+ * deterministic counter (Arm ARM D11.2.4): the value a read returns.
+ */
+static uint64_t cntv_access(struct cpu *c, unsigned op2, bool read, unsigned rt)
+{
+	uint64_t vcount = counter_now() - c->v->cntvoff;
+	uint64_t val = rt < 31 ? rd(c, gpr_id(rt)) : 0;
+
+	switch (op2) {
+	case 0:
+		if (read)
+			return (
+			    uint64_t)(int64_t)(int32_t)(uint32_t)(c->cntv_cval -
+								  vcount);
+		c->cntv_cval = vcount + (uint64_t)(int64_t)(int32_t)val;
+		break;
+	case 1:
+		if (read)
+			return c->cntv_ctl |
+			       ((c->cntv_ctl & 1) && vcount >= c->cntv_cval
+				    ? 4u
+				    : 0u);
+		c->cntv_ctl = (uint32_t)val & 3;
+		break;
+	default:
+		if (read)
+			return c->cntv_cval;
+		c->cntv_cval = val;
+		break;
+	}
+	raise_timers();
+	return 0;
+}
+
 /* System register accesses, by direction. */
 static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 		       bool read)
@@ -638,6 +878,26 @@ static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 	uint64_t pc = c->last_pc;
 	uint64_t val;
 
+	enum vcpuif_reg vr;
+
+	if (hal_gic()->version == 3 &&
+	    vcpuif_sysreg(r.op0, r.op1, r.crn, r.crm, r.op2, read, &vr)) {
+		if (read) {
+			val = vcpuif_read(&c->vif, vr);
+			if (rt != 31)
+				wr(c, gpr_id(rt), val);
+		} else {
+			vcpuif_write(&c->vif, vr,
+				     rt < 31 ? rd(c, gpr_id(rt)) : 0);
+		}
+		update_gic(c);
+		wr(c, UC_ARM64_REG_PC, pc + 4);
+		if (phys_irq_pending()) {
+			c->stopped = true;
+			uc_emu_stop(c->uc);
+		}
+		return 1;
+	}
 	switch (trap_sysreg(&r, read)) {
 	case SYSREG_NATIVE:
 		return 0;
@@ -661,6 +921,13 @@ static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 		break;
 	case SYSREG_CNTPCT:
 		val = counter_now();
+		break;
+	case SYSREG_CNTV:
+		val = cntv_access(c, cp->op2, read, rt);
+		if (!read) {
+			wr(c, UC_ARM64_REG_PC, pc + 4);
+			return 1;
+		}
 		break;
 	case SYSREG_CNTVCT:
 	default:
@@ -762,6 +1029,12 @@ static struct cpu *cpu_get(struct hal_vcpu *v)
 	memset(c, 0, sizeof(*c));
 	c->v = v;
 	c->index = eng.cpu_count;
+	c->vif = (struct vcpuif){
+	    .g = &v->vgic,
+	    .lr_count = hal_gic()->lr_count,
+	    .version = hal_gic()->version,
+	    .deactivate_phys = deactivate_phys,
+	};
 	if (!cpu_open(c, err, sizeof(err))) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		hal_system_off(SIM_STATUS_ENGINE);
@@ -771,6 +1044,23 @@ static struct cpu *cpu_get(struct hal_vcpu *v)
 }
 
 /* Running. */
+
+/* Physical interrupts pending: IRQ exits until none is left. */
+static void deliver_irqs(struct cpu *c)
+{
+	struct vcpu_regs *r = &c->v->regs;
+	struct vcpu_exit e = {.kind = VCPU_EXIT_IRQ};
+
+	raise_timers();
+	while (!c->v->yield && phys_irq_pending()) {
+		get_gprs(c, r->x);
+		r->pstate = rd_pstate(c);
+		r->pc = rd(c, UC_ARM64_REG_PC);
+		deliver(c, &e);
+		put_state(c);
+		raise_timers();
+	}
+}
 
 static void deliver_fault(struct cpu *c)
 {
@@ -834,6 +1124,8 @@ static void engine_run_loop(void *ctx, struct hal_vcpu *v, hal_exit_fn on_exit)
 
 	(void)ctx;
 	c->on_exit = on_exit;
+	eng.last = c;
+	plan_events();
 	eng.slice_start = seconds();
 	run_vcpu(c);
 	account_time();
@@ -864,8 +1156,14 @@ static void run_vcpu(struct cpu *c)
 			limit_stop(c);
 		if (c->mem_stale)
 			mem_sync(c);
+		deliver_irqs(c);
+		if (v->yield)
+			break;
 		c->stopped = false;
 		c->reload = false;
+		c->event = false;
+		c->take_irq = false;
+		update_gic(c);
 		ue = uc_emu_start(c->uc, rd(c, UC_ARM64_REG_PC), ~0ull, 0, 0);
 		if (eng.limit_reached)
 			limit_stop(c);
@@ -873,6 +1171,10 @@ static void run_vcpu(struct cpu *c)
 			stop_machine(SIM_STATUS_ENGINE);
 		if (c->reload)
 			put_state(c);
+		else if (c->take_irq)
+			take_irq(c);
+		else if (c->event)
+			raise_timers();
 		else if (c->fault_pending)
 			deliver_fault(c);
 		else if (!c->stopped && ue == UC_ERR_OK)
@@ -888,6 +1190,33 @@ static void run_vcpu(struct cpu *c)
 	get_gprs(c, v->regs.x);
 	v->regs.pc = rd(c, UC_ARM64_REG_PC);
 	v->regs.pstate = rd_pstate(c);
+}
+
+/*
+ * Every vCPU waits: time jumps to the next deadline (the hypervisor's timer
+ * or the loaded vCPU's virtual timer) and its interrupt is raised. With
+ * no deadline at all nothing can ever run again: the run ends.
+ */
+static void engine_idle(void *ctx)
+{
+	uint64_t next = UINT64_MAX, d;
+
+	(void)ctx;
+	if (phys_irq_pending())
+		return;
+	if (eng.last != NULL && vtimer_deadline(eng.last, &d) &&
+	    !hal_sim_irq_active(GIC_PPI_VTIMER))
+		next = d;
+	if (hal_sim_timer(&d) && d < next)
+		next = d;
+	if (next == UINT64_MAX) {
+		fprintf(stderr, "hvsim: stopped: every vCPU waits for an "
+				"interrupt and none can come\n");
+		stop_machine(SIM_STATUS_LIMIT);
+	}
+	if (next > counter_now())
+		eng.stats.idle_ticks += next - counter_now();
+	raise_timers();
 }
 
 static bool engine_translate_va(void *ctx, struct hal_vcpu *v, uint64_t va,
@@ -934,6 +1263,7 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 	    .el1_write = engine_el1_write,
 	    .s2_changed = engine_s2_changed,
 	    .translate_va = engine_translate_va,
+	    .idle = engine_idle,
 	};
 	static struct hal_cpu_caps caps;
 	static uint64_t id_regs[8][8];

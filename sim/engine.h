@@ -25,7 +25,7 @@
 #include <stdio.h>
 
 /* Exit status of a run ended by the simulator, not by its guests. */
-#define SIM_STATUS_LIMIT  124 /* --max-insns reached */
+#define SIM_STATUS_LIMIT  124 /* --max-insns reached, or nothing can run */
 #define SIM_STATUS_ENGINE 125 /* something the simulator does not model */
 
 struct sim_options {
@@ -39,6 +39,8 @@ struct sim_stats {
 	uint64_t exits;		   /* exits to the core */
 	uint64_t exits_by_ec[64];  /* synchronous exits by EC */
 	uint64_t guest_exceptions; /* taken at EL1 without EL2 (SVC...) */
+	uint64_t irq_exits;	   /* physical interrupts taken at EL2 */
+	uint64_t idle_ticks;	   /* counter ticks skipped while idle */
 	double run_seconds;	   /* wall time running vCPUs, setup excluded */
 };
 

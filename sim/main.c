@@ -4,6 +4,8 @@
  *   hvsim [options] IMAGE      one VM running an AArch64 ELF image
  *   hvsim [options] CONFIG.cfg the VMs a configuration file describes
  *
+ * The machine has a GICv3 (or a GICv2 with --gic 2) with 4 list registers
+ * and the generic timers, modelled by the engine.
  * The machine is hal/sim's: the hypervisor's own memory at 0x4000_0000
  * (64 MiB, as on QEMU virt), then each VM's RAM. The guests' console output
  * goes to stdout exactly as the hypervisor prints it on a serial line;
@@ -35,11 +37,13 @@
 #define RAM_ALIGN	 0x00200000ull
 
 struct args {
-	const char *input;   /* IMAGE or CONFIG */
-	const char *name;    /* --name */
-	const char *dtb;     /* --dtb */
-	const char *console; /* --input */
+	const char *input;	  /* IMAGE or CONFIG */
+	const char *name;	  /* --name */
+	const char *dtb;	  /* --dtb */
+	const char *console;	  /* --input */
+	const char *console_file; /* --input-file */
 	unsigned vcpus;
+	unsigned gic; /* --gic: 2 or 3 */
 	uint64_t ram;
 	bool stats;
 	struct sim_options opt;
@@ -69,6 +73,7 @@ static void usage(FILE *f)
 	      "  --ram SIZE        guest RAM, e.g. 64M (default 64M)\n"
 	      "  --dtb FILE        device tree blob for the guest (x0)\n"
 	      "Always:\n"
+	      "  --gic 2|3         the machine's GIC version (default 3)\n"
 	      "  --max-insns N     stop (status 124) after N guest "
 	      "instructions\n"
 	      "  --insns-per-tick N  guest instructions per counter tick\n"
@@ -76,6 +81,7 @@ static void usage(FILE *f)
 	      "  --trace exits     one line per exit on stderr\n"
 	      "  --stats           instructions and exits, on stderr\n"
 	      "  --input TEXT      characters for the console's input\n"
+	      "  --input-file FILE the same from a file\n"
 	      "  -h, --help        this text\n",
 	      f);
 }
@@ -167,6 +173,12 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->dtb = val;
 		} else if (strcmp(o, "--input") == 0) {
 			a->console = val;
+		} else if (strcmp(o, "--gic") == 0) {
+			if (strcmp(val, "2") != 0 && strcmp(val, "3") != 0)
+				return bad("--gic: '%s' is not 2 or 3", val);
+			a->gic = (unsigned)(val[0] - '0');
+		} else if (strcmp(o, "--input-file") == 0) {
+			a->console_file = val;
 		} else if (strcmp(o, "--trace") == 0) {
 			if (strcmp(val, "exits") != 0)
 				return bad("--trace: unknown kind '%s' (known: "
@@ -314,6 +326,10 @@ static void print_stats(void)
 		" exits, %" PRIu64 " guest exceptions\n",
 		st->insns, st->exits, st->guest_exceptions);
 	fprintf(stderr,
+		"hvsim: %" PRIu64 " physical interrupts taken at EL2, %" PRIu64
+		" counter ticks idle\n",
+		st->irq_exits, st->idle_ticks);
+	fprintf(stderr,
 		"hvsim: %.3f s running vCPUs (%.3f s in all): %.0f exits/s, "
 		"%.0f guest instructions/s\n",
 		st->run_seconds, wall, (double)st->exits / run_s,
@@ -369,6 +385,7 @@ int main(int argc, char **argv)
 		if (status != 0)
 			return status;
 	}
+	hal_sim_gic()->version = a.gic;
 	status = build_config(&hc);
 	if (status == 0 && !sim_engine_init(&a.opt, err, sizeof(err)))
 		status = bad("%s", err);
@@ -380,6 +397,22 @@ int main(int argc, char **argv)
 	hal_sim_console_echo(1);
 	if (a.console != NULL)
 		hal_sim_console_feed(a.console, strlen(a.console));
+	if (a.console_file != NULL) {
+		struct sim_image in;
+
+		if (!sim_file_read(a.console_file, 4096, &in, err,
+				   sizeof(err))) {
+			/* An empty file is no input, not an error. */
+			if (strstr(err, "empty") == NULL) {
+				free_all();
+				return bad("--input-file: %s", err);
+			}
+		} else {
+			hal_sim_console_feed((const char *)in.data,
+					     (size_t)in.size);
+			sim_image_free(&in);
+		}
+	}
 	hal_sim_set_stop_hook(on_stop);
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
 	status = hv_main(&hc);

@@ -59,11 +59,24 @@ static bool el1pcen(const struct sysreg_enc *r)
 	       r->op2 <= 2;
 }
 
+/* HCR_EL2.IMO/FMO: writes of ICC_SGI1R, ICC_ASGI1R and ICC_SGI0R. */
+static bool sgi(const struct sysreg_enc *r, bool read)
+{
+	return !read && r->op0 == 3 && r->op1 == 0 && r->crn == 12 &&
+	       r->crm == 11 && r->op2 >= 5;
+}
+
 enum sysreg_action trap_sysreg(const struct sysreg_enc *r, bool read)
 {
 	if (tid3(r, read) || tidcp(r) || tsw(r) || tpm(r) || tta(r) ||
-	    el1pcen(r) || is(r, 3, 0, 1, 0, 1) /* TACR: ACTLR_EL1 */)
+	    el1pcen(r) || is(r, 3, 0, 1, 0, 1) /* TACR: ACTLR_EL1 */ ||
+	    sgi(r, read))
 		return SYSREG_TRAP;
+	/* The virtual timer is the CPU's, so not trapped; hvsim models it
+	 * because the CPU model's timer runs on the host's clock. */
+	if (r->op0 == 3 && r->op1 == 3 && r->crn == 14 && r->crm == 3 &&
+	    r->op2 <= 2)
+		return SYSREG_CNTV;
 	if (!read)
 		return SYSREG_NATIVE;
 	if (is(r, 3, 0, 0, 0, 0))

@@ -25,6 +25,7 @@ enum sysreg_action {
 	SYSREG_CNTFRQ, /* the simulated counter's frequency */
 	SYSREG_CNTPCT, /* the simulated physical count */
 	SYSREG_CNTVCT, /* the physical count minus CNTVOFF_EL2 */
+	SYSREG_CNTV,   /* CNTV_TVAL/CTL/CVAL_EL0 (op2 0-2): the timer model */
 };
 
 enum sysreg_action trap_sysreg(const struct sysreg_enc *r, bool read);

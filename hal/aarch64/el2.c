@@ -385,5 +385,6 @@ void hal_boot(uint64_t current_el)
 
 	hal_mmu_init(parange);
 	el2_configure(parange);
+	hal_gic_init((const void *)QEMU_DTB_BASE);
 	hal_system_off(hv_main(hv_board_config()));
 }

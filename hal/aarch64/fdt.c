@@ -1,6 +1,7 @@
 /*
  * fdt: just enough of a flattened device tree reader to find the machine's
- * RAM in the tree QEMU leaves at the base of RAM (DTSpec v0.4, 5.4).
+ * RAM and its interrupt controller in the tree QEMU leaves at the base of
+ * RAM (DTSpec v0.4, 5.4).
  */
 #include "pcpu.h"
 
@@ -74,6 +75,91 @@ int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 				*base = be64(p);
 				*size = be64(p + 8);
 				return 0;
+			}
+			p += (len + 3) & ~3u;
+		} else if (tag == FDT_NOP) {
+			continue;
+		} else {
+			break;
+		}
+	}
+	return -1;
+}
+
+/* True when the stringlist prop (len bytes) holds compat. */
+static bool has_string(const char *prop, uint32_t len, const char *compat)
+{
+	uint32_t i = 0;
+
+	while (i < len) {
+		const char *str = prop + i;
+		uint32_t n = 0;
+
+		while (i + n < len && str[n] != '\0')
+			n++;
+		if (i + n < len && strcmp(str, compat) == 0)
+			return true;
+		i += n + 1;
+	}
+	return false;
+}
+
+int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
+		      unsigned max_pairs)
+{
+	const uint8_t *h = fdt;
+	uint32_t total, off_struct, off_strings, size_struct;
+	int depth = 0, matched = 0;
+	unsigned pairs = 0;
+
+	if (be32(h) != FDT_MAGIC)
+		return -1;
+	total = be32(h + 4);
+	off_struct = be32(h + 8);
+	off_strings = be32(h + 12);
+	size_struct = be32(h + 36);
+	if (off_struct >= total || size_struct > total - off_struct ||
+	    off_strings >= total)
+		return -1;
+
+	const uint8_t *p = h + off_struct;
+	const uint8_t *end = p + size_struct;
+
+	while (p + 4 <= end) {
+		uint32_t tag = be32(p);
+
+		p += 4;
+		if (tag == FDT_BEGIN_NODE) {
+			size_t len = strlen((const char *)p);
+
+			depth++;
+			if (depth == 2) {
+				matched = 0;
+				pairs = 0;
+			}
+			p += (len + 4) & ~(size_t)3;
+		} else if (tag == FDT_END_NODE) {
+			if (depth == 2 && matched)
+				return (int)pairs;
+			depth--;
+		} else if (tag == FDT_PROP) {
+			uint32_t len = be32(p);
+			const char *pname =
+			    (const char *)h + off_strings + be32(p + 4);
+
+			p += 8;
+			if (depth == 2 && strcmp(pname, "compatible") == 0)
+				matched =
+				    has_string((const char *)p, len, compat);
+			if (depth == 2 && strcmp(pname, "reg") == 0) {
+				/* #address-cells = #size-cells = 2 */
+				for (pairs = 0; pairs < max_pairs &&
+						(pairs + 1) * 16 <= len;
+				     pairs++) {
+					regs[2 * pairs] = be64(p + 16 * pairs);
+					regs[2 * pairs + 1] =
+					    be64(p + 16 * pairs + 8);
+				}
 			}
 			p += (len + 3) & ~3u;
 		} else if (tag == FDT_NOP) {

@@ -32,4 +32,18 @@ void hal_pl011_putc(char c);
 /* Largest RAM region of the machine from QEMU's device tree, if any. */
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size);
 
+/*
+ * The reg (address, size) pairs, at most max_pairs, of the first node under
+ * the root whose compatible holds compat: their count, or -1 if none.
+ */
+int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
+		      unsigned max_pairs);
+
+/* The GIC: found and set up at boot on CPU 0; defined in gic.c. */
+void hal_gic_init(const void *fdt);
+
+/* Saves and restores a vCPU's virtual CPU interface (vcpu.c). */
+void hal_gic_vcpu_save(struct hal_vcpu *v);
+void hal_gic_vcpu_restore(struct hal_vcpu *v);
+
 #endif

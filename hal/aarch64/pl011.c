@@ -1,6 +1,6 @@
 /*
- * pl011: polled driver for the physical PL011 at 0x0900_0000 on QEMU virt,
- * the hypervisor's console.
+ * pl011: driver for the physical PL011 at 0x0900_0000 on QEMU virt, the
+ * hypervisor's console: output polled, input signalled by interrupt.
  */
 #include "pcpu.h"
 
@@ -14,6 +14,9 @@
 #define UART_LCRH 0x02c
 #define UART_CR	  0x030
 #define UART_IMSC 0x038
+
+#define IMSC_RXIM (1u << 4)
+#define IMSC_RTIM (1u << 6)
 
 #define FR_TXFF (1u << 5)
 #define FR_RXFE (1u << 4)
@@ -32,6 +35,9 @@ void hal_pl011_init(void)
 	*reg(UART_FBRD) = 1;
 	*reg(UART_LCRH) = (3u << 5) | (1u << 4);
 	*reg(UART_CR) = (1u << 0) | (1u << 8) | (1u << 9);
+	/* Receive and receive-timeout interrupts: input reaches the
+	 * console VM without polling (SPI 1, enabled by the core). */
+	*reg(UART_IMSC) = IMSC_RXIM | IMSC_RTIM;
 }
 
 void hal_pl011_putc(char c)

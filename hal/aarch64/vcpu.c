@@ -64,6 +64,10 @@ static uint64_t el1_hw_read(enum el1_reg r)
 		return read_sysreg(elr_el1);
 	case EL1_SPSR:
 		return read_sysreg(spsr_el1);
+	case EL1_CNTV_CTL:
+		return read_sysreg(cntv_ctl_el0);
+	case EL1_CNTV_CVAL:
+		return read_sysreg(cntv_cval_el0);
 	case EL1_REG_COUNT:
 		break;
 	}
@@ -145,6 +149,12 @@ static void el1_hw_write(enum el1_reg r, uint64_t v)
 	case EL1_SPSR:
 		write_sysreg(spsr_el1, v);
 		break;
+	case EL1_CNTV_CTL:
+		write_sysreg(cntv_ctl_el0, v);
+		break;
+	case EL1_CNTV_CVAL:
+		write_sysreg(cntv_cval_el0, v);
+		break;
 	case EL1_REG_COUNT:
 		break;
 	}
@@ -159,7 +169,10 @@ static __attribute__((noinline)) void vcpu_put(struct hal_vcpu *v)
 {
 	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
 		v->el1[r] = el1_hw_read((enum el1_reg)r);
+	/* Its timer must not fire for the next vCPU: the core stands in. */
+	write_sysreg(cntv_ctl_el0, 0);
 	hal_fpsimd_save(&v->fp);
+	hal_gic_vcpu_save(v);
 	v->loaded_on = -1;
 }
 
@@ -169,6 +182,7 @@ static __attribute__((noinline)) void vcpu_load(struct hal_vcpu *v,
 	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
 		el1_hw_write((enum el1_reg)r, v->el1[r]);
 	hal_fpsimd_restore(&v->fp);
+	hal_gic_vcpu_restore(v);
 	write_sysreg(vttbr_el2, v->vttbr);
 	write_sysreg(vmpidr_el2, v->vmpidr);
 	write_sysreg(cntvoff_el2, v->cntvoff);

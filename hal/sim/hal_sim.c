@@ -141,10 +141,15 @@ void hal_sim_console_clear(void)
 		out_buf[0] = '\0';
 }
 
+/* The console UART's receive interrupt, as on QEMU virt. */
+#define CONSOLE_RX_IRQ 33u
+
 void hal_sim_console_feed(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len && in_len < CONSOLE_IN_MAX; i++, in_len++)
 		in_buf[(in_head + in_len) % CONSOLE_IN_MAX] = s[i];
+	if (in_len > 0)
+		hal_sim_irq_raise(CONSOLE_RX_IRQ);
 }
 
 void hal_sim_console_echo(int on)
@@ -371,6 +376,12 @@ void hal_sim_irq_raise(uint32_t intid)
 {
 	if (intid < HAL_SIM_IRQ_COUNT)
 		irq_pending[intid] = true;
+}
+
+void hal_sim_irq_lower(uint32_t intid)
+{
+	if (intid < HAL_SIM_IRQ_COUNT)
+		irq_pending[intid] = false;
 }
 
 bool hal_sim_irq_pending(uint32_t intid)

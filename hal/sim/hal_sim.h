@@ -87,6 +87,9 @@ struct hal_sim_stats *hal_sim_stats(void);
 #define HAL_SIM_IRQ_COUNT 128u
 struct hal_gic *hal_sim_gic(void);
 void hal_sim_irq_raise(uint32_t intid);
+/* A level-sensitive source dropped its line before the interrupt was
+ * acknowledged: it is no longer pending. */
+void hal_sim_irq_lower(uint32_t intid);
 bool hal_sim_irq_pending(uint32_t intid);
 bool hal_sim_irq_active(uint32_t intid);
 bool hal_sim_irq_enabled(uint32_t intid);

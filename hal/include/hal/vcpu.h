@@ -46,6 +46,8 @@ enum el1_reg {
 	EL1_SP_EL1,
 	EL1_ELR,
 	EL1_SPSR,
+	EL1_CNTV_CTL, /* the virtual timer: CNTV_CTL_EL0, CNTV_CVAL_EL0 */
+	EL1_CNTV_CVAL,
 	EL1_REG_COUNT
 };
 

@@ -53,9 +53,19 @@ static bool is_sync_vector(uint64_t vector)
 	return (vector & 0x180) == 0;
 }
 
+static bool is_irq_vector(uint64_t vector)
+{
+	return (vector & 0x180) == 0x080;
+}
+
+bool gic_irq_entry(void);
+
 void exc_handle(uint64_t vector, struct exc_frame *frame)
 {
 	uint64_t esr, far;
+
+	if (is_irq_vector(vector) && gic_irq_entry())
+		return;
 
 	__asm__ __volatile__("mrs %0, esr_el1" : "=r"(esr));
 	__asm__ __volatile__("mrs %0, far_el1" : "=r"(far));

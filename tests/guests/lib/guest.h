@@ -160,9 +160,11 @@ static inline void wfe(void)
  * (HCR_EL2.TWI), so the hypervisor runs another vCPU meanwhile; QEMU 7.2
  * never traps WFE, so a WFE loop would keep the only physical CPU forever.
  */
+/* A hint while polling for another CPU: the hypervisor's time slice lets
+ * the other vCPU run even if WFE does not trap (QEMU's TCG). */
 static inline void wait_for_other_cpu(void)
 {
-	__asm__ __volatile__("wfi" ::: "memory");
+	__asm__ __volatile__("wfe" ::: "memory");
 }
 
 #endif

@@ -1,0 +1,89 @@
+/* irq: the dispatch table is a switch; there are four interrupts. */
+#include "hv/irq.h"
+
+#include "hv/log.h"
+#include "hv/sched.h"
+#include "hv/vcpu.h"
+#include "hv/vgic.h"
+#include "hv/vm.h"
+
+#include <hal/gic.h>
+
+static struct vm *console_vm;
+static bool rx_paused;
+
+void irq_resume(void)
+{
+	if (rx_paused && !vpl011_rx_full(&console_vm->uart)) {
+		rx_paused = false;
+		hal_irq_enable(IRQ_CONSOLE_RX, true);
+	}
+}
+
+void irq_init(struct vm *console)
+{
+	console_vm = console;
+	rx_paused = false;
+	if (hal_gic()->version == 0)
+		return;
+	hal_irq_enable(GIC_PPI_MAINTENANCE, true);
+	hal_irq_enable(GIC_PPI_HYP_TIMER, true);
+	hal_irq_enable(GIC_PPI_VTIMER, true);
+	hal_irq_enable(IRQ_CONSOLE_RX, console != NULL);
+}
+
+void irq_handle(struct vcpu *loaded)
+{
+	static bool logged_unexpected;
+	uint32_t intid;
+
+	while ((intid = hal_irq_ack()) < GIC_INTID_SPURIOUS - 3) {
+		hal_irq_eoi(intid);
+		switch (intid) {
+		case GIC_PPI_VTIMER:
+			if (loaded != NULL) {
+				vgic_inject_hw(loaded, GIC_PPI_VTIMER,
+					       GIC_PPI_VTIMER);
+				loaded->blocked = false;
+				continue; /* the guest deactivates it */
+			}
+			break;
+		case GIC_PPI_MAINTENANCE:
+			if (loaded != NULL) {
+				vgic_sync(loaded);
+				vgic_flush(loaded);
+			}
+			break;
+		case GIC_PPI_HYP_TIMER:
+			/* A deadline passed: the emulated timer of the loaded
+			 * vCPU, another vCPU's, or the time slice. */
+			hal_timer_cancel();
+			if (loaded != NULL)
+				vtimer_update(loaded);
+			if (loaded != NULL && sched_should_yield())
+				loaded->arch.yield = true;
+			else
+				sched_timer_update();
+			break;
+		case IRQ_CONSOLE_RX:
+			if (console_vm == NULL)
+				break;
+			vpl011_console_input(&console_vm->uart, console_vm);
+			/* The line stays high while input waits: pause it
+			 * until the guest has read some (irq_resume). */
+			if (vpl011_rx_full(&console_vm->uart)) {
+				hal_irq_enable(IRQ_CONSOLE_RX, false);
+				rx_paused = true;
+			}
+			break;
+		default:
+			if (!logged_unexpected)
+				hv_log("unexpected physical interrupt %u: "
+				       "ignored",
+				       (unsigned)intid);
+			logged_unexpected = true;
+			break;
+		}
+		hal_irq_deactivate(intid);
+	}
+}

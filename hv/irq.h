@@ -1,0 +1,36 @@
+/*
+ * irq: physical interrupts taken at EL2 - at an IRQ exit of the running
+ * vCPU, or after the physical CPU idled. Each is acknowledged and its
+ * priority dropped, then:
+ *   PPI 27 (virtual timer)  forwarded to the vCPU loaded on this CPU as a
+ *                           hardware-linked virtual PPI 27: it stays active
+ *                           until the guest deactivates its virtual twin
+ *   PPI 25 (maintenance)    list registers of that vCPU synced and refilled
+ *   PPI 26 (hypervisor timer) nothing more: the scheduler re-reads every
+ *                           vCPU's timers when it picks the next one
+ *   SPI 33 (console RX)     the input moved into the console VM's vPL011
+ * and deactivated unless forwarded. Anything else is deactivated and
+ * logged once.
+ */
+#ifndef HV_IRQ_H
+#define HV_IRQ_H
+
+struct vcpu;
+
+struct vm;
+
+/* The physical console's receive interrupt (SPI 1 on QEMU virt). */
+#define IRQ_CONSOLE_RX 33u
+
+/* Enables the physical interrupts the hypervisor uses; console is the VM
+ * whose UART receives the physical console's input, or NULL. */
+void irq_init(struct vm *console);
+
+/* Handles every pending physical interrupt; loaded is the vCPU loaded on
+ * this physical CPU (the one that exited, or the last one run), or NULL. */
+void irq_handle(struct vcpu *loaded);
+
+/* Re-enables the console input interrupt once its VM's UART has room. */
+void irq_resume(void);
+
+#endif
