@@ -196,7 +196,8 @@ int sched_run(struct vm *vms, unsigned vm_count)
 	struct vm *console = NULL;
 
 	for (unsigned i = 0; i < vm_count; i++) {
-		if (vms[i].cfg->console && console == NULL)
+		if (vms[i].cfg != NULL && vms[i].cfg->console &&
+		    console == NULL)
 			console = &vms[i];
 	}
 	sched.vms = vms;

@@ -272,6 +272,8 @@ static void irq_consume(const struct vm *vm, struct vgic_irq *irq,
 	if (is_v2_sgi(vm, intid)) {
 		irq->sgi_sources &= (uint8_t) ~(1u << irq->source);
 		irq->pending = irq->sgi_sources != 0;
+	} else {
+		irq->pending = false;
 	}
 }
 

@@ -328,7 +328,8 @@ static enum hv_err mmio_read(void *dev, struct vcpu *v, uint64_t off,
 {
 	enum hv_err err = vpl011_read(dev, off, size, val);
 
-	vpl011_update_irq(dev, v->vm);
+	if (v != NULL)
+		vpl011_update_irq(dev, v->vm);
 	return err;
 }
 
@@ -337,7 +338,8 @@ static enum hv_err mmio_write(void *dev, struct vcpu *v, uint64_t off,
 {
 	enum hv_err err = vpl011_write(dev, off, size, val);
 
-	vpl011_update_irq(dev, v->vm);
+	if (v != NULL)
+		vpl011_update_irq(dev, v->vm);
 	return err;
 }
 

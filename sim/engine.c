@@ -622,7 +622,6 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
 		eng.stats.irq_exits++;
 	if (eng.opt.trace != NULL)
 		trace_exit(c, e);
-	hal_sim_set_counter(counter_now());
 	c->on_exit(c->v, e);
 	update_gic(c);
 	/* Exits count towards the limit too: a guest that faults forever
@@ -1219,6 +1218,12 @@ static void engine_idle(void *ctx)
 	raise_timers();
 }
 
+static uint64_t engine_counter(void *ctx)
+{
+	(void)ctx;
+	return counter_now();
+}
+
 static bool engine_translate_va(void *ctx, struct hal_vcpu *v, uint64_t va,
 				ipaddr_t *ipa)
 {
@@ -1264,6 +1269,7 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 	    .s2_changed = engine_s2_changed,
 	    .translate_va = engine_translate_va,
 	    .idle = engine_idle,
+	    .counter = engine_counter,
 	};
 	static struct hal_cpu_caps caps;
 	static uint64_t id_regs[8][8];

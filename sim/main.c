@@ -143,8 +143,10 @@ static int bad(const char *fmt, const char *what)
 /* 0 when args are good, else the status to exit with. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	*a = (struct args){
-	    .vcpus = 1, .ram = 64ull << 20, .opt = {.insns_per_tick = 16}};
+	*a = (struct args){.vcpus = 1,
+			   .gic = 3,
+			   .ram = 64ull << 20,
+			   .opt = {.insns_per_tick = 16}};
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;

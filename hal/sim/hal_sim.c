@@ -247,6 +247,8 @@ int hal_console_getc(void)
 
 uint64_t hal_counter_read(void)
 {
+	if (engine.counter != NULL)
+		return engine.counter(engine.ctx);
 	return counter;
 }
 

@@ -42,6 +42,8 @@ struct hal_sim_engine {
 			     ipaddr_t *ipa);
 	/* hal_cpu_idle: make time pass until an interrupt is pending. */
 	void (*idle)(void *ctx);
+	/* hal_counter_read, when the engine keeps the time. */
+	uint64_t (*counter)(void *ctx);
 	void *ctx;
 };
 

@@ -384,6 +384,38 @@ static void step_guest(struct input *in)
 	guest_touched[i] = true;
 }
 
+static void guest_write(bool gicr, struct vcpu *v, uint64_t off, unsigned size,
+			uint64_t val)
+{
+	uint64_t base = gicr ? VGIC_GICR_IPA : VGIC_GICD_IPA;
+	const struct mmio_region *r = mmio_bus_find(&vm.mmio, ipa_init(base));
+
+	CHECK(r->ops->write(r->dev, v, off, size, val) == HV_OK);
+}
+
+/*
+ * A shortcut to deep list register states: what a guest does to get an
+ * interrupt delivered - both groups on, a priority, enabled, pending -
+ * in one step, through the registers.
+ */
+static void step_raise(struct input *in, struct vcpu *v)
+{
+	unsigned intid = (unsigned)take(in, 1) % VGIC_INTID_COUNT;
+	uint8_t prio = (uint8_t)take(in, 1);
+	bool gicr = vm.vgic.version == 3 && intid < GIC_PRIVATE_COUNT;
+	uint64_t frame = gicr ? v->id * VGIC_GICR_STRIDE + GICR_SGI : 0;
+	uint64_t word = frame + (intid / 32) * 4;
+	uint32_t bit = 1u << (intid % 32);
+
+	guest_write(false, v, 0, 4, 3);
+	guest_write(gicr, v, frame + GICD_IPRIORITYR + intid, 1, prio);
+	guest_write(gicr, v, word + 0x100, 4, bit); /* ISENABLER */
+	if (vm.vgic.version == 2 && intid < GIC_SGI_COUNT)
+		guest_write(false, v, GICD_SGIR, 4, (2u << 24) | intid);
+	else
+		guest_write(gicr, v, word + 0x200, 4, bit); /* ISPENDR */
+}
+
 /*
  * After v's LRs are synced: what the guest acknowledged is no longer
  * pending (a v2 SGI may be, from another sender).
@@ -398,11 +430,11 @@ static void check_acknowledged(struct vcpu *v)
 
 static void step(struct input *in)
 {
-	unsigned op = (unsigned)take(in, 1) % 16;
+	unsigned op = (unsigned)take(in, 1) % 18;
 	struct vcpu *v = &vm.vcpus[take(in, 1) % vm.vcpu_count];
 
 	/* Steps that may make something pending again. */
-	if (op == 1 || op == 3 || (op >= 4 && op <= 7) || op == 14)
+	if (op == 1 || op == 3 || (op >= 4 && op <= 7) || op >= 14)
 		memset(acked, 0, sizeof(acked));
 	switch (op) {
 	case 0:
@@ -479,8 +511,11 @@ static void step(struct input *in)
 			guest_touched[v->id] = false;
 		}
 		break;
-	default:
+	case 15:
 		vgic_flush(v);
+		break;
+	default:
+		step_raise(in, v);
 		break;
 	}
 }

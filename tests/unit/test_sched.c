@@ -7,6 +7,7 @@
 #include "hv/main.h"
 #include "hv/sched.h"
 
+#include <hal/counter.h>
 #include <hal/mm.h>
 
 #define ENTRY	 (TEST_RAM_IPA + 0x80000)
@@ -34,9 +35,10 @@ static struct {
 } script;
 
 /* clang-format off */
-/* HVC #0, WFI and a physical IRQ as the hardware reports them. */
+/* HVC #0, WFI, WFE and a physical IRQ as the hardware reports them. */
 #define HVC {VCPU_EXIT_SYNC, 0x5a000000, 0, 0}
 #define WFI {VCPU_EXIT_SYNC, 0x06000000, 0, 0}
+#define WFE {VCPU_EXIT_SYNC, 0x06000001, 0, 0}
 #define IRQ {VCPU_EXIT_IRQ, 0, 0, 0}
 
 /* STRB w3 to the PL011 data register (ISV, SAS 0, SRT 3, WnR, L3 fault). */
@@ -126,7 +128,7 @@ static int setup(void **state)
 
 #define BANNER                                                                 \
 	"hv: hypervisor on hvsim: 44-bit PA, 40-bit IPA (stage 2 from level "  \
-	"0)\n"
+	"0), GICv3 with 4 list registers\n"
 #define DEMO_UP                                                                \
 	"hv: demo: 1 vCPU(s), 2 MiB RAM at ipa 0x40000000, entry 0x40080000\n"
 
@@ -212,7 +214,8 @@ static void test_main_banner_shows_the_platform(void **st)
 	assert_int_equal(hv_main(&cfg), 0);
 	assert_string_equal(console(),
 			    "hv: hypervisor on board: 40-bit PA, 39-bit IPA "
-			    "(stage 2 from level 1)\n" DEMO_UP
+			    "(stage 2 from level 1), GICv3 with 4 list "
+			    "registers\n" DEMO_UP
 			    "hv: demo: powered off by PSCI SYSTEM_OFF, status "
 			    "0\n"
 			    "hv: all VMs stopped, status 0\n");
@@ -238,7 +241,7 @@ static void test_sched_runs_a_secondary_vcpu_after_cpu_on(void **st)
 {
 	static const struct step steps[] = {
 	    CALL3(PSCI_CPU_ON_64, 1, ENTRY2, 0xc0ffee),
-	    STEP(WFI),
+	    STEP(WFE),
 	    CALL(HV_CALL_VM_INFO),
 	    CALL(PSCI_CPU_OFF),
 	    CALL(PSCI_SYSTEM_OFF),
@@ -249,7 +252,7 @@ static void test_sched_runs_a_secondary_vcpu_after_cpu_on(void **st)
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 0);
 	assert_int_equal(script.overruns, 0);
-	/* vCPU 0 keeps the CPU after CPU_ON, gives it up on WFI. */
+	/* vCPU 0 keeps the CPU after CPU_ON, gives it up on WFE. */
 	assert_int_equal(script.who[0], 0);
 	assert_int_equal(script.who[1], 0);
 	assert_int_equal(script.x0[1], 0);
@@ -259,7 +262,7 @@ static void test_sched_runs_a_secondary_vcpu_after_cpu_on(void **st)
 	assert_int_equal(script.x0[2], 0xc0ffee);
 	assert_int_equal(script.who[3], 1);
 	assert_int_equal(script.x0[3], 0);
-	/* Back on vCPU 0, past its WFI. */
+	/* Back on vCPU 0, past its WFE. */
 	assert_int_equal(script.who[4], 0);
 	assert_int_equal(script.pc[4], ENTRY + 4);
 	assert_string_equal(console(),
@@ -268,6 +271,33 @@ static void test_sched_runs_a_secondary_vcpu_after_cpu_on(void **st)
 				   "hv: demo: powered off by PSCI SYSTEM_OFF, "
 				   "status 0\n"
 				   "hv: all VMs stopped, status 0\n");
+}
+
+/* Arms vCPU 0's virtual timer 1000 ticks ahead. */
+static uint64_t timer_deadline;
+
+static void arm_vtimer(struct vcpu *v)
+{
+	timer_deadline = hal_counter_read() + 1000;
+	hal_vcpu_el1_write(&v->arch, EL1_CNTV_CVAL,
+			   timer_deadline - v->arch.cntvoff);
+	hal_vcpu_el1_write(&v->arch, EL1_CNTV_CTL, CNT_CTL_ENABLE);
+}
+
+static void test_sched_wfi_blocks_until_the_timer_deadline(void **st)
+{
+	static const struct step steps[] = {
+	    {arm_vtimer, 0, {0}, WFI},
+	    CALL(PSCI_SYSTEM_OFF),
+	};
+
+	(void)st;
+	LOAD(steps);
+	assert_int_equal(hv_main(&cfg), 0);
+	assert_int_equal(script.overruns, 0);
+	/* It ran again only once the machine had idled to the deadline. */
+	assert_true(hal_counter_read() >= timer_deadline);
+	assert_int_equal(script.pc[1], ENTRY + 4);
 }
 
 static void test_sched_interrupt_exits_do_not_end_the_slice(void **st)
@@ -356,8 +386,8 @@ static void test_sched_failed_reset_powers_the_vm_off(void **st)
 static void test_sched_round_robin_between_vms(void **st)
 {
 	static const struct step steps[] = {
-	    STEP(WFI),		    /* demo */
-	    STEP(WFI),		    /* other */
+	    STEP(WFE),		    /* demo */
+	    STEP(WFE),		    /* other */
 	    CALL(PSCI_SYSTEM_OFF),  /* demo */
 	    CALL1(HV_CALL_EXIT, 5), /* other */
 	};
@@ -379,7 +409,7 @@ static void test_sched_round_robin_between_vms(void **st)
 static void test_sched_status_is_the_first_nonzero_in_vm_order(void **st)
 {
 	static const struct step steps[] = {
-	    STEP(WFI),		    /* demo */
+	    STEP(WFE),		    /* demo */
 	    CALL1(HV_CALL_EXIT, 6), /* other: stops first */
 	    CALL1(HV_CALL_EXIT, 4), /* demo */
 	};
@@ -437,6 +467,7 @@ int main(void)
 	    T(test_main_banner_shows_the_platform),
 	    T(test_sched_vm_whose_last_vcpu_turns_off_stops),
 	    T(test_sched_runs_a_secondary_vcpu_after_cpu_on),
+	    T(test_sched_wfi_blocks_until_the_timer_deadline),
 	    T(test_sched_interrupt_exits_do_not_end_the_slice),
 	    T(test_sched_system_reset_reloads_and_restarts),
 	    T(test_sched_failed_reset_powers_the_vm_off),
