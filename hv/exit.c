@@ -54,14 +54,30 @@ static void handle_smc(struct vcpu *v, const struct vcpu_exit *e)
 	v->arch.regs.pc += 4;
 }
 
+/*
+ * After an exit that may have changed interrupt state (a device or vGIC
+ * register, a timer, a physical interrupt): refresh the list registers.
+ * Hypercalls do not, which keeps their path short.
+ */
+static void update_lrs(struct vcpu *v)
+{
+	/* Nothing in the LRs and nothing new: the common device access. */
+	if (v->vgic.lr_used == 0 && !v->vgic.rescan)
+		return;
+	vgic_sync(v);
+	vgic_flush(v);
+}
+
 static void handle_sysreg(struct vcpu *v, const struct vcpu_exit *e)
 {
 	sysreg_handle(v, esr_iss(e->esr));
+	update_lrs(v);
 }
 
 static void handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 {
 	mmio_handle_dabt(v, e);
+	update_lrs(v);
 }
 
 static void handle_iabt(struct vcpu *v, const struct vcpu_exit *e)
@@ -97,6 +113,7 @@ static void handle_async(struct vcpu *v, const struct vcpu_exit *e)
 			    (unsigned long long)v->arch.regs.pc);
 	else
 		irq_handle(v);
+	update_lrs(v);
 }
 
 #define U handle_unknown
@@ -171,18 +188,10 @@ static const exit_handler_fn exit_handlers[EC_COUNT] = {
 
 void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 {
-	unsigned ec = esr_ec(e->esr);
-
-	if (e->kind != VCPU_EXIT_SYNC) {
+	if (e->kind == VCPU_EXIT_SYNC)
+		exit_handlers[esr_ec(e->esr)](v, e);
+	else
 		handle_async(v, e);
-	} else {
-		exit_handlers[ec](v, e);
-		/* Hypercalls never touch interrupt state: keep them fast. */
-		if (ec != EC_DABT_LOW && ec != EC_SYS64)
-			return;
-	}
-	vgic_sync(v);
-	vgic_flush(v);
 }
 
 void hv_exit_handler(struct hal_vcpu *arch, const struct vcpu_exit *e)

@@ -68,7 +68,7 @@ void irq_handle(struct vcpu *loaded)
 		case IRQ_CONSOLE_RX:
 			if (console_vm == NULL)
 				break;
-			vpl011_console_input(&console_vm->uart, console_vm);
+			vpl011_console_input(&console_vm->uart);
 			/* The line stays high while input waits: pause it
 			 * until the guest has read some (irq_resume). */
 			if (vpl011_rx_full(&console_vm->uart)) {

@@ -318,8 +318,9 @@ static void irq_commit(struct vm *vm, struct vgic_irq *irq, unsigned intid)
 	/*
 	 * An active interrupt keeps the priority and group it was
 	 * acknowledged with: the guest's active priorities hold that one.
+	 * A pending one is offered with the current ones.
 	 */
-	if (!(lr.state & HAL_LR_ACTIVE) && !(want & HAL_LR_ACTIVE)) {
+	if (!(want & HAL_LR_ACTIVE)) {
 		lr.priority = irq->priority;
 		lr.group1 = irq->group1;
 	}
@@ -581,6 +582,12 @@ static enum hv_err irq_array_access(struct vm *vm, struct vcpu *cpu,
 	return HV_OK;
 }
 
+/*
+ * GICD_CTLR: EnableGrp0 [0] and EnableGrp1 [1] on both versions (v2 with
+ * no Security Extensions; v3 with one security state, where ARE [4] and
+ * DS [6] are RAO/WI). RWP [31] reads as zero: every write is done when it
+ * returns.
+ */
 static void ctlr_write(struct vm *vm, uint32_t val)
 {
 	/* Enabling or disabling a group changes what every LR may show. */
@@ -591,7 +598,11 @@ static void ctlr_write(struct vm *vm, uint32_t val)
 		vm->vcpus[i].vgic.rescan = true;
 }
 
-/* GICD_SGIR (v2): TargetListFilter [25:24], CPUTargetList [23:16]. */
+/*
+ * GICD_SGIR (v2): TargetListFilter [25:24], CPUTargetList [23:16],
+ * SGIINTID [3:0]. NSATT [15] belongs to the Security Extensions, which
+ * this GIC does not have.
+ */
 static void sgir_write(struct vm *vm, struct vcpu *v, uint32_t val)
 {
 	unsigned intid = val & GICD_SGIR_INTID_MASK;
@@ -946,7 +957,8 @@ void vgic_vcpu_reset(struct vcpu *v)
 			continue;
 		irq = irq_of(vm, v, intid);
 		irq_fold(vm, irq, intid);
-		irq->active = false;
+		if (intid >= GIC_PRIVATE_COUNT)
+			irq->active = false;
 		lr_release(vm, irq);
 		mark_rescan(vm, irq, intid);
 	}
@@ -958,9 +970,10 @@ void vgic_vcpu_reset(struct vcpu *v)
 			hal_irq_deactivate(irq->hw_intid);
 		/*
 		 * SGIs are edge-triggered; PPIs reset level-sensitive and
-		 * are configurable through ICFGR1 (IMPLEMENTATION DEFINED in
-		 * both versions; programmable is what lets a guest match a
-		 * device tree).
+		 * are configurable through ICFGR1. Both versions leave it
+		 * IMPLEMENTATION DEFINED whether PPIs are configurable and
+		 * whether SGI enables are programmable: here both are, so
+		 * a guest can match its device tree.
 		 */
 		*irq = (struct vgic_irq){
 		    .group1 = !is_v2(vm),
@@ -1016,7 +1029,8 @@ void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t pintid)
  * ICC_SGI1R_EL1: TargetList [15:0] names Aff0 = RS * 16 + bit within
  * Aff3.Aff2.Aff1, or IRM = 1 every PE but the sender. With one security
  * state the Group 1 SGI it generates reaches only a target that has the
- * SGI in Group 1 (IHI 0069 12.2, "Forwarding an SGI to a target PE").
+ * SGI in Group 1 (IHI 0069, ICC_SGI1R_EL1: forwarding an SGI to a target
+ * PE). With GICD_TYPER.RSS = 0 only RS = 0 names anyone.
  */
 void vgic_sgi1r_write(struct vcpu *v, uint64_t val)
 {
@@ -1050,9 +1064,11 @@ void vgic_sgi1r_write(struct vcpu *v, uint64_t val)
 void vgic_sync(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	unsigned used = v->vgic.lr_used;
 
-	for (unsigned n = 0; n < HAL_LR_MAX; n++) {
-		if (v->vgic.lr_used & (1u << n))
+	/* Only the LRs in use: this runs after every device access. */
+	for (unsigned n = 0; used != 0; n++, used >>= 1) {
+		if (used & 1u)
 			irq_sync(vm, irq_of(vm, v, v->vgic.lr_intid[n]),
 				 v->vgic.lr_intid[n]);
 	}

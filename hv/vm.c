@@ -58,7 +58,7 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	memset(ram, 0, cfg->ram_size);
 
 	mmio_bus_init(&vm->mmio);
-	vpl011_init(&vm->uart, cfg->name, cfg->console);
+	vpl011_init(&vm->uart, cfg->name, cfg->console, vm);
 	err = mmio_bus_add(&vm->mmio, &uart);
 	if (err != HV_OK)
 		return err;
@@ -107,7 +107,9 @@ enum hv_err vm_boot(struct vm *vm)
 		err = load_blob(vm, &cfg->dtb);
 	if (err != HV_OK)
 		return err;
-	vpl011_init(&vm->uart, cfg->name, cfg->console);
+	vpl011_init(&vm->uart, cfg->name, cfg->console, vm);
+	if (vm->vgic.version != 0)
+		vgic_set_level(vm, NULL, VPL011_INTID, false);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].power = VCPU_OFF;
 		vm->vcpus[i].blocked = false;

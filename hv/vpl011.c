@@ -46,9 +46,11 @@ static void update_rx_status(struct vpl011 *u)
 		u->ris |= PL011_INT_RT;
 }
 
-void vpl011_init(struct vpl011 *u, const char *name, bool console_rx)
+void vpl011_init(struct vpl011 *u, const char *name, bool console_rx,
+		 struct vm *vm)
 {
 	*u = (struct vpl011){0};
+	u->vm = vm;
 	u->name = name;
 	while (name[u->name_len] != '\0')
 		u->name_len++;
@@ -82,6 +84,18 @@ bool vpl011_irq_pending(const struct vpl011 *u)
 	return (u->ris & u->imsc) != 0;
 }
 
+/* The UART's interrupt output is wired to SPI 1 of its VM's GIC; only
+ * changes of the line reach the vGIC. */
+void vpl011_update_irq(struct vpl011 *u)
+{
+	bool line = vpl011_irq_pending(u);
+
+	if (line == u->irq_line || u->vm == NULL || u->vm->vgic.version == 0)
+		return;
+	u->irq_line = line;
+	vgic_set_level(u->vm, NULL, VPL011_INTID, line);
+}
+
 static void poll_console(struct vpl011 *u)
 {
 	if (!u->console_rx)
@@ -109,6 +123,8 @@ static void transmit(struct vpl011 *u, uint8_t c)
 	}
 	/* The FIFO drained at once: TX is at or below its trigger level. */
 	u->ris |= PL011_INT_TX;
+	if (u->imsc & PL011_INT_TX)
+		vpl011_update_irq(u);
 }
 
 static uint32_t read_dr(struct vpl011 *u)
@@ -292,6 +308,8 @@ enum hv_err vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 		return HV_ERR_ACCESS;
 	/* Only an access that includes DR's data byte pops the FIFO. */
 	err = read_reg(u, off & ~3ull, shift == 0, &word);
+	/* A read may pop the RX FIFO or pull console input. */
+	vpl011_update_irq(u);
 	if (err != HV_OK)
 		return err;
 	*val = (word >> shift) &
@@ -303,6 +321,7 @@ enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
 			 uint64_t val)
 {
 	unsigned shift = (unsigned)(off & 3) * 8;
+	enum hv_err err;
 	uint32_t mask;
 
 	/* The hot path: a byte, halfword or word store to DR. */
@@ -313,34 +332,23 @@ enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
 	if (!access_ok(off, size))
 		return HV_ERR_ACCESS;
 	mask = (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1) << shift;
-	return write_reg(u, off & ~3ull, (uint32_t)(val << shift), mask);
-}
-
-/* The UART's interrupt output is wired to SPI 1 of its VM's GIC. */
-void vpl011_update_irq(struct vpl011 *u, struct vm *vm)
-{
-	if (vm->vgic.version != 0)
-		vgic_set_level(vm, NULL, VPL011_INTID, vpl011_irq_pending(u));
+	err = write_reg(u, off & ~3ull, (uint32_t)(val << shift), mask);
+	vpl011_update_irq(u);
+	return err;
 }
 
 static enum hv_err mmio_read(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t *val)
 {
-	enum hv_err err = vpl011_read(dev, off, size, val);
-
-	if (v != NULL)
-		vpl011_update_irq(dev, v->vm);
-	return err;
+	(void)v;
+	return vpl011_read(dev, off, size, val);
 }
 
 static enum hv_err mmio_write(void *dev, struct vcpu *v, uint64_t off,
 			      unsigned size, uint64_t val)
 {
-	enum hv_err err = vpl011_write(dev, off, size, val);
-
-	if (v != NULL)
-		vpl011_update_irq(dev, v->vm);
-	return err;
+	(void)v;
+	return vpl011_write(dev, off, size, val);
 }
 
 bool vpl011_rx_full(const struct vpl011 *u)
@@ -348,10 +356,10 @@ bool vpl011_rx_full(const struct vpl011 *u)
 	return u->rx_count >= fifo_depth(u);
 }
 
-void vpl011_console_input(struct vpl011 *u, struct vm *vm)
+void vpl011_console_input(struct vpl011 *u)
 {
 	poll_console(u);
-	vpl011_update_irq(u, vm);
+	vpl011_update_irq(u);
 }
 
 const struct mmio_ops vpl011_mmio_ops = {

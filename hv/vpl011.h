@@ -75,6 +75,8 @@
 #define VPL011_FIFO_DEPTH 16
 #define VPL011_INTID	  33u /* SPI 1, as on QEMU virt */
 
+struct vm;
+
 struct vpl011 {
 	const char *name; /* VM name, the prefix of its console lines */
 	size_t name_len;
@@ -90,6 +92,8 @@ struct vpl011 {
 	uint16_t dmacr;
 	uint8_t ilpr;
 	uint8_t rsr;
+	bool irq_line; /* the level last driven on SPI 1 */
+	struct vm *vm; /* whose GIC the interrupt goes to, or NULL */
 	uint16_t rx_fifo[VPL011_FIFO_DEPTH];
 	unsigned rx_head;
 	unsigned rx_count;
@@ -98,7 +102,8 @@ struct vpl011 {
 extern const struct mmio_ops vpl011_mmio_ops;
 
 /* Reset state (TRM 3.2: CR = 0x300, IFLS = 0x12, everything else 0). */
-void vpl011_init(struct vpl011 *u, const char *name, bool console_rx);
+void vpl011_init(struct vpl011 *u, const char *name, bool console_rx,
+		 struct vm *vm);
 
 /* Queues a received byte; sets the overrun error when the FIFO is full. */
 void vpl011_rx_push(struct vpl011 *u, uint8_t byte);
@@ -106,14 +111,12 @@ void vpl011_rx_push(struct vpl011 *u, uint8_t byte);
 /* The UART's combined interrupt output (UARTINTR): MIS != 0. */
 bool vpl011_irq_pending(const struct vpl011 *u);
 
-struct vm;
-
-/* Drives the VM's SPI 1 from the UART's interrupt output. */
-void vpl011_update_irq(struct vpl011 *u, struct vm *vm);
+/* Drives its VM's SPI 1 from the UART's interrupt output. */
+void vpl011_update_irq(struct vpl011 *u);
 
 /* Input arrived on the physical console: pull it into the RX FIFO (when
  * this UART has the console) and update the interrupt. */
-void vpl011_console_input(struct vpl011 *u, struct vm *vm);
+void vpl011_console_input(struct vpl011 *u);
 
 /* True when the receive FIFO cannot take another byte. */
 bool vpl011_rx_full(const struct vpl011 *u);

@@ -8,6 +8,7 @@
  * so subtracting the empty loop leaves the cost of that operation alone.
  * Not a test: it checks nothing and always exits 0.
  */
+#include "gic.h"
 #include "guest.h"
 #include "hv/abi.h"
 
@@ -16,6 +17,9 @@
 #define LOOP_INSNS     3 /* mov, subs, b.ne */
 #define UNKNOWN_HV_FID 0x860000ffu
 #define UART_DR	       (PL011_BASE + 0x000)
+#define GICD_TYPER     0x08000004ul
+#define TIMER_IRQS     100
+#define TIMER_LEAD     1000 /* ticks from arming to the deadline */
 
 static uint64_t time_empty_loop(uint64_t n)
 {
@@ -69,6 +73,59 @@ static uint64_t time_uart_lines(unsigned n)
 	return read_cntvct() - start;
 }
 
+/* A trapped, emulated distributor register read. */
+static uint64_t time_gicd_read_loop(uint64_t n)
+{
+	uint64_t start = read_cntvct();
+
+	__asm__ __volatile__("1:	ldr	w0, [%[typer]]\n\t"
+			     "subs	%[n], %[n], #1\n\t"
+			     "b.ne	1b"
+			     : [n] "+r"(n)
+			     : [typer] "r"(GICD_TYPER)
+			     : "x0", "cc", "memory");
+	return read_cntvct() - start;
+}
+
+static volatile uint64_t timer_deadline, timer_latency;
+static volatile unsigned timer_irqs;
+
+/* Runs after the vector's register save and the acknowledge (an ICV or
+ * GICV access, not trapped): that is the guest's IRQ handler. */
+static void on_timer(uint32_t intid)
+{
+	uint64_t now = read_cntvct();
+
+	if (intid != GIC_VTIMER)
+		return;
+	timer_latency += now - timer_deadline;
+	timer_irqs++;
+	__asm__ __volatile__("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
+}
+
+/* Ticks from the virtual timer's deadline to the guest's handler, summed
+ * over n interrupts, the guest busy (not in WFI) when each fires. */
+static uint64_t time_vtimer_irqs(unsigned n)
+{
+	gic_init();
+	irq_set_handler(on_timer);
+	gic_enable(GIC_VTIMER, true);
+	irq_unmask();
+	for (unsigned i = 0; i < n; i++) {
+		unsigned seen = timer_irqs;
+
+		timer_deadline = read_cntvct() + TIMER_LEAD;
+		__asm__ __volatile__(
+		    "msr cntv_cval_el0, %0\n\t"
+		    "msr cntv_ctl_el0, %1\n\tisb" ::"r"(timer_deadline),
+		    "r"(1ul));
+		while (timer_irqs == seen)
+			;
+	}
+	irq_mask();
+	return timer_latency;
+}
+
 static void report(const char *what, unsigned n, uint64_t ticks)
 {
 	gprintf("bench: %s %u %lu\n", what, n, (unsigned long)ticks);
@@ -91,6 +148,8 @@ int main(uint64_t dtb)
 	report("dr_write", ITERATIONS, ticks);
 
 	report("uart_line", UART_LINES, time_uart_lines(UART_LINES));
+	report("gicd_read", ITERATIONS, time_gicd_read_loop(ITERATIONS));
+	report("vtimer_irq", TIMER_IRQS, time_vtimer_irqs(TIMER_IRQS));
 
 	gprintf("bench: done\n");
 	return 0;

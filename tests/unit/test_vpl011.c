@@ -11,7 +11,7 @@ static int setup(void **state)
 {
 	(void)state;
 	hal_sim_reset();
-	vpl011_init(&u, "vm0", false);
+	vpl011_init(&u, "vm0", false, NULL);
 	return 0;
 }
 
@@ -75,7 +75,7 @@ static void test_vpl011_init_resets_a_used_uart(void **st)
 	wr32(PL011_IBRD, 5);
 	wr32(PL011_IMSC, 0x7ff);
 	push("a");
-	vpl011_init(&u, "other", true);
+	vpl011_init(&u, "other", true, NULL);
 	assert_int_equal(rd32(PL011_IBRD), 0);
 	assert_int_equal(rd32(PL011_IMSC), 0);
 	assert_int_equal(rd32(PL011_FR), 0x90);
@@ -263,7 +263,7 @@ static void test_vpl011_loopback_feeds_rx_fifo_not_console(void **st)
 static void test_vpl011_rx_from_console_when_it_owns_input(void **st)
 {
 	(void)st;
-	vpl011_init(&u, "vm0", true);
+	vpl011_init(&u, "vm0", true, NULL);
 	hal_sim_console_feed("xyz", 3);
 	/* FIFO off: one character at a time. */
 	assert_int_equal(rd32(PL011_FR), PL011_FR_TXFE | PL011_FR_RXFF);
@@ -279,7 +279,7 @@ static void test_vpl011_rx_from_console_when_it_owns_input(void **st)
 static void test_vpl011_rx_from_console_fills_fifo_on_status_reads(void **st)
 {
 	(void)st;
-	vpl011_init(&u, "vm0", true);
+	vpl011_init(&u, "vm0", true, NULL);
 	enable_fifo();
 	hal_sim_console_feed("0123456789abcdefXY", 18);
 	/* RIS and MIS poll the console too; 16 fit, the rest waits. */
