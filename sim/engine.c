@@ -718,9 +718,18 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct cpu *c = ud;
 
 	(void)size;
-	if (c->stopped)
-		return; /* not executed: Unicorn stops before it */
+	/* Kept exact even after a stop request: the instruction that a
+	 * memory hook reports must be the one that is executing. */
 	c->last_pc = addr;
+	if (c->stopped) {
+		/*
+		 * A stop asked for from an MRS/MSR hook that skipped its
+		 * instruction does not always take effect: ask again from
+		 * here, where it stops Unicorn before this instruction.
+		 */
+		uc_emu_stop(uc);
+		return;
+	}
 	if (c->virq && !(rd_pstate(c) & PSR_I)) {
 		/* Taken before this instruction, as the CPU would. */
 		c->take_irq = true;

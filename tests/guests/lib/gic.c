@@ -39,10 +39,17 @@ static inline void w8(uintptr_t a, uint8_t v)
 
 unsigned gic_version(void)
 {
+	/* Read once: the ID register traps, and an interrupt handler that
+	 * trapped on every acknowledge would hide how the hypervisor
+	 * refills list registers (that must work without any exit). */
+	static unsigned version;
 	uint64_t pfr0;
 
-	__asm__ __volatile__("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
-	return ((pfr0 >> 24) & 0xf) != 0 ? 3 : 2;
+	if (version == 0) {
+		__asm__ __volatile__("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
+		version = ((pfr0 >> 24) & 0xf) != 0 ? 3 : 2;
+	}
+	return version;
 }
 
 static uintptr_t gicr(void)
