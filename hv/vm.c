@@ -108,13 +108,13 @@ enum hv_err vm_boot(struct vm *vm)
 	if (err != HV_OK)
 		return err;
 	vpl011_init(&vm->uart, cfg->name, cfg->console, vm);
+	/* The whole GIC resets with the machine: distributor, SPIs and
+	 * every vCPU's private interrupts and list registers. */
 	if (vm->vgic.version != 0)
-		vgic_set_level(vm, NULL, VPL011_INTID, false);
+		vgic_reset(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].power = VCPU_OFF;
 		vm->vcpus[i].blocked = false;
-		if (vm->vgic.version != 0)
-			vgic_vcpu_reset(&vm->vcpus[i]);
 	}
 	vcpu_reset(&vm->vcpus[0], ipa_addr(cfg->entry),
 		   cfg->dtb.size != 0 ? ipa_addr(cfg->dtb.load) : 0);
