@@ -1170,7 +1170,7 @@ void vgic_flush(struct vcpu *v)
 	struct vm *vm = v->vm;
 	unsigned count = lr_count();
 	unsigned best_count = 0;
-	bool waiting = false;
+	bool waiting = false, evicted = false;
 
 	if (!v->vgic.rescan)
 		return;
@@ -1186,27 +1186,38 @@ void vgic_flush(struct vcpu *v)
 		while (k > 0 && more_urgent(irq, intid, best[k - 1].irq,
 					    best[k - 1].intid))
 			k--;
-		if (k >= count)
+		if (k >= count) {
+			waiting = true;
 			continue;
+		}
 		if (best_count < count)
 			best_count++;
+		else
+			waiting = true; /* the least urgent one drops out */
 		for (unsigned j = best_count - 1; j > k; j--)
 			best[j] = best[j - 1];
 		best[k] = (struct lr_candidate){irq, intid};
 	}
 	for (unsigned k = 0; k < best_count; k++) {
+		uint16_t used = v->vgic.lr_used;
 		int n = lr_for(vm, v, &best[k], count);
 
 		/* Later candidates are less urgent still: none would fit. */
-		if (n < 0)
+		if (n < 0) {
+			waiting = true;
 			break;
+		}
+		evicted |= (used & (1u << n)) != 0;
 		lr_fill(vm, v, (unsigned)n, best[k].irq, best[k].intid);
 	}
 	/*
 	 * Those left waiting, and any evicted, get in once the guest has
 	 * emptied the LRs: the underflow maintenance interrupt says when.
+	 * The scan above knows all but an eviction (rare): only then look
+	 * again, so that the request is exact.
 	 */
-	for (unsigned intid = 0; intid < VGIC_INTID_COUNT && !waiting; intid++)
+	for (unsigned intid = 0;
+	     evicted && intid < VGIC_INTID_COUNT && !waiting; intid++)
 		waiting = irq_candidate(vm, irq_of(vm, v, intid), intid, v);
 	hal_vgic_underflow(&v->arch, waiting);
 }
