@@ -30,6 +30,9 @@ void irq_init(struct vm *console)
 	hal_irq_enable(GIC_PPI_HYP_TIMER, true);
 	hal_irq_enable(GIC_PPI_VTIMER, true);
 	hal_irq_enable(IRQ_CONSOLE_RX, console != NULL);
+	/* Input typed before now raised no interrupt the VM could see. */
+	if (console != NULL)
+		vpl011_console_input(&console->uart);
 }
 
 void irq_handle(struct vcpu *loaded)

@@ -26,8 +26,18 @@ static inline volatile uint32_t *reg(unsigned off)
 	return (volatile uint32_t *)(UART_BASE + off);
 }
 
+/*
+ * Input that arrived before the FIFOs were enabled: enabling them empties
+ * the receive FIFO (QEMU's model does), so it is read out first and handed
+ * out before anything else.
+ */
+static char early_rx[16];
+static unsigned early_len, early_pos;
+
 void hal_pl011_init(void)
 {
+	while (early_len < sizeof(early_rx) && !(*reg(UART_FR) & FR_RXFE))
+		early_rx[early_len++] = (char)(*reg(UART_DR) & 0xff);
 	/* 8N1 with FIFOs, TX and RX enabled; QEMU ignores the baud rate. */
 	*reg(UART_CR) = 0;
 	*reg(UART_IMSC) = 0;
@@ -58,6 +68,8 @@ void hal_console_write(const char *s, size_t len)
 
 int hal_console_getc(void)
 {
+	if (early_pos < early_len)
+		return (unsigned char)early_rx[early_pos++];
 	if (*reg(UART_FR) & FR_RXFE)
 		return -1;
 	return (int)(*reg(UART_DR) & 0xff);
