@@ -65,9 +65,7 @@ static enum hv_err check_blob(const char *vm, const char *field,
 			      const struct vm_config *c,
 			      struct config_error *err)
 {
-	if (b->data == NULL)
-		return fail(err, HV_ERR_INVAL, "vm '%s': %s has no data", vm,
-			    field);
+	/* data NULL: preloaded by the machine's loader (config.h). */
 	if (!inside(ipa_addr(b->load), b->size, ipa_addr(c->ram_ipa),
 		    c->ram_size))
 		return fail(

@@ -22,7 +22,13 @@
 #define VM_PL011_IPA	   0x09000000ull
 #define VM_PL011_SIZE	   0x1000ull
 
-/* A blob the hypervisor copies into guest RAM before the VM starts. */
+/*
+ * A blob the hypervisor copies into guest RAM before the VM starts. With
+ * data NULL the blob is already there, put by the machine's loader (QEMU's
+ * -device loader), and size is the room reserved for it; a VM whose image
+ * is preloaded keeps its RAM as the loader left it (not zeroed, and not
+ * reloaded by a system reset).
+ */
 struct vm_blob {
 	const void *data;
 	uint64_t size;

@@ -54,8 +54,10 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	ram = hal_pa_to_ptr(cfg->ram_pa, cfg->ram_size);
 	if (ram == NULL)
 		return HV_ERR_RANGE;
-	/* A VM never sees what the memory held before it. */
-	memset(ram, 0, cfg->ram_size);
+	/* A VM never sees what the memory held before it, unless the
+	 * machine's loader put its images there. */
+	if (cfg->image.data != NULL)
+		memset(ram, 0, cfg->ram_size);
 
 	mmio_bus_init(&vm->mmio);
 	vpl011_init(&vm->uart, cfg->name, cfg->console, vm);
@@ -86,7 +88,7 @@ static enum hv_err load_blob(struct vm *vm, const struct vm_blob *b)
 {
 	void *dst;
 
-	if (b->size == 0)
+	if (b->size == 0 || b->data == NULL)
 		return HV_OK;
 	dst = ram_ptr(vm, b->load, b->size);
 	if (dst == NULL)
