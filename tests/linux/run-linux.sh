@@ -14,23 +14,8 @@ trap 'rm -rf "$work"; kill $writer 2>/dev/null' EXIT
 
 "$src/scripts/linux-images" "$images" || exit $?
 
-# The device tree: initrd 64 KiB after it (configs/linux.c), GIC by version.
-size=$(stat -c %s "$images/initrd.gz")
-start=$((0x4fe10000))
-if [ "$gic" = 3 ]; then
-	gicdesc='		compatible = "arm,gic-v3";
-		#redistributor-regions = <1>;
-		reg = <0x0 0x08000000 0x0 0x10000>, <0x0 0x080a0000 0x0 0x20000>;'
-else
-	gicdesc='		compatible = "arm,cortex-a15-gic";
-		reg = <0x0 0x08000000 0x0 0x1000>, <0x0 0x08010000 0x0 0x2000>;'
-fi
-awk -v gic="$gicdesc" -v s="$(printf 0x%x $start)" \
-	-v e="$(printf 0x%x $((start + size)))" '
-	/@GIC@/ { print gic; next }
-	{ gsub(/@INITRD_START@/, s); gsub(/@INITRD_END@/, e); print }' \
-	"$src/tests/linux/linux.dts.in" >"$work/linux.dts"
-dtc -q -I dts -O dtb -o "$work/linux.dtb" "$work/linux.dts" || exit 1
+"$src/tests/linux/make-dtb.sh" "$src" "$gic" "$images/initrd.gz" \
+	"$work/linux.dtb" "" || exit 1
 
 # Serial input: typed once the guest asks for it.
 mkfifo "$work/in"
