@@ -6,6 +6,7 @@
 #
 # usage: run-linux.sh QEMU HV_ELF IMAGES_DIR SRC_DIR GIC CPU [TIMEOUT]
 # Exit status 77 (skipped) when the Debian packages cannot be downloaded.
+# QEMU_EXTRA in the environment adds QEMU options (e.g. "-d int -D log").
 set -u
 qemu=$1 hv=$2 images=$3 src=$4 gic=$5 cpu=$6 limit=${7:-120}
 line="hello from the serial line"
@@ -36,7 +37,7 @@ timeout --foreground -k 5 "$limit" "$qemu" \
 	-device loader,file="$images/Image",addr=0x48200000,force-raw=on \
 	-device loader,file="$work/linux.dtb",addr=0x57e00000,force-raw=on \
 	-device loader,file="$images/initrd.gz",addr=0x57e10000,force-raw=on \
-	<"$work/in" >"$out" 2>&1
+	$QEMU_EXTRA <"$work/in" >"$out" 2>&1
 status=$?
 tr -d '\r' <"$out" >"$work/log"
 
