@@ -37,7 +37,7 @@ timeout --foreground -k 5 "$limit" "$qemu" \
 	-device loader,file="$images/Image",addr=0x48200000,force-raw=on \
 	-device loader,file="$work/linux.dtb",addr=0x57e00000,force-raw=on \
 	-device loader,file="$images/initrd.gz",addr=0x57e10000,force-raw=on \
-	$QEMU_EXTRA <"$work/in" >"$out" 2>&1
+	${QEMU_EXTRA:-} <"$work/in" >"$out" 2>&1
 status=$?
 tr -d '\r' <"$out" >"$work/log"
 
