@@ -15,6 +15,8 @@
 #include "hv/vcpu.h"
 #include "hv/vm.h"
 
+#include <hal/gic.h>
+
 typedef void (*exit_handler_fn)(struct vcpu *v, const struct vcpu_exit *e);
 
 static void handle_unknown(struct vcpu *v, const struct vcpu_exit *e)
@@ -36,8 +38,12 @@ static void handle_wfx(struct vcpu *v, const struct vcpu_exit *e)
 	 * WFI with nothing to take blocks until an interrupt or a timer
 	 * wakes the vCPU; WFE (no events are tracked) only gives way.
 	 */
-	if (!wfe && !vgic_has_pending(v) && !vtimer_vtimer_asserted(v))
-		v->blocked = true;
+	if (!wfe && !vgic_has_pending(v)) {
+		if (!vtimer_vtimer_asserted(v))
+			v->blocked = true;
+		else
+			hal_irq_resample(); /* its PPI 27 must come */
+	}
 	v->arch.yield = true;
 }
 

@@ -255,6 +255,13 @@ void hal_irq_enable(uint32_t intid, bool on)
 	wr32(gicd, (on ? GICD_ISENABLER : GICD_ICENABLER) + word, bit);
 }
 
+void hal_irq_resample(void)
+{
+	/* Rewriting GICC_PMR (same value) makes QEMU's GICv2 re-evaluate. */
+	if (info.version == 2)
+		wr32(gicc, GICC_PMR, rd32(gicc, GICC_PMR));
+}
+
 /* List registers: v3 keeps the ICH_LR layout, v2 the GICH_LR one. */
 
 static uint64_t lr_encode(const struct hal_lr *lr)

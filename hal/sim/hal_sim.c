@@ -429,6 +429,11 @@ void hal_irq_deactivate(uint32_t intid)
 	hal_sim_irq_deactivate(intid);
 }
 
+void hal_irq_resample(void)
+{
+	stats.irq_resamples++;
+}
+
 void hal_irq_enable(uint32_t intid, bool on)
 {
 	if (intid < HAL_SIM_IRQ_COUNT)

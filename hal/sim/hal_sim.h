@@ -75,6 +75,7 @@ struct hal_sim_stats {
 	uint16_t last_flush_vmid;
 	unsigned cache_syncs;
 	unsigned setway_ops;
+	unsigned irq_resamples;
 	uint64_t last_setway;
 };
 struct hal_sim_stats *hal_sim_stats(void);

@@ -100,6 +100,26 @@ static void test_exit_wfi_and_wfe_advance_pc_and_yield(void **st)
 	assert_string_equal(console(), "");
 }
 
+static void test_exit_wfi_blocks_only_with_nothing_to_take(void **st)
+{
+	(void)st;
+	/* Nothing pending, no timer: blocked until something comes. */
+	sync_exit(EC_WFX, ISS_WFX_TI_WFI, 0, 0);
+	assert_true(v->blocked);
+	/* WFE only gives way. */
+	v->blocked = false;
+	sync_exit(EC_WFX, ISS_WFX_TI_WFE, 0, 0);
+	assert_false(v->blocked);
+	/* Its virtual timer asserted: not blocked, and the GIC is asked to
+	 * look again (the physical PPI 27 must reach the hypervisor). */
+	hal_sim_set_counter(5000);
+	hal_vcpu_el1_write(&v->arch, EL1_CNTV_CVAL, 10);
+	hal_vcpu_el1_write(&v->arch, EL1_CNTV_CTL, CNT_CTL_ENABLE);
+	sync_exit(EC_WFX, ISS_WFX_TI_WFI, 0, 0);
+	assert_false(v->blocked);
+	assert_int_equal(hal_sim_stats()->irq_resamples, 1);
+}
+
 static void test_exit_id_register_reads_hide_el2_el3_sve_mpam_amu(void **st)
 {
 	(void)st;
@@ -488,6 +508,7 @@ int main(void)
 	    T(test_exit_hvc_immediate_comes_from_the_iss),
 	    T(test_exit_smc_calls_smccc_and_advances_pc),
 	    T(test_exit_wfi_and_wfe_advance_pc_and_yield),
+	    T(test_exit_wfi_blocks_only_with_nothing_to_take),
 	    T(test_exit_id_register_reads_hide_el2_el3_sve_mpam_amu),
 	    T(test_exit_id_register_reads_hide_pmu_spe_trace),
 	    T(test_exit_id_register_reads_hide_mte_sme_mpam_frac),

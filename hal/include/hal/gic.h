@@ -48,6 +48,16 @@ void hal_irq_deactivate(uint32_t intid);
 /* Enables or disables a physical interrupt (PPIs: on this CPU). */
 void hal_irq_enable(uint32_t intid, bool on);
 
+/*
+ * Makes the CPU interface look again at what is pending. Needed on QEMU
+ * 7.2's GICv2: after a guest deactivates a hardware-linked interrupt whose
+ * level-sensitive source is still asserted, the distributor shows it
+ * pending but the CPU interface does not signal it until another GIC
+ * register is written. The core calls this when a vCPU's timer is asserted
+ * and yet nothing reaches it.
+ */
+void hal_irq_resample(void);
+
 /* List registers, in a form common to both GIC versions. */
 enum hal_lr_state {
 	HAL_LR_INVALID = 0,
