@@ -25,25 +25,39 @@ static uint64_t be64(const uint8_t *p)
 	return ((uint64_t)be32(p) << 32) | be32(p + 4);
 }
 
+/*
+ * Checks the header (magic, blocks inside totalsize) and gives the
+ * structure block [*p, *end) and the strings block's offset.
+ */
+static bool fdt_open(const uint8_t *h, uint32_t *off_strings, const uint8_t **p,
+		     const uint8_t **end)
+{
+	uint32_t total, off_struct, size_struct;
+
+	if (be32(h) != FDT_MAGIC)
+		return false;
+	total = be32(h + 4);
+	off_struct = be32(h + 8);
+	*off_strings = be32(h + 12);
+	size_struct = be32(h + 36);
+	if (off_struct >= total || size_struct > total - off_struct ||
+	    *off_strings >= total)
+		return false;
+	*p = h + off_struct;
+	*end = *p + size_struct;
+	return true;
+}
+
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 {
 	const uint8_t *h = fdt;
-	uint32_t total, off_struct, off_strings, size_struct;
+	const uint8_t *p, *end;
+	uint32_t off_strings;
 	int depth = 0;
 	int in_memory = 0;
 
-	if (be32(h) != FDT_MAGIC)
+	if (!fdt_open(h, &off_strings, &p, &end))
 		return -1;
-	total = be32(h + 4);
-	off_struct = be32(h + 8);
-	off_strings = be32(h + 12);
-	size_struct = be32(h + 36);
-	if (off_struct >= total || size_struct > total - off_struct ||
-	    off_strings >= total)
-		return -1;
-
-	const uint8_t *p = h + off_struct;
-	const uint8_t *end = p + size_struct;
 
 	while (p + 4 <= end) {
 		uint32_t tag = be32(p);
@@ -108,22 +122,13 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		      unsigned max_pairs)
 {
 	const uint8_t *h = fdt;
-	uint32_t total, off_struct, off_strings, size_struct;
+	const uint8_t *p, *end;
+	uint32_t off_strings;
 	int depth = 0, matched = 0;
 	unsigned pairs = 0;
 
-	if (be32(h) != FDT_MAGIC)
+	if (!fdt_open(h, &off_strings, &p, &end))
 		return -1;
-	total = be32(h + 4);
-	off_struct = be32(h + 8);
-	off_strings = be32(h + 12);
-	size_struct = be32(h + 36);
-	if (off_struct >= total || size_struct > total - off_struct ||
-	    off_strings >= total)
-		return -1;
-
-	const uint8_t *p = h + off_struct;
-	const uint8_t *end = p + size_struct;
 
 	while (p + 4 <= end) {
 		uint32_t tag = be32(p);
