@@ -7,32 +7,56 @@
 #include "hv/vgic.h"
 #include "hv/vm.h"
 
+#include <hal/cpu.h>
 #include <hal/gic.h>
 
+#include <stdatomic.h>
+
 static struct vm *console_vm;
-static bool rx_paused;
+static atomic_bool rx_paused;
 
 void irq_resume(void)
 {
-	if (rx_paused && !vpl011_rx_full(&console_vm->uart)) {
-		rx_paused = false;
+	/* Any CPU may see the guest make room; one re-enables. */
+	if (atomic_load(&rx_paused) && !vpl011_rx_full(&console_vm->uart) &&
+	    atomic_exchange(&rx_paused, false))
 		hal_irq_enable(IRQ_CONSOLE_RX, true);
-	}
 }
 
 void irq_init(struct vm *console)
 {
 	console_vm = console;
-	rx_paused = false;
+	atomic_store(&rx_paused, false);
+}
+
+void irq_init_cpu(void)
+{
+	bool console = console_vm != NULL && hal_cpu_id() == 0;
+
 	if (hal_gic()->version == 0)
 		return;
+	hal_irq_enable(GIC_SGI_KICK, true);
 	hal_irq_enable(GIC_PPI_MAINTENANCE, true);
 	hal_irq_enable(GIC_PPI_HYP_TIMER, true);
 	hal_irq_enable(GIC_PPI_VTIMER, true);
-	hal_irq_enable(IRQ_CONSOLE_RX, console != NULL);
+	if (hal_cpu_id() != 0)
+		return;
+	/* The console's interrupt goes to CPU 0. */
+	hal_irq_enable(IRQ_CONSOLE_RX, console);
 	/* Input typed before now raised no interrupt the VM could see. */
-	if (console != NULL)
-		vpl011_console_input(&console->uart);
+	if (console)
+		vpl011_console_input(&console_vm->uart);
+}
+
+/* Should the vCPU loaded here stop: its VM or its power state changed? */
+static bool must_stop(struct vcpu *v)
+{
+	bool stop;
+
+	vm_lock(v->vm);
+	stop = v->vm->state != VM_RUNNING || v->power != VCPU_ON;
+	vm_unlock(v->vm);
+	return stop;
 }
 
 void irq_handle(struct vcpu *loaded)
@@ -68,6 +92,15 @@ void irq_handle(struct vcpu *loaded)
 			else
 				sched_timer_update();
 			break;
+		case GIC_SGI_KICK:
+			/* Another CPU changed something for a vCPU of this
+			 * one: an interrupt for it (the exit refills the
+			 * LRs), its VM's state, or a vCPU turned on here. */
+			if (loaded != NULL && must_stop(loaded))
+				loaded->arch.yield = true;
+			else
+				sched_kick();
+			break;
 		case IRQ_CONSOLE_RX:
 			if (console_vm == NULL)
 				break;
@@ -76,7 +109,7 @@ void irq_handle(struct vcpu *loaded)
 			 * until the guest has read some (irq_resume). */
 			if (vpl011_rx_full(&console_vm->uart)) {
 				hal_irq_enable(IRQ_CONSOLE_RX, false);
-				rx_paused = true;
+				atomic_store(&rx_paused, true);
 			}
 			break;
 		default:

@@ -9,6 +9,9 @@
  *   PPI 26 (hypervisor timer) nothing more: the scheduler re-reads every
  *                           vCPU's timers when it picks the next one
  *   SPI 33 (console RX)     the input moved into the console VM's vPL011
+ *   SGI 0 (kick)            from another CPU: the loaded vCPU stops if its
+ *                           VM or power state changed; the exit itself
+ *                           refills its list registers
  * and deactivated unless forwarded. Anything else is deactivated and
  * logged once.
  */
@@ -22,9 +25,14 @@ struct vm;
 /* The physical console's receive interrupt (SPI 1 on QEMU virt). */
 #define IRQ_CONSOLE_RX 33u
 
-/* Enables the physical interrupts the hypervisor uses; console is the VM
- * whose UART receives the physical console's input, or NULL. */
+/* console is the VM whose UART receives the physical console's input, or
+ * NULL; once, before any CPU calls irq_init_cpu. */
 void irq_init(struct vm *console);
+
+/* Enables, on the calling CPU, the physical interrupts the hypervisor
+ * uses there: the kick SGI and the PPIs on every CPU, the console's SPI on
+ * CPU 0. */
+void irq_init_cpu(void);
 
 /* Handles every pending physical interrupt; loaded is the vCPU loaded on
  * this physical CPU (the one that exited, or the last one run), or NULL. */

@@ -60,8 +60,15 @@ int hv_main(const struct hv_config *cfg)
 		       (unsigned long long)ipa_addr(c->ram_ipa),
 		       (unsigned long long)ipa_addr(c->entry));
 	}
-	int status = sched_run(vms, cfg->vm_count);
+	sched_init(vms, cfg->vm_count);
+	hal_cpu_start_others();
+	int status = sched_run();
 
 	hv_log("all VMs stopped, status %d", status);
 	return status;
+}
+
+void hv_secondary_main(void)
+{
+	(void)sched_run();
 }

@@ -13,4 +13,11 @@
 
 int hv_main(const struct hv_config *cfg);
 
+/*
+ * Entry of every other physical CPU, which the HAL starts (hal_cpu_start)
+ * once hv_main has created the VMs: runs that CPU's vCPUs until every VM
+ * is off, then returns (the HAL parks the CPU).
+ */
+void hv_secondary_main(void);
+
 #endif

@@ -11,6 +11,8 @@
 #include "hv/vcpu.h"
 #include "hv/vm.h"
 
+#include <hal/cpu.h>
+
 static uint64_t arg(const struct vcpu *v, unsigned n, uint32_t fid)
 {
 	uint64_t a = vcpu_reg_read(v, n);
@@ -40,7 +42,9 @@ static void cpu_suspend(struct vcpu *v, uint32_t fid)
 static void cpu_off(struct vcpu *v, uint32_t fid)
 {
 	(void)fid;
+	vm_lock(v->vm);
 	v->power = VCPU_OFF;
+	vm_unlock(v->vm);
 	v->arch.yield = true;
 	ret(v, PSCI_RET_SUCCESS);
 }
@@ -53,6 +57,7 @@ static void cpu_on(struct vcpu *v, uint32_t fid)
 	struct vcpu *t = vm_vcpu_by_mpidr(v->vm, mpidr);
 
 	/* Arguments are checked before the target's state. */
+	vm_lock(v->vm);
 	if (t == NULL) {
 		ret(v, PSCI_RET_INVALID_PARAMETERS);
 	} else if ((entry & 3) != 0 || !vm_ipa_in_ram(v->vm, entry, 4)) {
@@ -60,11 +65,14 @@ static void cpu_on(struct vcpu *v, uint32_t fid)
 	} else if (t->power == VCPU_ON) {
 		ret(v, PSCI_RET_ALREADY_ON);
 	} else {
-		vcpu_reset(t, entry, ctx);
+		/* Its home CPU resets it: its registers may be there. */
 		t->power = VCPU_ON;
-		sched_kick();
+		vcpu_request_reset(t, entry, ctx);
+		if (t->arch.cpu == hal_cpu_id())
+			sched_kick();
 		ret(v, PSCI_RET_SUCCESS);
 	}
+	vm_unlock(v->vm);
 }
 
 static void affinity_info(struct vcpu *v, uint32_t fid)
@@ -72,11 +80,13 @@ static void affinity_info(struct vcpu *v, uint32_t fid)
 	struct vcpu *t = vm_vcpu_by_mpidr(v->vm, arg(v, 1, fid));
 
 	/* No clusters: only level 0 is meaningful. */
+	vm_lock(v->vm);
 	if (t == NULL || arg(v, 2, fid) != 0)
 		ret(v, PSCI_RET_INVALID_PARAMETERS);
 	else
 		ret(v,
 		    t->power == VCPU_ON ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF);
+	vm_unlock(v->vm);
 }
 
 static void migrate_info_type(struct vcpu *v, uint32_t fid)

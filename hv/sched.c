@@ -7,18 +7,37 @@
 #include "hv/vm.h"
 
 #include <hal/counter.h>
+#include <hal/cpu.h>
 #include <hal/gic.h>
 
+/* What one physical CPU is doing; only that CPU touches its entry. */
+struct sched_cpu {
+	struct vcpu *current; /* running, or NULL while idle */
+	struct vcpu *loaded;  /* the last one run here */
+	uint64_t slice_end;   /* when current must give way, or UINT64_MAX */
+	unsigned cursor;      /* round robin position */
+};
+
+static struct vm *all_vms;
+static unsigned all_vm_count;
+static struct sched_cpu cpus[HAL_MAX_CPUS];
+
+static struct sched_cpu *this_cpu(void)
+{
+	return &cpus[hal_cpu_id()];
+}
+
+/* With the VM locked. Only the vCPUs homed on this CPU are run here. */
 static bool is_on(const struct vm *vm, unsigned i, const struct vcpu *v)
 {
 	return vm->state == VM_RUNNING && i < vm->vcpu_count &&
-	       v->power == VCPU_ON;
+	       v->power == VCPU_ON && v->arch.cpu == hal_cpu_id();
 }
 
 /*
  * A blocked vCPU (in WFI) wakes when an interrupt is pending for it or one
  * of its timers has reached its deadline: checked here, so every source of
- * interrupts (devices, SGIs, timers) wakes it the same way.
+ * interrupts (devices, SGIs from any CPU, timers) wakes it the same way.
  */
 static bool runnable(struct vcpu *v)
 {
@@ -32,56 +51,60 @@ static bool runnable(struct vcpu *v)
 	return true;
 }
 
-static struct vcpu *pick(struct vm *vms, unsigned vm_count, unsigned *cursor)
+/*
+ * The next vCPU to run here, marked running (a VM reset waits for that to
+ * clear) and reset first if a reset was asked for.
+ */
+static struct vcpu *pick(struct sched_cpu *c)
 {
-	unsigned total = vm_count * HV_MAX_VCPUS;
+	unsigned total = all_vm_count * HV_MAX_VCPUS;
 
 	for (unsigned n = 0; n < total; n++) {
-		unsigned i = (*cursor + n) % total;
-		struct vm *vm = &vms[i / HV_MAX_VCPUS];
+		unsigned i = (c->cursor + n) % total;
+		struct vm *vm = &all_vms[i / HV_MAX_VCPUS];
 		struct vcpu *v = &vm->vcpus[i % HV_MAX_VCPUS];
+		bool ok;
 
-		if (is_on(vm, i % HV_MAX_VCPUS, v) && runnable(v)) {
-			*cursor = (i + 1) % total;
+		vm_lock(vm);
+		ok = is_on(vm, i % HV_MAX_VCPUS, v);
+		if (ok) {
+			vcpu_apply_reset(v);
+			ok = runnable(v);
+		}
+		if (ok)
+			atomic_store(&v->running, true);
+		vm_unlock(vm);
+		if (ok) {
+			c->cursor = (i + 1) % total;
 			return v;
 		}
 	}
 	return NULL;
 }
 
-static struct {
-	struct vm *vms;
-	unsigned vm_count;
-	struct vcpu *current; /* running, or NULL while idle */
-	uint64_t slice_end;   /* when current must give way, or UINT64_MAX */
-} sched;
-
 /*
  * The hypervisor timer serves every deadline on this CPU: the running
  * vCPU's emulated physical timer, the timers of blocked vCPUs, and the end
  * of the running vCPU's time slice. A deadline already passed is left out
  * for the running vCPU (its interrupt is already raised) and is "now" for a
- * blocked one (the running vCPU must give way). Returns false when no vCPU
- * is on at all.
+ * blocked one (the running vCPU must give way).
  */
-static bool arm_timer(void)
+static void arm_timer(struct sched_cpu *c)
 {
 	uint64_t now = hal_counter_read();
-	uint64_t deadline =
-	    sched.slice_end > now ? sched.slice_end : UINT64_MAX;
-	bool any = false;
+	uint64_t deadline = c->slice_end > now ? c->slice_end : UINT64_MAX;
 
-	for (unsigned m = 0; m < sched.vm_count; m++) {
-		struct vm *vm = &sched.vms[m];
+	for (unsigned m = 0; m < all_vm_count; m++) {
+		struct vm *vm = &all_vms[m];
 
+		vm_lock(vm);
 		for (unsigned i = 0; i < vm->vcpu_count; i++) {
 			struct vcpu *v = &vm->vcpus[i];
 			uint64_t d;
 
 			if (!is_on(vm, i, v))
 				continue;
-			any = true;
-			if (v == sched.current) {
+			if (v == c->current) {
 				/* Its virtual timer is the hardware's. */
 				d = vtimer_deadline_ptimer(v);
 				if (d <= now)
@@ -97,139 +120,202 @@ static bool arm_timer(void)
 			if (d < deadline)
 				deadline = d;
 		}
+		vm_unlock(vm);
 	}
 	if (deadline != UINT64_MAX)
 		hal_timer_arm(deadline);
 	else
 		hal_timer_cancel();
-	return any;
 }
 
 void sched_timer_update(void)
 {
-	(void)arm_timer();
+	arm_timer(this_cpu());
 }
+
+static bool others_on(const struct vcpu *v);
 
 void sched_kick(void)
 {
-	if (sched.current == NULL || sched.slice_end != UINT64_MAX)
+	struct sched_cpu *c = this_cpu();
+
+	if (c->current == NULL || c->slice_end != UINT64_MAX ||
+	    !others_on(c->current))
 		return;
-	sched.slice_end = hal_counter_read() + SCHED_SLICE_TICKS;
-	arm_timer();
+	c->slice_end = hal_counter_read() + SCHED_SLICE_TICKS;
+	arm_timer(c);
 }
 
 bool sched_should_yield(void)
 {
+	struct sched_cpu *c = this_cpu();
 	uint64_t now = hal_counter_read();
+	bool yield = now >= c->slice_end;
 
-	if (now >= sched.slice_end)
-		return true;
-	for (unsigned m = 0; m < sched.vm_count; m++) {
-		struct vm *vm = &sched.vms[m];
+	for (unsigned m = 0; m < all_vm_count && !yield; m++) {
+		struct vm *vm = &all_vms[m];
 
+		vm_lock(vm);
 		for (unsigned i = 0; i < vm->vcpu_count; i++) {
 			struct vcpu *v = &vm->vcpus[i];
 
-			if (v != sched.current && is_on(vm, i, v) &&
-			    v->blocked && vtimer_deadline(v) <= now)
-				return true;
+			if (v != c->current && is_on(vm, i, v) && v->blocked &&
+			    vtimer_deadline(v) <= now)
+				yield = true;
 		}
+		vm_unlock(vm);
 	}
-	return false;
+	return yield;
 }
 
-/* Is a vCPU other than v on (running, runnable or blocked)? */
+/* Is a vCPU other than v on (running, runnable or blocked) on this CPU? */
 static bool others_on(const struct vcpu *v)
 {
-	for (unsigned m = 0; m < sched.vm_count; m++) {
-		struct vm *vm = &sched.vms[m];
+	bool any = false;
 
+	for (unsigned m = 0; m < all_vm_count && !any; m++) {
+		struct vm *vm = &all_vms[m];
+
+		vm_lock(vm);
 		for (unsigned i = 0; i < vm->vcpu_count; i++) {
 			if (&vm->vcpus[i] != v && is_on(vm, i, &vm->vcpus[i]))
-				return true;
+				any = true;
 		}
+		vm_unlock(vm);
 	}
-	return false;
+	return any;
 }
 
 /*
- * Nothing can run, but some vCPU is on: sleep until the earliest timer of a
- * blocked vCPU, or any interrupt. False when no VM is running at all.
+ * Can anything still run, on any CPU: a VM about to reset, or a vCPU on?
+ * A VM none of whose vCPUs is on can never have one turned on again.
  */
-static bool idle(struct vcpu *loaded)
+static bool any_vm_alive(void)
 {
-	sched.current = NULL;
-	sched.slice_end = UINT64_MAX;
-	if (!arm_timer())
+	bool alive = false;
+
+	for (unsigned m = 0; m < all_vm_count && !alive; m++) {
+		struct vm *vm = &all_vms[m];
+
+		vm_lock(vm);
+		alive = vm->state == VM_RESET_PENDING;
+		for (unsigned i = 0; i < vm->vcpu_count; i++) {
+			if (vm->state == VM_RUNNING &&
+			    vm->vcpus[i].power == VCPU_ON)
+				alive = true;
+		}
+		vm_unlock(vm);
+	}
+	return alive;
+}
+
+/*
+ * Nothing can run here: sleep until the earliest timer of a blocked vCPU,
+ * a kick from another CPU, or any interrupt. False when no VM is left.
+ */
+static bool idle(struct sched_cpu *c)
+{
+	c->current = NULL;
+	c->slice_end = UINT64_MAX;
+	if (!any_vm_alive())
 		return false;
+	arm_timer(c);
 	hal_cpu_idle();
-	irq_handle(loaded);
+	irq_handle(c->loaded);
 	return true;
+}
+
+/* Waits until no vCPU of vm is in a guest on any CPU. */
+static void wait_stopped(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		while (atomic_load(&vm->vcpus[i].running))
+			hal_cpu_relax();
+	}
 }
 
 static void after_slice(struct vm *vm)
 {
-	if (vm->state == VM_RESET_PENDING) {
+	bool reset = false;
+	bool none_on = true;
+
+	vm_lock(vm);
+	if (vm->state == VM_RESET_PENDING && !vm->resetting) {
+		vm->resetting = true;
+		reset = true;
+	}
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].power == VCPU_ON)
+			none_on = false;
+	}
+	if (vm->state == VM_RUNNING && none_on)
+		vm_power_off(vm, vm->exit_status, "CPU_OFF of its last vCPU");
+	vm_unlock(vm);
+	if (reset) {
 		enum hv_err err;
 
+		/* Its vCPUs on other CPUs were kicked out of their guests. */
+		wait_stopped(vm);
 		hv_log("%s: system reset", vm->cfg->name);
 		err = vm_boot(vm);
 		if (err != HV_OK)
 			vm_power_off(vm, 1, hv_err_str(err));
-		return;
+		vm_lock(vm);
+		vm->resetting = false;
+		vm_unlock(vm);
 	}
-	if (vm->state != VM_RUNNING)
-		return;
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if (vm->vcpus[i].power == VCPU_ON)
-			return;
-	}
-	vm_power_off(vm, vm->exit_status, "CPU_OFF of its last vCPU");
 }
 
-int sched_run(struct vm *vms, unsigned vm_count)
+void sched_init(struct vm *vms, unsigned vm_count)
 {
-	struct vcpu *loaded = NULL;
-	unsigned cursor = 0;
-	int status = 0;
-
 	struct vm *console = NULL;
 
+	all_vms = vms;
+	all_vm_count = vm_count;
+	for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
+		cpus[i] = (struct sched_cpu){.slice_end = UINT64_MAX};
 	for (unsigned i = 0; i < vm_count; i++) {
 		if (vms[i].cfg != NULL && vms[i].cfg->console &&
 		    console == NULL)
 			console = &vms[i];
 	}
-	sched.vms = vms;
-	sched.vm_count = vm_count;
 	irq_init(console);
+}
+
+int sched_run(void)
+{
+	struct sched_cpu *c = this_cpu();
+	int status = 0;
+
+	irq_init_cpu();
 	for (;;) {
-		struct vcpu *v = pick(vms, vm_count, &cursor);
+		struct vcpu *v = pick(c);
 
 		if (v == NULL) {
-			if (!idle(loaded))
+			if (!idle(c))
 				break;
 			continue;
 		}
 		irq_resume();
 		/* A vCPU that never waits must still let others run. */
-		sched.current = v;
-		sched.slice_end = others_on(v)
-				      ? hal_counter_read() + SCHED_SLICE_TICKS
-				      : UINT64_MAX;
+		c->current = v;
+		c->slice_end = others_on(v)
+				   ? hal_counter_read() + SCHED_SLICE_TICKS
+				   : UINT64_MAX;
 		vtimer_update(v);
-		arm_timer();
+		arm_timer(c);
 		vgic_sync(v);
 		vgic_flush(v);
-		loaded = v;
+		c->loaded = v;
 		hal_vcpu_run(&v->arch, hv_exit_handler);
+		atomic_store(&v->running, false);
 		after_slice(v->vm);
 	}
 	hal_timer_cancel();
-	sched.current = NULL;
-	for (unsigned i = 0; i < vm_count; i++) {
+	c->current = NULL;
+	for (unsigned i = 0; i < all_vm_count; i++) {
 		if (status == 0)
-			status = vms[i].exit_status;
+			status = all_vms[i].exit_status;
 	}
 	return status;
 }

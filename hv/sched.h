@@ -1,5 +1,8 @@
 /*
- * sched: runs the vCPUs of all VMs on the calling physical CPU, round robin.
+ * sched: runs vCPUs on each physical CPU, round robin. Every vCPU has a
+ * home CPU (hal_vcpu.cpu, vCPU i of a VM on CPU i modulo the CPU count)
+ * and only that CPU runs it; each CPU runs its own loop (sched_run) over
+ * its vCPUs, and CPUs tell each other of changes with kicks (vcpu_kick).
  * A vCPU keeps the CPU until it yields (WFI/WFE, CPU_SUSPEND, CPU_OFF, its
  * VM stopping or resetting), or, when other vCPUs are on, until its time
  * slice ends. A vCPU in WFI with nothing to take is blocked until an
@@ -17,10 +20,17 @@ struct vm;
 /* A time slice: 1 ms of the 62.5 MHz counter of QEMU virt. */
 #define SCHED_SLICE_TICKS 62500u
 
-/* Runs until every VM is off; returns the first non-zero VM status, or 0. */
-int sched_run(struct vm *vms, unsigned vm_count);
+/* The VMs to run, before any CPU enters sched_run. */
+void sched_init(struct vm *vms, unsigned vm_count);
 
-/* Another vCPU was turned on: the running one now has a time slice. */
+/*
+ * The loop of the calling CPU: runs until every VM is off; returns the
+ * first non-zero VM status, or 0.
+ */
+int sched_run(void);
+
+/* A vCPU of this CPU may have been turned on: the running one now has a
+ * time slice if others are on. */
 void sched_kick(void);
 
 /* Re-arms the hypervisor timer for the deadlines still to come (after a

@@ -3,6 +3,8 @@
 
 #include "lib/string.h"
 
+#include <hal/cpu.h>
+
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
@@ -20,4 +22,26 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 uint64_t vcpu_mpidr(unsigned id)
 {
 	return MPIDR_RES1 | id;
+}
+
+void vcpu_request_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	v->reset_entry = entry;
+	v->reset_arg = arg;
+	v->reset_pending = true;
+	vcpu_kick(v);
+}
+
+void vcpu_apply_reset(struct vcpu *v)
+{
+	if (!v->reset_pending)
+		return;
+	v->reset_pending = false;
+	vcpu_reset(v, v->reset_entry, v->reset_arg);
+}
+
+void vcpu_kick(const struct vcpu *v)
+{
+	if (v->arch.cpu != hal_cpu_id())
+		hal_cpu_kick(v->arch.cpu);
 }

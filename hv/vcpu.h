@@ -11,6 +11,8 @@
 
 #include <hal/vcpu.h>
 
+#include <stdatomic.h>
+
 struct vm;
 
 enum vcpu_power {
@@ -24,6 +26,12 @@ struct vcpu {
 	unsigned id;
 	enum vcpu_power power;
 	bool blocked; /* in WFI with nothing to take: not run until woken */
+	/* A reset asked for from any CPU (PSCI CPU_ON, VM boot), done by its
+	 * home CPU before it next runs the vCPU: the EL1 state may be in that
+	 * CPU's registers. Under the VM's lock. */
+	bool reset_pending;
+	uint64_t reset_entry, reset_arg;
+	atomic_bool running; /* in hal_vcpu_run on its home CPU */
 	struct vgic_vcpu vgic;
 	struct vtimer_ptimer ptimer;
 };
@@ -46,6 +54,18 @@ static inline void vcpu_reg_write(struct vcpu *v, unsigned n, uint64_t val)
  * masked, MMU and caches off, x0 = arg and every other register zero.
  */
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
+
+/*
+ * Asks v's home CPU to reset v (vcpu_reset with entry and arg) before it
+ * runs v next, and kicks that CPU. With the VM locked.
+ */
+void vcpu_request_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
+
+/* On v's home CPU, with the VM locked: does the reset asked for, if any. */
+void vcpu_apply_reset(struct vcpu *v);
+
+/* Makes v's home CPU look at v again soon (nothing if it is this CPU). */
+void vcpu_kick(const struct vcpu *v);
 
 /* The MPIDR_EL1 value the guest sees for vCPU id. */
 uint64_t vcpu_mpidr(unsigned id);

@@ -12,9 +12,12 @@
  * deactivated it (the active state went).
  *
  * LRs of a vCPU other than the accessing one are reached through the HAL,
- * wherever they live (hal_vgic_lr_read/write). That is sound because the
- * vCPUs of a VM share one physical CPU (hv/sched.h): a vCPU whose LRs are
- * touched is never running at that moment.
+ * wherever they live (hal_vgic_lr_read/write): in memory, or in the
+ * hardware of the vCPU's home CPU, which the HAL then pauses until the
+ * VM's lock is dropped. So a vCPU whose LRs are touched is never running
+ * at that moment. Every entry point takes the VM's lock; a change that
+ * gives a vCPU on another CPU something to take kicks that CPU, which
+ * refills its LRs at the exit the kick causes (vgic_flush, rescan).
  *
  * Register layouts and reset values: IHI 0048B (GICv2) chapter 4, IHI 0069
  * (GICv3) chapter 12. Access widths ("GIC register access" in both): 32-bit
@@ -243,15 +246,24 @@ lr_state_wanted(const struct vm *vm, const struct vgic_irq *irq, unsigned intid)
 	return (enum hal_lr_state)state;
 }
 
+/* v must look at the model again; now, if irq waits for it. */
+static void rescan(struct vm *vm, struct vcpu *v, const struct vgic_irq *irq,
+		   unsigned intid)
+{
+	v->vgic.rescan = true;
+	if (irq_offered(irq) && irq_deliverable(vm, irq, intid, v))
+		vcpu_kick(v);
+}
+
 static void mark_rescan(struct vm *vm, const struct vgic_irq *irq,
 			unsigned intid)
 {
 	if (intid < GIC_PRIVATE_COUNT) {
-		vm->vcpus[irq->vcpu].vgic.rescan = true;
+		rescan(vm, &vm->vcpus[irq->vcpu], irq, intid);
 		return;
 	}
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		vm->vcpus[i].vgic.rescan = true;
+		rescan(vm, &vm->vcpus[i], irq, intid);
 }
 
 static void lr_release(struct vm *vm, struct vgic_irq *irq)
@@ -840,29 +852,53 @@ static enum hv_err gicr_access(struct vm *vm, uint64_t off, unsigned size,
 static enum hv_err gicd_read(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t *val)
 {
+	struct vm *vm = dev;
+	enum hv_err err;
+
 	*val = 0;
-	return gicd_access(dev, v, off, size, val, false);
+	vm_lock(vm);
+	err = gicd_access(vm, v, off, size, val, false);
+	vm_unlock(vm);
+	return err;
 }
 
 static enum hv_err gicd_write(void *dev, struct vcpu *v, uint64_t off,
 			      unsigned size, uint64_t val)
 {
-	return gicd_access(dev, v, off, size, &val, true);
+	struct vm *vm = dev;
+	enum hv_err err;
+
+	vm_lock(vm);
+	err = gicd_access(vm, v, off, size, &val, true);
+	vm_unlock(vm);
+	return err;
 }
 
 static enum hv_err gicr_read(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t *val)
 {
+	struct vm *vm = dev;
+	enum hv_err err;
+
 	(void)v; /* the frame, not the accessor, names the vCPU */
 	*val = 0;
-	return gicr_access(dev, off, size, val, false);
+	vm_lock(vm);
+	err = gicr_access(vm, off, size, val, false);
+	vm_unlock(vm);
+	return err;
 }
 
 static enum hv_err gicr_write(void *dev, struct vcpu *v, uint64_t off,
 			      unsigned size, uint64_t val)
 {
+	struct vm *vm = dev;
+	enum hv_err err;
+
 	(void)v;
-	return gicr_access(dev, off, size, &val, true);
+	vm_lock(vm);
+	err = gicr_access(vm, off, size, &val, true);
+	vm_unlock(vm);
+	return err;
 }
 
 static const struct mmio_ops gicd_ops = {
@@ -920,6 +956,7 @@ enum hv_err vgic_init(struct vm *vm)
 
 void vgic_reset(struct vm *vm)
 {
+	vm_lock(vm);
 	/* The vCPUs first: that empties every list register. */
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		vgic_vcpu_reset(&vm->vcpus[i]);
@@ -938,6 +975,7 @@ void vgic_reset(struct vm *vm)
 		    .lr = VGIC_NO_LR,
 		};
 	}
+	vm_unlock(vm);
 }
 
 void vgic_vcpu_reset(struct vcpu *v)
@@ -949,6 +987,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 	 * state with it - the CPU that would have deactivated it is gone -
 	 * but stays pending for its targets.
 	 */
+	vm_lock(vm);
 	for (unsigned n = 0; n < HAL_LR_MAX; n++) {
 		struct vgic_irq *irq;
 		unsigned intid = v->vgic.lr_intid[n];
@@ -988,6 +1027,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 	v->vgic.gicr_waker =
 	    GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
 	v->vgic.rescan = true;
+	vm_unlock(vm);
 }
 
 /* Interrupt inputs */
@@ -1002,14 +1042,16 @@ void vgic_set_level(struct vm *vm, struct vcpu *target, uint32_t intid,
 	    (intid < GIC_PRIVATE_COUNT && target == NULL))
 		return;
 	irq = irq_of(vm, target, intid);
-	if (irq->level == level)
-		return;
-	irq_sync(vm, irq, intid);
-	/* An edge-triggered interrupt latches the low-to-high transition. */
-	if (level && irq->edge)
-		irq->pending = true;
-	irq->level = level;
-	irq_changed(vm, irq, intid);
+	vm_lock(vm);
+	if (irq->level != level) {
+		irq_sync(vm, irq, intid);
+		/* An edge-triggered interrupt latches a rising edge. */
+		if (level && irq->edge)
+			irq->pending = true;
+		irq->level = level;
+		irq_changed(vm, irq, intid);
+	}
+	vm_unlock(vm);
 }
 
 void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t pintid)
@@ -1019,10 +1061,12 @@ void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t pintid)
 	if (intid < GIC_SGI_COUNT || intid >= GIC_PRIVATE_COUNT)
 		return;
 	irq = &v->vgic.priv[intid];
+	vm_lock(v->vm);
 	irq_sync(v->vm, irq, intid);
 	irq->hw_intid = pintid;
 	irq->pending = true;
 	irq_changed(v->vm, irq, intid);
+	vm_unlock(v->vm);
 }
 
 /*
@@ -1041,6 +1085,7 @@ void vgic_sgi1r_write(struct vcpu *v, uint64_t val)
 			   (((val >> ICC_SGI1R_AFF2_SHIFT) & 0xff) << 16) |
 			   (((val >> ICC_SGI1R_AFF3_SHIFT) & 0xff) << 32);
 
+	vm_lock(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *t = &vm->vcpus[i];
 		uint64_t aff = vcpu_affinity(t);
@@ -1057,6 +1102,7 @@ void vgic_sgi1r_write(struct vcpu *v, uint64_t val)
 		if (t->vgic.priv[intid].group1)
 			sgi_raise(vm, t, intid, v);
 	}
+	vm_unlock(vm);
 }
 
 /* List registers */
@@ -1064,14 +1110,17 @@ void vgic_sgi1r_write(struct vcpu *v, uint64_t val)
 void vgic_sync(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	unsigned used = v->vgic.lr_used;
+	unsigned used;
 
+	vm_lock(vm);
+	used = v->vgic.lr_used;
 	/* Only the LRs in use: this runs after every device access. */
 	for (unsigned n = 0; used != 0; n++, used >>= 1) {
 		if (used & 1u)
 			irq_sync(vm, irq_of(vm, v, v->vgic.lr_intid[n]),
 				 v->vgic.lr_intid[n]);
 	}
+	vm_unlock(vm);
 }
 
 struct lr_candidate {
@@ -1164,7 +1213,7 @@ static int lr_for(struct vm *vm, struct vcpu *v, const struct lr_candidate *c,
 	}
 }
 
-void vgic_flush(struct vcpu *v)
+static void flush(struct vcpu *v)
 {
 	struct lr_candidate best[HAL_LR_MAX];
 	struct vm *vm = v->vm;
@@ -1172,9 +1221,8 @@ void vgic_flush(struct vcpu *v)
 	unsigned best_count = 0;
 	bool waiting = false, evicted = false;
 
-	if (!v->vgic.rescan)
+	if (!atomic_exchange(&v->vgic.rescan, false))
 		return;
-	v->vgic.rescan = false;
 	/* The count most urgent candidates, in order: no more can fit. */
 	for (unsigned intid = 0; intid < VGIC_INTID_COUNT; intid++) {
 		struct vgic_irq *irq = irq_of(vm, v, intid);
@@ -1222,7 +1270,14 @@ void vgic_flush(struct vcpu *v)
 	hal_vgic_underflow(&v->arch, waiting);
 }
 
-bool vgic_has_pending(struct vcpu *v)
+void vgic_flush(struct vcpu *v)
+{
+	vm_lock(v->vm);
+	flush(v);
+	vm_unlock(v->vm);
+}
+
+static bool has_pending(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	uint8_t pmr = hal_vgic_pmr(&v->arch);
@@ -1244,4 +1299,14 @@ bool vgic_has_pending(struct vcpu *v)
 			return true;
 	}
 	return false;
+}
+
+bool vgic_has_pending(struct vcpu *v)
+{
+	bool pending;
+
+	vm_lock(v->vm);
+	pending = has_pending(v);
+	vm_unlock(v->vm);
+	return pending;
 }

@@ -26,6 +26,8 @@
 #include <hal/gic.h>
 #include <hal/types.h>
 
+#include <stdatomic.h>
+
 struct vm;
 struct vcpu;
 
@@ -67,7 +69,8 @@ struct vgic_vcpu {
 	uint32_t gicr_waker;
 	uint32_t lr_intid[HAL_LR_MAX]; /* what each LR holds, for sync */
 	uint16_t lr_used;	       /* bit per list register */
-	bool rescan; /* the model changed since the last vgic_flush */
+	/* The model changed since the last vgic_flush (set from any CPU). */
+	atomic_bool rescan;
 };
 
 struct vgic {

@@ -24,6 +24,16 @@ static void *ram_ptr(const struct vm *vm, ipaddr_t ipa, uint64_t len)
 	return hal_pa_to_ptr(pa_init(pa_addr(vm->cfg->ram_pa) + off), len);
 }
 
+void vm_lock(struct vm *vm)
+{
+	hv_lock_acquire(&vm->lock);
+}
+
+void vm_unlock(struct vm *vm)
+{
+	hv_lock_release(&vm->lock);
+}
+
 enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		      struct page_pool *pool)
 {
@@ -39,6 +49,7 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 	enum hv_err err;
 
 	memset(vm, 0, sizeof(*vm));
+	hv_lock_init(&vm->lock);
 	vm->cfg = cfg;
 	vm->id = id;
 	vm->state = VM_OFF;
@@ -74,6 +85,9 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->id = i;
 		v->power = VCPU_OFF;
 		hal_vcpu_init(&v->arch);
+		/* Pinned: vCPU i runs on physical CPU i modulo their count. */
+		v->arch.cpu = i % hal_cpu_count();
+		atomic_init(&v->running, false);
 		v->arch.vttbr = stage2_vttbr(&vm->s2);
 		v->arch.vmpidr = vcpu_mpidr(i);
 		v->arch.cntvoff = vm->cntvoff;
@@ -109,6 +123,7 @@ enum hv_err vm_boot(struct vm *vm)
 		err = load_blob(vm, &cfg->dtb);
 	if (err != HV_OK)
 		return err;
+	vm_lock(vm);
 	vpl011_init(&vm->uart, cfg->name, cfg->console, vm);
 	/* The whole GIC resets with the machine: distributor, SPIs and
 	 * every vCPU's private interrupts and list registers. */
@@ -117,34 +132,52 @@ enum hv_err vm_boot(struct vm *vm)
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].power = VCPU_OFF;
 		vm->vcpus[i].blocked = false;
+		vm->vcpus[i].reset_pending = false;
 	}
-	vcpu_reset(&vm->vcpus[0], ipa_addr(cfg->entry),
-		   cfg->dtb.size != 0 ? ipa_addr(cfg->dtb.load) : 0);
 	vm->vcpus[0].power = VCPU_ON;
 	vm->state = VM_RUNNING;
+	vcpu_request_reset(&vm->vcpus[0], ipa_addr(cfg->entry),
+			   cfg->dtb.size != 0 ? ipa_addr(cfg->dtb.load) : 0);
+	vm_unlock(vm);
 	return HV_OK;
+}
+
+/* Every vCPU of the VM leaves its guest soon: the VM's state changed. */
+static void stop_vcpus(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		/* A running one on another CPU sees the state at the kick. */
+		if (v->arch.cpu == hal_cpu_id())
+			v->arch.yield = true;
+		vcpu_kick(v);
+	}
 }
 
 void vm_power_off(struct vm *vm, int status, const char *why)
 {
-	if (vm->state == VM_OFF)
-		return;
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		vm->vcpus[i].power = VCPU_OFF;
-		vm->vcpus[i].arch.yield = true;
+	vm_lock(vm);
+	if (vm->state != VM_OFF) {
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			vm->vcpus[i].power = VCPU_OFF;
+		vm->state = VM_OFF;
+		vm->exit_status = status;
+		stop_vcpus(vm);
+		hv_log("%s: powered off by %s, status %d", vm->cfg->name, why,
+		       status);
 	}
-	vm->state = VM_OFF;
-	vm->exit_status = status;
-	hv_log("%s: powered off by %s, status %d", vm->cfg->name, why, status);
+	vm_unlock(vm);
 }
 
 void vm_request_reset(struct vm *vm)
 {
-	if (vm->state != VM_RUNNING)
-		return;
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		vm->vcpus[i].arch.yield = true;
-	vm->state = VM_RESET_PENDING;
+	vm_lock(vm);
+	if (vm->state == VM_RUNNING) {
+		vm->state = VM_RESET_PENDING;
+		stop_vcpus(vm);
+	}
+	vm_unlock(vm);
 }
 
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)

@@ -7,6 +7,7 @@
 #define HV_VM_H
 
 #include "hv/config.h"
+#include "hv/lock.h"
 #include "hv/mmio.h"
 #include "hv/stage2.h"
 #include "hv/vcpu.h"
@@ -22,7 +23,9 @@ enum vm_state {
 struct vm {
 	const struct vm_config *cfg;
 	unsigned id;
+	struct hv_lock lock; /* vm_lock */
 	enum vm_state state;
+	bool resetting; /* a CPU is doing the pending reset */
 	int exit_status;
 	struct stage2 s2;
 	struct mmio_bus mmio;
@@ -34,6 +37,14 @@ struct vm {
 };
 
 /*
+ * The VM's lock (hv/lock.h): held around every access to its shared state
+ * from any physical CPU. The vGIC and vPL011 entry points, PSCI and the
+ * scheduler take it; it nests.
+ */
+void vm_lock(struct vm *vm);
+void vm_unlock(struct vm *vm);
+
+/*
  * Builds the VM from a validated configuration: stage-2 tables for its RAM
  * (from pool), its devices and vCPUs. Does not start it.
  */
@@ -43,11 +54,12 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 /*
  * Loads the image and device tree into guest RAM, makes them visible to a
  * guest running with caches off, and powers on vCPU 0 at the entry point.
- * Also used for SYSTEM_RESET.
+ * Also used for SYSTEM_RESET, once none of the VM's vCPUs is running.
  */
 enum hv_err vm_boot(struct vm *vm);
 
-/* Stops every vCPU; the VM ends with status. */
+/* Stops every vCPU (kicking the CPUs that run them); the VM ends with
+ * status. */
 void vm_power_off(struct vm *vm, int status, const char *why);
 
 /* Asks for a reset, done by the scheduler once the current exit is handled. */

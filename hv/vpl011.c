@@ -337,29 +337,59 @@ enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
 	return err;
 }
 
+/* Every vCPU of the VM, and the CPU taking console input, share u. */
+static void lock(const struct vpl011 *u)
+{
+	if (u->vm != NULL)
+		vm_lock(u->vm);
+}
+
+static void unlock(const struct vpl011 *u)
+{
+	if (u->vm != NULL)
+		vm_unlock(u->vm);
+}
+
 static enum hv_err mmio_read(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t *val)
 {
+	enum hv_err err;
+
 	(void)v;
-	return vpl011_read(dev, off, size, val);
+	lock(dev);
+	err = vpl011_read(dev, off, size, val);
+	unlock(dev);
+	return err;
 }
 
 static enum hv_err mmio_write(void *dev, struct vcpu *v, uint64_t off,
 			      unsigned size, uint64_t val)
 {
+	enum hv_err err;
+
 	(void)v;
-	return vpl011_write(dev, off, size, val);
+	lock(dev);
+	err = vpl011_write(dev, off, size, val);
+	unlock(dev);
+	return err;
 }
 
 bool vpl011_rx_full(const struct vpl011 *u)
 {
-	return u->rx_count >= fifo_depth(u);
+	bool full;
+
+	lock(u);
+	full = u->rx_count >= fifo_depth(u);
+	unlock(u);
+	return full;
 }
 
 void vpl011_console_input(struct vpl011 *u)
 {
+	lock(u);
 	poll_console(u);
 	vpl011_update_irq(u);
+	unlock(u);
 }
 
 const struct mmio_ops vpl011_mmio_ops = {

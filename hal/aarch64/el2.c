@@ -41,9 +41,12 @@ struct pcpu pcpus[HAL_MAX_CPUS];
 _Alignas(16) uint8_t pcpu_stacks[HAL_MAX_CPUS][PCPU_STACK_SIZE];
 
 extern char el2_vectors[];
-extern char __hv_end[];
+extern char __hv_start[], __hv_end[];
+extern char _start_secondary[];
 
 static struct hal_cpu_caps caps;
+static unsigned cpu_count = 1;
+static unsigned boot_parange;
 static struct hal_platform platform = {.name = "QEMU virt"};
 static volatile int semihosting_probe;
 
@@ -62,6 +65,23 @@ const struct hal_platform *hal_platform(void)
 unsigned hal_cpu_id(void)
 {
 	return this_pcpu()->id;
+}
+
+unsigned hal_cpu_count(void)
+{
+	return cpu_count;
+}
+
+void hal_cpu_kick(unsigned cpu)
+{
+	if (cpu < cpu_count && cpu != hal_cpu_id())
+		hal_gic_send_kick(cpu);
+}
+
+void hal_cpu_relax(void)
+{
+	hal_gic_serve_pause();
+	__asm__ volatile("yield" ::: "memory");
 }
 
 #define ID_CASE(crm, op2)                                                      \
@@ -335,6 +355,76 @@ static void el2_configure(unsigned parange)
 	isb();
 }
 
+#define PSCI_CPU_ON_64 0xc4000003u
+
+/* Waits up to a second (of the counter) for CPU i to say it is up. */
+static bool wait_online(unsigned i)
+{
+	uint64_t end = hal_counter_read() + hal_counter_freq();
+
+	while (!atomic_load(&pcpus[i].online)) {
+		if (hal_counter_read() > end)
+			return false;
+		__asm__ volatile("yield");
+	}
+	return true;
+}
+
+void hal_cpu_start_others(void)
+{
+	/* They start with the MMU and caches off: what they read first
+	 * (page tables, this data, their stacks) must be in memory. */
+	hal_cache_sync_range(__hv_start, (uint64_t)(__hv_end - __hv_start));
+	for (unsigned i = 1; i < cpu_count; i++) {
+		int64_t ret = (int64_t)smc_call(PSCI_CPU_ON_64, pcpus[i].mpidr,
+						(uint64_t)_start_secondary, i);
+
+		if (ret != 0 || !wait_online(i))
+			hv_log("CPU %u (MPIDR 0x%llx) did not start (PSCI "
+			       "CPU_ON: %lld): its vCPUs will not run",
+			       i, (unsigned long long)pcpus[i].mpidr,
+			       (long long)ret);
+	}
+}
+
+void hal_secondary_boot(uint64_t index);
+
+void hal_secondary_boot(uint64_t index)
+{
+	struct pcpu *c = &pcpus[index];
+
+	write_sysreg(tpidr_el2, (uint64_t)c);
+	write_sysreg(vbar_el2, (uint64_t)el2_vectors);
+	isb();
+	hal_mmu_enable(boot_parange);
+	el2_configure(boot_parange);
+	hal_gic_init_cpu();
+	atomic_store(&c->online, true);
+	hv_secondary_main();
+	hal_halt();
+}
+
+/* The CPUs QEMU's device tree lists; CPU 0 is the one booting. */
+static void find_cpus(const void *fdt)
+{
+	uint64_t mpidrs[HAL_MAX_CPUS];
+	uint64_t self = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+	int n = hal_fdt_cpus(fdt, mpidrs, HAL_MAX_CPUS);
+
+	pcpus[0].mpidr = self;
+	if (n < 1 || (mpidrs[0] & MPIDR_AFF_MASK) != self) {
+		if (n >= 1)
+			hv_log("booting CPU is not the device tree's first: "
+			       "running on it alone");
+		return;
+	}
+	for (int i = 1; i < n; i++) {
+		pcpus[i].id = (unsigned)i;
+		pcpus[i].mpidr = mpidrs[i] & MPIDR_AFF_MASK;
+	}
+	cpu_count = (unsigned)n;
+}
+
 void hal_boot(uint64_t current_el);
 
 void hal_boot(uint64_t current_el)
@@ -359,6 +449,7 @@ void hal_boot(uint64_t current_el)
 	mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	pfr0 = read_sysreg(id_aa64pfr0_el1);
 	parange = (unsigned)(mmfr0 & 0xf);
+	boot_parange = parange;
 	caps.midr = read_sysreg(midr_el1);
 	caps.pa_bits = parange < 7 ? parange_bits[parange] : 48;
 	caps.ipa_bits =
@@ -383,8 +474,10 @@ void hal_boot(uint64_t current_el)
 	platform.hv_size =
 	    ((uint64_t)__hv_end - QEMU_RAM_BASE + 0x1fffff) & ~0x1fffffull;
 
+	find_cpus((const void *)QEMU_DTB_BASE);
 	hal_mmu_init(parange);
 	el2_configure(parange);
 	hal_gic_init((const void *)QEMU_DTB_BASE);
+	atomic_store(&c->online, true);
 	hal_system_off(hv_main(hv_board_config()));
 }

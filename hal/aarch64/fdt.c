@@ -175,3 +175,55 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 	}
 	return -1;
 }
+
+int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max)
+{
+	const uint8_t *h = fdt;
+	const uint8_t *p, *end;
+	uint32_t off_strings;
+	int depth = 0;
+	bool in_cpus = false, in_cpu = false;
+	unsigned count = 0;
+
+	if (!fdt_open(h, &off_strings, &p, &end))
+		return -1;
+	while (p + 4 <= end) {
+		uint32_t tag = be32(p);
+
+		p += 4;
+		if (tag == FDT_BEGIN_NODE) {
+			const char *name = (const char *)p;
+			size_t len = strlen(name);
+
+			depth++;
+			if (depth == 2)
+				in_cpus = strcmp(name, "cpus") == 0;
+			if (depth == 3)
+				in_cpu =
+				    in_cpus && memcmp(name, "cpu@", 4) == 0;
+			p += (len + 4) & ~(size_t)3;
+		} else if (tag == FDT_END_NODE) {
+			if (depth == 2 && in_cpus)
+				break;
+			if (depth == 3)
+				in_cpu = false;
+			depth--;
+		} else if (tag == FDT_PROP) {
+			uint32_t len = be32(p);
+			const char *pname =
+			    (const char *)h + off_strings + be32(p + 4);
+
+			p += 8;
+			/* /cpus has #address-cells 1 (QEMU virt) or 2. */
+			if (depth == 3 && in_cpu && count < max &&
+			    strcmp(pname, "reg") == 0 && (len == 4 || len == 8))
+				mpidrs[count++] = len == 4 ? be32(p) : be64(p);
+			p += (len + 3) & ~3u;
+		} else if (tag == FDT_NOP) {
+			continue;
+		} else {
+			break;
+		}
+	}
+	return (int)count;
+}

@@ -2,12 +2,21 @@
  * gic: the physical GICv2 or GICv3 of QEMU virt, found in its device tree,
  * and the virtual CPU interface (GICH on v2, ICH_* system registers on v3).
  *
- * The hypervisor's interrupts (maintenance, its timer, the virtual timer,
- * the UART) are Group 1 on v3 and Group 0 on v2 (the GIC without Security
- * Extensions that QEMU gives EL2 signals both as IRQ); every one is
- * delivered to CPU 0 at the highest priority. EOImode = 1 splits priority
- * drop from deactivation so that a forwarded interrupt stays active until
- * the guest deactivates it through a hardware-linked list register.
+ * The hypervisor's interrupts (the kick SGI, maintenance, its timer, the
+ * virtual timer, the UART) are Group 1 on v3 and Group 0 on v2 (the GIC
+ * without Security Extensions that QEMU gives EL2 signals both as IRQ), at
+ * the highest priority; the UART's goes to CPU 0, the private ones are
+ * each CPU's own.
+ *
+ * A CPU reaches the virtual CPU interface of a vCPU homed on another CPU
+ * by pausing that CPU (hal/gic.h): it claims the other CPU's pause_by,
+ * kicks it and waits for its answer; the paused CPU saves its loaded
+ * vCPU's interface to memory, where the claimer reads and writes it, and
+ * restores it once released. Every wait serves pauses asked of the waiter
+ * (hal_cpu_relax), so CPUs that pause each other do not deadlock. EOImode = 1
+ * splits priority drop from deactivation so that a forwarded interrupt stays
+ * active until the guest deactivates it through a hardware-linked list
+ * register.
  */
 #include "pcpu.h"
 
@@ -25,6 +34,7 @@
 #define GICD_ICACTIVER	 0x0380
 #define GICD_IPRIORITYR	 0x0400
 #define GICD_ITARGETSR	 0x0800
+#define GICD_SGIR	 0x0f00
 #define GICD_IROUTER	 0x6000
 #define GICD_CTLR_RWP	 (1u << 31)
 #define GICD_CTLR_ARE	 (1u << 4)
@@ -56,6 +66,9 @@
 #define GICH_LR_CPUID_SHIFT  10
 
 /* v3 redistributor (IHI 0069 12.10, 12.11). */
+#define GICR_TYPER	    0x0008
+#define GICR_TYPER_LAST	    (1ull << 4)
+#define GICR_FRAME	    0x20000 /* RD_base + SGI_base */
 #define GICR_WAKER	    0x0014
 #define GICR_WAKER_SLEEP    (1u << 1)
 #define GICR_WAKER_CHILDREN (1u << 2)
@@ -84,6 +97,7 @@
 #define ICC_CTLR_EL1	S3_0_C12_C12_4
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
 #define ICC_SRE_EL2	S3_4_C12_C9_5
+#define ICC_SGI1R_EL1	S3_0_C12_C11_5
 #define ICH_HCR_EL2	S3_4_C12_C11_0
 #define ICH_VTR_EL2	S3_4_C12_C11_1
 #define ICH_VMCR_EL2	S3_4_C12_C11_7
@@ -91,7 +105,7 @@
 #define HV_PRIORITY 0x00u /* the hypervisor's interrupts: most urgent */
 
 static struct hal_gic info;
-static uintptr_t gicd, gicc, gich, gicr;
+static uintptr_t gicd, gicc, gich, gicr_base;
 
 static inline uint32_t rd32(uintptr_t base, uint32_t off)
 {
@@ -101,6 +115,16 @@ static inline uint32_t rd32(uintptr_t base, uint32_t off)
 static inline void wr32(uintptr_t base, uint32_t off, uint32_t v)
 {
 	*(volatile uint32_t *)(base + off) = v;
+}
+
+static inline uint64_t rd64(uintptr_t base, uint32_t off)
+{
+	return *(volatile uint64_t *)(base + off);
+}
+
+static inline uint8_t rd8(uintptr_t base, uint32_t off)
+{
+	return *(volatile uint8_t *)(base + off);
 }
 
 static inline void wr8(uintptr_t base, uint32_t off, uint8_t v)
@@ -124,23 +148,35 @@ static void gicd_wait_rwp(void)
 		;
 }
 
-static void init_v2(void)
+/* Everything Group 0 (IRQ on this GIC), disabled, idle. */
+static void v2_reset_irqs(uint32_t first, uint32_t end)
 {
-	wr32(gicd, GICD_CTLR, 0);
-	/* Everything Group 0 (IRQ on this GIC), targeted at CPU 0. */
-	for (uint32_t i = 0; i < 32 * ((rd32(gicd, GICD_TYPER) & 0x1f) + 1);
-	     i += 32) {
+	for (uint32_t i = first; i < end; i += 32) {
 		wr32(gicd, GICD_IGROUPR + i / 8, 0);
 		wr32(gicd, GICD_ICENABLER + i / 8, ~0u);
 		wr32(gicd, GICD_ICPENDR + i / 8, ~0u);
 		wr32(gicd, GICD_ICACTIVER + i / 8, ~0u);
 	}
+}
+
+static void init_v2(void)
+{
+	wr32(gicd, GICD_CTLR, 0);
+	v2_reset_irqs(32, 32 * ((rd32(gicd, GICD_TYPER) & 0x1f) + 1));
 	wr32(gicd, GICD_CTLR, GICD_CTLR_ENABLE);
+	info.lr_count = (rd32(gich, GICH_VTR) & 0x3f) + 1;
+}
+
+/* The banked private interrupts and this CPU's interface. */
+static void init_v2_cpu(void)
+{
+	v2_reset_irqs(0, 32);
+	/* ITARGETSR0-7 read as the reading CPU's own interface. */
+	this_pcpu()->gic_mask = rd8(gicd, GICD_ITARGETSR);
 	wr32(gicc, GICC_PMR, 0xff);
 	wr32(gicc, GICC_CTLR,
 	     GICC_CTLR_EN_GRP0 | GICC_CTLR_EN_GRP1 | GICC_CTLR_EOIMODE |
 		 GICC_CTLR_EOIMODE_NS);
-	info.lr_count = (rd32(gich, GICH_VTR) & 0x3f) + 1;
 }
 
 static void init_v3(void)
@@ -157,7 +193,35 @@ static void init_v3(void)
 	}
 	wr32(gicd, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
 	gicd_wait_rwp();
+	info.lr_count = (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1f) + 1;
+}
 
+/* The redistributor whose GICR_TYPER names this CPU's affinity. */
+static uintptr_t find_gicr(uint64_t mpidr)
+{
+	uint64_t aff = ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff);
+
+	for (uintptr_t rd = gicr_base;; rd += GICR_FRAME) {
+		uint64_t typer = rd64(rd, GICR_TYPER);
+
+		if ((typer >> 32) == aff)
+			return rd;
+		if (typer & GICR_TYPER_LAST)
+			return 0;
+	}
+}
+
+static void init_v3_cpu(void)
+{
+	struct pcpu *c = this_pcpu();
+	uintptr_t gicr = find_gicr(c->mpidr);
+
+	if (gicr == 0) {
+		hv_log("CPU %u: no GICv3 redistributor for MPIDR 0x%llx", c->id,
+		       (unsigned long long)c->mpidr);
+		hal_halt();
+	}
+	c->gicr = gicr;
 	/* This CPU's redistributor: awake, private interrupts Group 1. */
 	wr32(gicr, GICR_WAKER, rd32(gicr, GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	while (rd32(gicr, GICR_WAKER) & GICR_WAKER_CHILDREN)
@@ -171,7 +235,14 @@ static void init_v3(void)
 	write_sysreg(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
 	write_sysreg(ICC_IGRPEN1_EL1, 1);
 	isb();
-	info.lr_count = (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1f) + 1;
+}
+
+void hal_gic_init_cpu(void)
+{
+	if (info.version == 3)
+		init_v3_cpu();
+	else if (info.version == 2)
+		init_v2_cpu();
 }
 
 void hal_gic_init(const void *fdt)
@@ -183,7 +254,7 @@ void hal_gic_init(const void *fdt)
 	if (n >= 2) {
 		info.version = 3;
 		gicd = regs[0];
-		gicr = regs[2];
+		gicr_base = regs[2];
 		init_v3();
 	} else {
 		n = hal_fdt_node_regs(fdt, "arm,cortex-a15-gic", regs, 5);
@@ -202,15 +273,27 @@ void hal_gic_init(const void *fdt)
 	}
 	if (info.lr_count > HAL_LR_MAX)
 		info.lr_count = HAL_LR_MAX;
+	hal_gic_init_cpu();
 }
 
 uint32_t hal_irq_ack(void)
 {
+	uint32_t intid = GIC_INTID_SPURIOUS;
+
 	if (info.version == 3)
-		return (uint32_t)read_sysreg(ICC_IAR1_EL1) & 0xffffff;
-	if (info.version == 2)
-		return rd32(gicc, GICC_IAR) & 0x3ff;
-	return GIC_INTID_SPURIOUS;
+		intid = (uint32_t)read_sysreg(ICC_IAR1_EL1) & 0xffffff;
+	else if (info.version == 2) {
+		uint32_t iar = rd32(gicc, GICC_IAR);
+
+		/* A v2 SGI's EOI and deactivation name its sender too. */
+		intid = iar & 0x3ff;
+		if (intid < GIC_SGI_COUNT)
+			this_pcpu()->sgi_iar = iar;
+	}
+	/* A kick may come with a pause request (claim). */
+	if (intid == GIC_SGI_KICK)
+		hal_gic_serve_pause();
+	return intid;
 }
 
 void hal_irq_eoi(uint32_t intid)
@@ -219,7 +302,8 @@ void hal_irq_eoi(uint32_t intid)
 		write_sysreg(ICC_EOIR1_EL1, intid);
 		isb();
 	} else if (info.version == 2) {
-		wr32(gicc, GICC_EOIR, intid);
+		wr32(gicc, GICC_EOIR,
+		     intid < GIC_SGI_COUNT ? this_pcpu()->sgi_iar : intid);
 	}
 }
 
@@ -229,7 +313,8 @@ void hal_irq_deactivate(uint32_t intid)
 		write_sysreg(ICC_DIR_EL1, intid);
 		isb();
 	} else if (info.version == 2) {
-		wr32(gicc, GICC_DIR, intid);
+		wr32(gicc, GICC_DIR,
+		     intid < GIC_SGI_COUNT ? this_pcpu()->sgi_iar : intid);
 	}
 }
 
@@ -239,6 +324,8 @@ void hal_irq_enable(uint32_t intid, bool on)
 	uint32_t word = (intid / 32) * 4;
 
 	if (info.version == 3 && intid < GIC_PRIVATE_COUNT) {
+		uintptr_t gicr = this_pcpu()->gicr;
+
 		wr8(gicr, GICR_IPRIORITYR + intid, HV_PRIORITY);
 		wr32(gicr, on ? GICR_ISENABLER0 : GICR_ICENABLER0, bit);
 		return;
@@ -358,10 +445,90 @@ static bool loaded_here(const struct hal_vcpu *v)
 	return v->loaded_on >= 0 && this_pcpu()->loaded == v;
 }
 
+/* Kicks and pauses */
+
+void hal_gic_send_kick(unsigned cpu)
+{
+	const struct pcpu *t = &pcpus[cpu];
+
+	/* What this CPU wrote is visible before the kick arrives. */
+	dsb_ish();
+	if (info.version == 3) {
+		uint64_t m = t->mpidr;
+
+		write_sysreg(ICC_SGI1R_EL1, ((m >> 32) & 0xff) << 48 |
+						((m >> 16) & 0xff) << 32 |
+						((m >> 8) & 0xff) << 16 |
+						(uint64_t)GIC_SGI_KICK << 24 |
+						(1ull << (m & 0xf)));
+		isb();
+	} else if (info.version == 2) {
+		wr32(gicd, GICD_SGIR,
+		     (uint32_t)t->gic_mask << 16 | GIC_SGI_KICK);
+	}
+}
+
+void hal_gic_serve_pause(void)
+{
+	struct pcpu *c = this_pcpu();
+	unsigned by = atomic_load_explicit(&c->pause_by, memory_order_acquire);
+
+	if (by == 0)
+		return;
+	if (c->loaded != NULL)
+		hal_gic_vcpu_save(c->loaded);
+	atomic_store_explicit(&c->pause_ack, by, memory_order_release);
+	while (atomic_load_explicit(&c->pause_by, memory_order_acquire) == by)
+		__asm__ volatile("yield" ::: "memory");
+	atomic_store_explicit(&c->pause_ack, 0, memory_order_relaxed);
+	if (c->loaded != NULL)
+		hal_gic_vcpu_restore(c->loaded);
+}
+
+/*
+ * Makes the virtual CPU interface of v reachable from this CPU: in the
+ * hardware here, or in memory with its home CPU paused.
+ */
+static void claim(const struct hal_vcpu *v)
+{
+	struct pcpu *me = this_pcpu();
+	unsigned home = v->cpu, want = me->id + 1, free = 0;
+	struct pcpu *t = &pcpus[home];
+
+	if (home == me->id || home >= HAL_MAX_CPUS ||
+	    (me->paused & (1u << home)) || !atomic_load(&t->online))
+		return;
+	while (!atomic_compare_exchange_weak_explicit(&t->pause_by, &free, want,
+						      memory_order_acquire,
+						      memory_order_relaxed)) {
+		free = 0;
+		hal_cpu_relax();
+	}
+	hal_gic_send_kick(home);
+	while (atomic_load_explicit(&t->pause_ack, memory_order_acquire) !=
+	       want)
+		hal_cpu_relax();
+	me->paused |= 1u << home;
+}
+
+void hal_vgic_release(void)
+{
+	struct pcpu *me = this_pcpu();
+
+	for (unsigned i = 0; me->paused != 0; i++) {
+		if (me->paused & (1u << i)) {
+			atomic_store_explicit(&pcpus[i].pause_by, 0,
+					      memory_order_release);
+			me->paused &= ~(1u << i);
+		}
+	}
+}
+
 void hal_vgic_lr_read(struct hal_vcpu *v, unsigned i, struct hal_lr *lr)
 {
 	uint64_t raw = 0;
 
+	claim(v);
 	if (i >= info.lr_count) {
 		lr_decode(0, lr);
 		return;
@@ -379,6 +546,7 @@ void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr)
 {
 	uint64_t raw = lr_encode(lr);
 
+	claim(v);
 	if (i >= info.lr_count)
 		return;
 	if (!loaded_here(v))
@@ -393,6 +561,7 @@ void hal_vgic_underflow(struct hal_vcpu *v, bool on)
 {
 	uint64_t bit = info.version == 3 ? ICH_HCR_UIE : GICH_HCR_UIE;
 
+	claim(v);
 	v->vgic.hcr = on ? v->vgic.hcr | bit : v->vgic.hcr & ~bit;
 	if (!loaded_here(v))
 		return;
@@ -406,8 +575,10 @@ void hal_vgic_underflow(struct hal_vcpu *v, bool on)
 
 uint8_t hal_vgic_pmr(struct hal_vcpu *v)
 {
-	uint64_t vmcr = v->vgic.vmcr;
+	uint64_t vmcr;
 
+	claim(v);
+	vmcr = v->vgic.vmcr;
 	if (loaded_here(v))
 		vmcr = info.version == 3 ? read_sysreg(ICH_VMCR_EL2)
 					 : rd32(gich, GICH_VMCR);

@@ -74,6 +74,11 @@ void hal_mmu_init(unsigned pa_range)
 		l2_ram[i] = (uint64_t)l3[n3++] | D_TABLE;
 	}
 
+	hal_mmu_enable(pa_range);
+}
+
+void hal_mmu_enable(unsigned pa_range)
+{
 	uint64_t tcr = 25 | (1ull << 8) | (1ull << 10) | (3ull << 12) |
 		       ((uint64_t)(pa_range > 5 ? 5 : pa_range) << 16) |
 		       (1ull << 23) | (1ull << 31);

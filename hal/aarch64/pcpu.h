@@ -7,12 +7,28 @@
 #include <hal/cpu.h>
 #include <hal/vcpu.h>
 
+#include <stdatomic.h>
+
 struct pcpu {
 	struct hal_vcpu *vcpu;	 /* PCPU_VCPU: the vCPU being run */
 	hal_exit_fn on_exit;	 /* PCPU_ON_EXIT */
 	struct vcpu_exit exit;	 /* PCPU_EXIT: the last exit */
 	struct hal_vcpu *loaded; /* vCPU whose EL1 state is in the hardware */
 	unsigned id;
+	uint64_t mpidr;	    /* from the device tree's cpu node */
+	uintptr_t gicr;	    /* v3: this CPU's redistributor */
+	uint8_t gic_mask;   /* v2: its CPU interface's bit in target lists */
+	uint32_t sgi_iar;   /* v2: GICC_IAR of the SGI being handled */
+	atomic_bool online; /* set up and in the core's loop */
+	/*
+	 * Pausing (gic.c): another CPU that must reach the virtual CPU
+	 * interface of a vCPU homed here sets pause_by to its id + 1 and
+	 * kicks; this CPU puts its loaded vCPU's interface in memory, answers
+	 * in pause_ack and waits until pause_by is cleared.
+	 */
+	atomic_uint pause_by;
+	atomic_uint pause_ack;
+	unsigned paused; /* bit per CPU this one has paused */
 };
 
 extern struct pcpu pcpus[HAL_MAX_CPUS];
@@ -22,8 +38,10 @@ static inline struct pcpu *this_pcpu(void)
 	return (struct pcpu *)read_sysreg(tpidr_el2);
 }
 
-/* EL2 stage-1 MMU with W^X for the image; defined in mmu.c. */
+/* EL2 stage-1 MMU with W^X for the image; defined in mmu.c. Built once
+ * by CPU 0, then turned on by every CPU. */
 void hal_mmu_init(unsigned pa_range);
+void hal_mmu_enable(unsigned pa_range);
 
 /* Physical PL011 console; defined in pl011.c. */
 void hal_pl011_init(void);
@@ -39,8 +57,22 @@ int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size);
 int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		      unsigned max_pairs);
 
-/* The GIC: found and set up at boot on CPU 0; defined in gic.c. */
+/*
+ * The MPIDRs of the CPUs the device tree lists (/cpus/cpu@N reg), at most
+ * max, in order: their count, or -1 without a device tree.
+ */
+int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max);
+
+/* The GIC: found and set up at boot on CPU 0, then each CPU's own part
+ * (its CPU interface, redistributor, private interrupts); gic.c. */
 void hal_gic_init(const void *fdt);
+void hal_gic_init_cpu(void);
+
+/* Sends the kick SGI to CPU cpu (hal_cpu_kick). */
+void hal_gic_send_kick(unsigned cpu);
+
+/* Serves a pause another CPU asked of this one, if any (hal_cpu_relax). */
+void hal_gic_serve_pause(void);
 
 /* Saves and restores a vCPU's virtual CPU interface (vcpu.c). */
 void hal_gic_vcpu_save(struct hal_vcpu *v);

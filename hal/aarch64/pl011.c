@@ -57,13 +57,20 @@ void hal_pl011_putc(char c)
 	*reg(UART_DR) = (uint8_t)c;
 }
 
+/* One writer at a time, so lines from different CPUs do not mix. */
+static atomic_flag tx_busy = ATOMIC_FLAG_INIT;
+
 void hal_console_write(const char *s, size_t len)
 {
+	while (
+	    atomic_flag_test_and_set_explicit(&tx_busy, memory_order_acquire))
+		hal_cpu_relax();
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
 			hal_pl011_putc('\r');
 		hal_pl011_putc(s[i]);
 	}
+	atomic_flag_clear_explicit(&tx_busy, memory_order_release);
 }
 
 int hal_console_getc(void)

@@ -28,3 +28,18 @@ _start:
 	bl	hal_boot
 3:	wfe
 	b	3b
+
+/*
+ * Entry of the other CPUs, started by hal_cpu_start_others with PSCI
+ * CPU_ON: at EL2 with the MMU off, x0 = the CPU's index (the context).
+ */
+	.global _start_secondary
+_start_secondary:
+	adrp	x1, pcpu_stacks
+	add	x1, x1, :lo12:pcpu_stacks
+	mov	x2, #PCPU_STACK_SIZE
+	madd	x1, x0, x2, x1
+	add	sp, x1, x2
+	bl	hal_secondary_boot
+4:	wfe
+	b	4b

@@ -6,6 +6,7 @@
 #include <hal/mm.h>
 #include <hal/stage2.h>
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ static bool irq_active[HAL_SIM_IRQ_COUNT];
 static bool irq_enabled[HAL_SIM_IRQ_COUNT];
 static bool timer_armed;
 static uint64_t timer_cval;
+static unsigned cpu_count = 1;
+static _Thread_local unsigned cpu_id;
 
 void hal_sim_reset(void)
 {
@@ -51,6 +54,8 @@ void hal_sim_reset(void)
 	in_len = 0;
 	echo = 0;
 	memset(&stats, 0, sizeof(stats));
+	cpu_count = 1;
+	cpu_id = 0;
 	memset(id_regs, 0, sizeof(id_regs));
 	memset(&engine, 0, sizeof(engine));
 	counter = 0;
@@ -181,7 +186,40 @@ const struct hal_platform *hal_platform(void)
 
 unsigned hal_cpu_id(void)
 {
-	return 0;
+	return cpu_id;
+}
+
+void hal_sim_set_cpus(unsigned count)
+{
+	cpu_count = count;
+}
+
+void hal_sim_set_cpu_id(unsigned id)
+{
+	cpu_id = id;
+}
+
+unsigned hal_cpu_count(void)
+{
+	return cpu_count;
+}
+
+/* One simulated CPU runs every vCPU; the others only exist in tests,
+ * which see the kicks they would get. */
+void hal_cpu_kick(unsigned cpu)
+{
+	if (cpu < HAL_MAX_CPUS)
+		stats.kicks[cpu]++;
+}
+
+void hal_cpu_relax(void)
+{
+	/* Host threads stand for CPUs in tests: let the other one on. */
+	sched_yield();
+}
+
+void hal_cpu_start_others(void)
+{
 }
 
 uint64_t hal_cpu_id_reg(unsigned crm, unsigned op2)
@@ -493,6 +531,10 @@ void hal_vgic_underflow(struct hal_vcpu *v, bool on)
 		v->vgic.hcr |= ICH_HCR_UIE;
 	else
 		v->vgic.hcr &= ~ICH_HCR_UIE;
+}
+
+void hal_vgic_release(void)
+{
 }
 
 uint8_t hal_vgic_pmr(struct hal_vcpu *v)

@@ -58,6 +58,10 @@ struct hal_cpu_caps *hal_sim_caps(void);
 struct hal_platform *hal_sim_platform(void);
 void hal_sim_set_id_reg(unsigned crm, unsigned op2, uint64_t val);
 void hal_sim_set_counter(uint64_t value);
+/* Physical CPUs the HAL reports (default 1), and the calling thread's
+ * CPU index (default 0): unit tests model several CPUs with these. */
+void hal_sim_set_cpus(unsigned count);
+void hal_sim_set_cpu_id(unsigned id);
 
 /* Console: everything written so far, and input to hand out. */
 const char *hal_sim_console_output(size_t *len);
@@ -76,6 +80,7 @@ struct hal_sim_stats {
 	unsigned cache_syncs;
 	unsigned setway_ops;
 	unsigned irq_resamples;
+	unsigned kicks[HAL_MAX_CPUS]; /* hal_cpu_kick, per target CPU */
 	uint64_t last_setway;
 };
 struct hal_sim_stats *hal_sim_stats(void);

@@ -108,6 +108,8 @@ static inline struct vm *test_vm_boot(struct test_vm *t, const char *name,
 				   test_pool_init(&t->tp, TEST_POOL_PAGES)),
 			 HV_OK);
 	assert_int_equal(vm_boot(&t->vm), HV_OK);
+	/* What the scheduler does before it first runs vCPU 0. */
+	vcpu_apply_reset(&t->vm.vcpus[0]);
 	hal_vcpu_el1_write(&t->vm.vcpus[0].arch, EL1_VBAR, TEST_VBAR);
 	hal_sim_console_clear();
 	return &t->vm;

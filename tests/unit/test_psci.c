@@ -128,6 +128,11 @@ static void test_psci_cpu_on_starts_the_target_at_entry(void **st)
 	hal_vcpu_el1_write(&v1->arch, EL1_SCTLR, 0x1);
 	assert_int_equal(call(v0, PSCI_CPU_ON_64, 1, ENTRY, 0xc0ffee), 0);
 	assert_int_equal(v1->power, VCPU_ON);
+	/* Its home CPU resets it when it next runs it (sched.c). */
+	assert_true(v1->reset_pending);
+	assert_int_equal(v1->arch.regs.x[5], 0x55);
+	vcpu_apply_reset(v1);
+	assert_false(v1->reset_pending);
 	assert_int_equal(v1->arch.regs.pc, ENTRY);
 	assert_int_equal(v1->arch.regs.x[0], 0xc0ffee);
 	assert_int_equal(v1->arch.regs.x[5], 0);
@@ -137,6 +142,22 @@ static void test_psci_cpu_on_starts_the_target_at_entry(void **st)
 	/* The caller keeps running. */
 	assert_false(v0->arch.yield);
 	assert_int_equal(v0->power, VCPU_ON);
+}
+
+static void test_psci_cpu_on_kicks_the_home_cpu_of_the_target(void **st)
+{
+	(void)st;
+	/* Two physical CPUs, vCPU 1 homed on the second. */
+	hal_sim_set_cpus(2);
+	v1->arch.cpu = 1;
+	assert_int_equal(call(v0, PSCI_CPU_ON_64, 1, ENTRY, 0), 0);
+	assert_int_equal(hal_sim_stats()->kicks[1], 1);
+	assert_int_equal(hal_sim_stats()->kicks[0], 0);
+	/* A target on the caller's own CPU needs no kick. */
+	assert_int_equal(call(v0, PSCI_CPU_OFF, 0, 0, 0), 0);
+	assert_int_equal(call(v1, PSCI_CPU_ON_64, 0, ENTRY, 0), 0);
+	assert_int_equal(hal_sim_stats()->kicks[0], 0);
+	assert_int_equal(hal_sim_stats()->kicks[1], 1);
 }
 
 static void test_psci_cpu_on_with_bits_outside_affinity_is_invalid(void **st)
@@ -194,6 +215,7 @@ static void test_psci_cpu_on_entry_outside_ram_or_misaligned(void **st)
 	assert_int_equal(
 	    call(v0, PSCI_CPU_ON_64, 1, TEST_RAM_IPA + TEST_RAM_SIZE - 4, 0),
 	    0);
+	vcpu_apply_reset(v1);
 	assert_int_equal(v1->arch.regs.pc, TEST_RAM_IPA + TEST_RAM_SIZE - 4);
 }
 
@@ -205,6 +227,7 @@ static void test_psci_cpu_on_32_truncates_arguments(void **st)
 			      0xdeadbeef00001234ull),
 			 0);
 	assert_int_equal(v1->power, VCPU_ON);
+	vcpu_apply_reset(v1);
 	assert_int_equal(v1->arch.regs.pc, ENTRY);
 	assert_int_equal(v1->arch.regs.x[0], 0x1234);
 	/* The same arguments in the SMC64 form are wrong. */
@@ -415,6 +438,7 @@ int main(void)
 	    T(test_smccc_arch_features),
 	    T(test_psci_migrate_info_type_is_no_trusted_os),
 	    T(test_psci_cpu_on_starts_the_target_at_entry),
+	    T(test_psci_cpu_on_kicks_the_home_cpu_of_the_target),
 	    T(test_psci_cpu_on_with_bits_outside_affinity_is_invalid),
 	    T(test_psci_cpu_on_of_nonexistent_vcpu_is_invalid),
 	    T(test_psci_cpu_on_of_running_vcpu_is_already_on),

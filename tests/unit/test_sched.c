@@ -434,12 +434,13 @@ static void test_sched_run_without_running_vms_returns_at_once(void **st)
 	idle[0].state = VM_OFF;
 	idle[1].state = VM_OFF;
 	idle[1].exit_status = 7;
-	assert_int_equal(sched_run(idle, 2), 7);
+	sched_init(idle, 2);
+	assert_int_equal(sched_run(), 7);
 	/* A running VM without powered-on vCPUs has nothing to run either. */
 	idle[0].state = VM_RUNNING;
 	idle[0].vcpu_count = 1;
 	idle[1].exit_status = 0;
-	assert_int_equal(sched_run(idle, 2), 0);
+	assert_int_equal(sched_run(), 0);
 	assert_int_equal(script.pos, 0);
 }
 

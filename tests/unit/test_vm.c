@@ -173,6 +173,7 @@ static void test_vm_boot_loads_image_and_dtb(void **st)
 	(void)st;
 	create(0);
 	assert_int_equal(vm_boot(&vm), HV_OK);
+	vcpu_apply_reset(&vm.vcpus[0]);
 	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
 	assert_memory_equal(ram(0x1000), dtb, sizeof(dtb));
 	/* Around them, RAM stays zeroed. */
@@ -192,6 +193,11 @@ static void test_vm_boot_starts_vcpu0_only(void **st)
 	assert_int_equal(vm_boot(&vm), HV_OK);
 	assert_int_equal(vm.state, VM_RUNNING);
 	assert_int_equal(v0->power, VCPU_ON);
+	/* vCPU 0's home CPU resets it before it runs it. */
+	assert_true(v0->reset_pending);
+	assert_int_equal(v0->arch.regs.pc, 0);
+	vcpu_apply_reset(v0);
+	assert_false(v0->reset_pending);
 	assert_int_equal(v0->arch.regs.pc, TEST_RAM_IPA + IMAGE_OFF + 0x10);
 	/* x0 = the device tree's IPA, every other register zero. */
 	assert_int_equal(v0->arch.regs.x[0], TEST_RAM_IPA + 0x1000);
@@ -210,6 +216,7 @@ static void test_vm_boot_without_dtb_passes_zero(void **st)
 	cfg.dtb = (struct vm_blob){NULL, 0, ipa_init(0)};
 	create(0);
 	assert_int_equal(vm_boot(&vm), HV_OK);
+	vcpu_apply_reset(&vm.vcpus[0]);
 	assert_int_equal(vm.vcpus[0].arch.regs.x[0], 0);
 	assert_int_equal(hal_sim_stats()->cache_syncs, 1);
 }
@@ -228,6 +235,7 @@ static void test_vm_boot_again_reloads_image_and_resets_vcpus(void **st)
 	vm_request_reset(&vm);
 	assert_int_equal(vm.state, VM_RESET_PENDING);
 	assert_int_equal(vm_boot(&vm), HV_OK);
+	vcpu_apply_reset(&vm.vcpus[0]);
 	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
 	assert_int_equal(ram(0x1000)[0], dtb[0]);
 	assert_int_equal(ram(0x200)[0], 0x77);

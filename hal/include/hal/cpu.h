@@ -37,6 +37,33 @@ const struct hal_platform *hal_platform(void);
 unsigned hal_cpu_id(void);
 
 /*
+ * Physical CPUs the hypervisor runs on (CPU 0 boots, the HAL starts the
+ * others): 1 .. HAL_MAX_CPUS. Known before hv_main runs.
+ */
+unsigned hal_cpu_count(void);
+
+/*
+ * Starts every other physical CPU; each enters hv_secondary_main once it
+ * is set up like the boot CPU. Returns when they have started or failed
+ * (which is logged: the vCPUs homed there then never run).
+ */
+void hal_cpu_start_others(void);
+
+/*
+ * Makes physical CPU cpu leave its guest or its idle wait soon, so that it
+ * looks at its vCPUs again (an SGI on hardware). The calling CPU is never
+ * kicked: it looks anyway before it next enters a guest.
+ */
+void hal_cpu_kick(unsigned cpu);
+
+/*
+ * One turn of a loop waiting for another physical CPU. Serves what other
+ * CPUs ask of this one meanwhile (see hal_vgic_release), so two CPUs that
+ * wait for each other both get on.
+ */
+void hal_cpu_relax(void);
+
+/*
  * Raw value of the AArch64 ID register op0=3, op1=0, CRn=0, CRm=crm,
  * op2=op2 (crm 1..7), as the hardware gives it to EL2. The core sanitises
  * these before a guest sees them.

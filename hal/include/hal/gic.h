@@ -19,6 +19,9 @@
 #define GIC_SGI_COUNT	   16u
 #define GIC_PRIVATE_COUNT  32u /* SGIs and PPIs */
 
+/* The SGI one physical CPU sends another (hal_cpu_kick). */
+#define GIC_SGI_KICK 0u
+
 /* PPIs of the Arm generic timers and the GIC (Arm BSA; QEMU virt). */
 #define GIC_PPI_MAINTENANCE 25u
 #define GIC_PPI_HYP_TIMER   26u /* CNTHP: the hypervisor's own timer */
@@ -79,6 +82,14 @@ struct hal_lr {
 /*
  * Reads and writes list register i of a vCPU, wherever its state lives
  * (the hardware while it is loaded, its struct hal_vcpu otherwise).
+ *
+ * The virtual CPU interface of a vCPU whose home (hal_vcpu.cpu) is another
+ * physical CPU is in that CPU's hardware or about to be: reaching it, with
+ * these functions and hal_vgic_underflow/pmr, first pauses that CPU, which
+ * puts the state of its loaded vCPU in memory and waits in EL2 until
+ * hal_vgic_release. The core calls these only with the vCPU's VM locked,
+ * and releases when it unlocks; the guest never runs while its interface
+ * is being changed from elsewhere.
  */
 void hal_vgic_lr_read(struct hal_vcpu *v, unsigned i, struct hal_lr *lr);
 void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr);
@@ -88,6 +99,9 @@ void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr);
  * holds a valid interrupt (underflow): the time to refill them.
  */
 void hal_vgic_underflow(struct hal_vcpu *v, bool on);
+
+/* Lets every physical CPU the calling one paused go on. */
+void hal_vgic_release(void);
 
 /* The virtual CPU interface's running priority and priority mask as the
  * guest set them (for WFI: is a pending interrupt deliverable?). */

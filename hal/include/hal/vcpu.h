@@ -79,6 +79,7 @@ struct hal_vcpu {
 	int loaded_on;		     /* physical CPU it is loaded on, or -1 */
 	bool yield; /* set by the core: hal_vcpu_run returns after this exit */
 	struct vcpu_vgic vgic; /* valid while the vCPU is not loaded */
+	unsigned cpu; /* home: the only physical CPU that runs it (core) */
 };
 
 enum vcpu_exit_kind {

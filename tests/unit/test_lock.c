@@ -1,0 +1,76 @@
+/* Unit tests of hv/lock.c: two host threads play two physical CPUs. */
+#include "helpers.h"
+
+#include "hv/lock.h"
+
+#include <pthread.h>
+
+#define ROUNDS 200000
+
+static struct hv_lock lock;
+static unsigned long counter; /* only changed with lock held */
+
+static void *hammer(void *arg)
+{
+	hal_sim_set_cpu_id((unsigned)(uintptr_t)arg);
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		hv_lock_acquire(&lock);
+		/* The holder may take it again: only the outer release
+		 * frees it. */
+		hv_lock_acquire(&lock);
+		counter++;
+		hv_lock_release(&lock);
+		counter++;
+		hv_lock_release(&lock);
+	}
+	return NULL;
+}
+
+static void test_lock_excludes_the_other_cpu(void **st)
+{
+	pthread_t t[2];
+
+	(void)st;
+	hal_sim_reset();
+	hv_lock_init(&lock);
+	counter = 0;
+	for (unsigned i = 0; i < 2; i++)
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, hammer, (void *)(uintptr_t)i),
+		    0);
+	for (unsigned i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(counter, 4ul * ROUNDS);
+	assert_int_equal(atomic_load(&lock.owner), 0);
+}
+
+static void test_lock_nests_for_its_holder_only(void **st)
+{
+	(void)st;
+	hal_sim_reset();
+	hv_lock_init(&lock);
+	assert_false(hv_lock_held(&lock));
+	hv_lock_acquire(&lock);
+	hv_lock_acquire(&lock);
+	assert_true(hv_lock_held(&lock));
+	assert_int_equal(lock.depth, 2);
+	/* Another CPU does not hold it. */
+	hal_sim_set_cpu_id(1);
+	assert_false(hv_lock_held(&lock));
+	hal_sim_set_cpu_id(0);
+	hv_lock_release(&lock);
+	assert_true(hv_lock_held(&lock));
+	hv_lock_release(&lock);
+	assert_false(hv_lock_held(&lock));
+	assert_int_equal(atomic_load(&lock.owner), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_lock_nests_for_its_holder_only),
+	    cmocka_unit_test(test_lock_excludes_the_other_cpu),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
