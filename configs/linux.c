@@ -8,10 +8,11 @@
  *   -device loader,file=initrd.gz,addr=0x57e10000,force-raw=on
  *
  * Guest RAM: 256 MiB at IPA 0x4000_0000, backed by host memory at
- * 0x4800_0000 (PA = IPA + 0x0800_0000). The arm64 boot protocol: the Image
- * at a 2 MiB aligned address plus its text_offset (0 for any kernel since
- * 3.17), x0 the device tree, MMU and D-cache off; the device tree's /chosen
- * names the initrd, loaded 64 KiB after it. VM_VCPUS comes from the build.
+ * 0x4800_0000 (PA = IPA + 0x0800_0000). The arm64 boot protocol: the
+ * hypervisor reads the Image header and runs the kernel there if that is a
+ * 2 MiB aligned address plus its text_offset (and moves it otherwise), x0
+ * the device tree, MMU and D-cache off; the device tree's /chosen names the
+ * initrd, loaded 64 KiB after it. VM_VCPUS comes from the build.
  */
 #include "hv/config.h"
 
@@ -38,6 +39,7 @@ const struct hv_config *hv_board_config(void)
 	    .dtb = {NULL, DTB_ROOM, ipa_init(DTB_IPA)},
 	    .vcpu_count = VM_VCPUS,
 	    .console = true,
+	    .linux_image = true,
 	};
 	return &config;
 }

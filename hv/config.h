@@ -45,6 +45,14 @@ struct vm_config {
 	struct vm_blob dtb; /* optional: size 0 for none; x0 = its IPA */
 	unsigned vcpu_count;
 	bool console; /* receives the physical console's input */
+	/*
+	 * The image is an arm64 Linux kernel Image (hv/linux_image.h): its
+	 * header decides where it runs, and entry is ignored. It stays where
+	 * it was loaded when that is a valid place (a 2 MiB aligned base plus
+	 * text_offset, clear of the device tree's room), and moves to the
+	 * lowest valid place otherwise.
+	 */
+	bool linux_image;
 };
 
 struct hv_config {

@@ -19,6 +19,7 @@
 #include <hal/types.h>
 
 #define LINUX_IMAGE_HEADER_SIZE 64
+#define LINUX_IMAGE_ANYWHERE	(1ull << 3) /* flags: any 2 MiB base */
 
 struct linux_image {
 	uint64_t text_offset;

@@ -1,6 +1,7 @@
 /* vm: creation maps RAM once; boot (and reset) reloads the blobs. */
 #include "hv/vm.h"
 
+#include "hv/linux_image.h"
 #include "hv/log.h"
 #include "lib/string.h"
 
@@ -113,14 +114,67 @@ static enum hv_err load_blob(struct vm *vm, const struct vm_blob *b)
 	return HV_OK;
 }
 
+/*
+ * The arm64 boot protocol: the Image header says where the kernel runs.
+ * Its own place is kept if valid (flags bit 3: anywhere in RAM); otherwise
+ * it moves, with its BSS room, to the lowest valid place.
+ */
+static enum hv_err place_linux(struct vm *vm, uint64_t *entry)
+{
+	const struct vm_config *cfg = vm->cfg;
+	uint64_t at = ipa_addr(cfg->image.load);
+	uint64_t ram_end = ipa_addr(cfg->ram_ipa) + cfg->ram_size;
+	struct linux_range dtb = {cfg->dtb.load, cfg->dtb.size};
+	struct linux_image img;
+	const char *why = "";
+	ipaddr_t load;
+	enum hv_err err;
+	const void *hdr = ram_ptr(vm, cfg->image.load, LINUX_IMAGE_HEADER_SIZE);
+
+	err = hdr == NULL
+		  ? HV_ERR_RANGE
+		  : linux_image_parse(hdr, LINUX_IMAGE_HEADER_SIZE, &img, &why);
+	if (err == HV_OK && (img.flags & LINUX_IMAGE_ANYWHERE) &&
+	    at - ipa_addr(cfg->ram_ipa) >= img.text_offset &&
+	    linux_image_place(&img, ipa_init(at - img.text_offset),
+			      ram_end - (at - img.text_offset), &dtb,
+			      dtb.size != 0, &load, &why) == HV_OK &&
+	    ipa_addr(load) == at) {
+		*entry = at;
+		return HV_OK;
+	}
+	if (err == HV_OK)
+		err = linux_image_place(&img, cfg->ram_ipa, cfg->ram_size, &dtb,
+					dtb.size != 0, &load, &why);
+	if (err != HV_OK) {
+		hv_log("%s: kernel Image at ipa 0x%llx: %s", cfg->name,
+		       (unsigned long long)at, why);
+		return err;
+	}
+	/* Copy what may be the Image: up to image_size, within RAM. */
+	uint64_t len =
+	    img.image_size < ram_end - at ? img.image_size : ram_end - at;
+	void *dst = ram_ptr(vm, load, len);
+
+	memmove(dst, ram_ptr(vm, cfg->image.load, len), len);
+	hal_cache_sync_range(dst, len);
+	hv_log("%s: kernel Image moved from ipa 0x%llx to 0x%llx", cfg->name,
+	       (unsigned long long)at, (unsigned long long)ipa_addr(load));
+	*entry = ipa_addr(load);
+	return HV_OK;
+}
+
 enum hv_err vm_boot(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
+	uint64_t entry = ipa_addr(cfg->entry);
 	enum hv_err err;
 
 	err = load_blob(vm, &cfg->image);
 	if (err == HV_OK)
 		err = load_blob(vm, &cfg->dtb);
+	if (err == HV_OK && cfg->linux_image)
+		err = place_linux(vm, &entry);
 	if (err != HV_OK)
 		return err;
 	vm_lock(vm);
@@ -136,7 +190,7 @@ enum hv_err vm_boot(struct vm *vm)
 	}
 	vm->vcpus[0].power = VCPU_ON;
 	vm->state = VM_RUNNING;
-	vcpu_request_reset(&vm->vcpus[0], ipa_addr(cfg->entry),
+	vcpu_request_reset(&vm->vcpus[0], entry,
 			   cfg->dtb.size != 0 ? ipa_addr(cfg->dtb.load) : 0);
 	vm_unlock(vm);
 	return HV_OK;

@@ -45,6 +45,7 @@ extern char __hv_start[], __hv_end[];
 extern char _start_secondary[];
 
 static struct hal_cpu_caps caps;
+bool hal_pauth;
 static unsigned cpu_count = 1;
 static unsigned boot_parange;
 static struct hal_platform platform = {.name = "QEMU virt"};
@@ -329,8 +330,10 @@ static void el2_configure(unsigned parange)
 	 * Pointer authentication: let guests use it untrapped when the CPU
 	 * has it (APA, API, GPA, GPI fields); the keys are EL1 state.
 	 */
-	if (isar1 & 0xff000ff0ull)
+	if (isar1 & 0xff000ff0ull) {
 		hcr |= HCR_API | HCR_APK;
+		hal_pauth = true;
+	}
 	write_sysreg(hcr_el2, hcr);
 
 	unsigned t0sz = 64 - caps.ipa_bits;

@@ -38,6 +38,10 @@ static inline struct pcpu *this_pcpu(void)
 	return (struct pcpu *)read_sysreg(tpidr_el2);
 }
 
+/* The CPU has pointer authentication, which guests use untrapped: its
+ * keys are switched with the vCPU (vcpu.c). */
+extern bool hal_pauth;
+
 /* EL2 stage-1 MMU with W^X for the image; defined in mmu.c. Built once
  * by CPU 0, then turned on by every CPU. */
 void hal_mmu_init(unsigned pa_range);

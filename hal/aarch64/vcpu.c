@@ -160,6 +160,35 @@ static void el1_hw_write(enum el1_reg r, uint64_t v)
 	}
 }
 
+/* The pointer authentication keys, by their encodings (ARMv8.3). */
+static void pauth_save(uint64_t *k)
+{
+	k[0] = read_sysreg(S3_0_C2_C1_0); /* APIAKeyLo_EL1 */
+	k[1] = read_sysreg(S3_0_C2_C1_1);
+	k[2] = read_sysreg(S3_0_C2_C1_2); /* APIBKeyLo_EL1 */
+	k[3] = read_sysreg(S3_0_C2_C1_3);
+	k[4] = read_sysreg(S3_0_C2_C2_0); /* APDAKeyLo_EL1 */
+	k[5] = read_sysreg(S3_0_C2_C2_1);
+	k[6] = read_sysreg(S3_0_C2_C2_2); /* APDBKeyLo_EL1 */
+	k[7] = read_sysreg(S3_0_C2_C2_3);
+	k[8] = read_sysreg(S3_0_C2_C3_0); /* APGAKeyLo_EL1 */
+	k[9] = read_sysreg(S3_0_C2_C3_1);
+}
+
+static void pauth_restore(const uint64_t *k)
+{
+	write_sysreg(S3_0_C2_C1_0, k[0]);
+	write_sysreg(S3_0_C2_C1_1, k[1]);
+	write_sysreg(S3_0_C2_C1_2, k[2]);
+	write_sysreg(S3_0_C2_C1_3, k[3]);
+	write_sysreg(S3_0_C2_C2_0, k[4]);
+	write_sysreg(S3_0_C2_C2_1, k[5]);
+	write_sysreg(S3_0_C2_C2_2, k[6]);
+	write_sysreg(S3_0_C2_C2_3, k[7]);
+	write_sysreg(S3_0_C2_C3_0, k[8]);
+	write_sysreg(S3_0_C2_C3_1, k[9]);
+}
+
 static bool is_loaded(const struct hal_vcpu *v)
 {
 	return v->loaded_on >= 0 && (unsigned)v->loaded_on == this_pcpu()->id;
@@ -172,6 +201,8 @@ static __attribute__((noinline)) void vcpu_put(struct hal_vcpu *v)
 	/* Its timer must not fire for the next vCPU: the core stands in. */
 	write_sysreg(cntv_ctl_el0, 0);
 	hal_fpsimd_save(&v->fp);
+	if (hal_pauth)
+		pauth_save(v->pauth_keys);
 	hal_gic_vcpu_save(v);
 	v->loaded_on = -1;
 }
@@ -182,6 +213,8 @@ static __attribute__((noinline)) void vcpu_load(struct hal_vcpu *v,
 	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
 		el1_hw_write((enum el1_reg)r, v->el1[r]);
 	hal_fpsimd_restore(&v->fp);
+	if (hal_pauth)
+		pauth_restore(v->pauth_keys);
 	hal_gic_vcpu_restore(v);
 	write_sysreg(vttbr_el2, v->vttbr);
 	write_sysreg(vmpidr_el2, v->vmpidr);

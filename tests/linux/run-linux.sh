@@ -1,22 +1,37 @@
 #!/bin/sh
 # Boots Debian's arm64 kernel and the test initramfs under the hypervisor
-# in QEMU and checks what tests/linux/init reports: the machine, the CPU
-# count, the timer interrupt count growing over a second, a line typed on
-# the serial console read back, and QEMU exiting 0 after poweroff -f.
+# in QEMU (-smp VCPUS) and checks what tests/linux/init reports: the
+# machine, the CPU count, the timer interrupt count of every CPU growing
+# over a second, a line typed on the serial console read back and the
+# PL011's interrupt counted, QEMU exiting 0 after poweroff -f; and in the
+# kernel log, VCPUS processors activated and no complaint about the virtual
+# hardware, a CPU that did not come up or a kernel warning.
 #
-# usage: run-linux.sh QEMU HV_ELF IMAGES_DIR SRC_DIR GIC CPU [TIMEOUT]
+# usage: run-linux.sh QEMU HV_ELF IMAGES_DIR SRC_DIR GIC CPU VCPUS [TIMEOUT]
+#   HV_ELF: hv-linux.elf for VCPUS 1, hv-linux-smp.elf for VCPUS 2.
 # Exit status 77 (skipped) when the Debian packages cannot be downloaded.
 # QEMU_EXTRA in the environment adds QEMU options (e.g. "-d int -D log").
+# PCPUS in the environment sets QEMU's -smp (default VCPUS): with 1 and
+# VCPUS 2, both vCPUs share one physical CPU and are switched on it.
 set -u
-qemu=$1 hv=$2 images=$3 src=$4 gic=$5 cpu=$6 limit=${7:-120}
+if [ $# -lt 7 ] || [ $# -gt 8 ]; then
+	echo "usage: run-linux.sh QEMU HV_ELF IMAGES_DIR SRC_DIR GIC CPU VCPUS [TIMEOUT]" >&2
+	exit 2
+fi
+qemu=$1 hv=$2 images=$3 src=$4 gic=$5 cpu=$6 vcpus=$7 limit=${8:-120}
+case "$vcpus" in
+1|2) ;;
+*) echo "run-linux.sh: VCPUS must be 1 or 2, not '$vcpus'" >&2; exit 2 ;;
+esac
 line="hello from the serial line"
 work=$(mktemp -d)
-trap 'rm -rf "$work"; kill $writer 2>/dev/null' EXIT
+writer=
+trap 'rm -rf "$work"; [ -z "$writer" ] || kill "$writer" 2>/dev/null' EXIT
 
 "$src/scripts/linux-images" "$images" || exit $?
 
 "$src/tests/linux/make-dtb.sh" "$src" "$gic" "$images/initrd.gz" \
-	"$work/linux.dtb" "" || exit 1
+	"$work/linux.dtb" "" "$vcpus" || exit 1
 
 # Serial input: typed once the guest asks for it.
 mkfifo "$work/in"
@@ -30,9 +45,11 @@ out="$work/out"
 ) &
 writer=$!
 
+# QEMU_EXTRA is split into words on purpose.
+# shellcheck disable=SC2086
 timeout --foreground -k 5 "$limit" "$qemu" \
 	-M "virt,virtualization=on,gic-version=$gic" -cpu "$cpu" -m 1G \
-	-smp 1 -nographic -nic none -no-reboot \
+	-smp "${PCPUS:-$vcpus}" -nographic -nic none -no-reboot \
 	-kernel "$hv" \
 	-device loader,file="$images/Image",addr=0x48200000,force-raw=on \
 	-device loader,file="$work/linux.dtb",addr=0x57e00000,force-raw=on \
@@ -48,15 +65,33 @@ fail() {
 }
 [ $status -eq 0 ] || fail "QEMU exited with status $status"
 grep -q "^linux| linux-test: machine aarch64$" "$work/log" || fail "no uname -m"
-grep -q "^linux| linux-test: cpus 1$" "$work/log" || fail "not 1 CPU"
-t1=$(grep "^linux| linux-test: timer " "$work/log" | sed -n 1p | awk '{ print $4 }')
-t2=$(grep "^linux| linux-test: timer " "$work/log" | sed -n 2p | awk '{ print $4 }')
-[ -n "$t1" ] && [ -n "$t2" ] && [ "$t2" -gt "$t1" ] ||
-	fail "timer interrupts did not grow ($t1, $t2)"
+grep -q "^linux| linux-test: cpus $vcpus$" "$work/log" || fail "not $vcpus CPU(s)"
+grep -q "^linux| \[ *[0-9.]*\] SMP: Total of $vcpus processors activated" \
+	"$work/log" || fail "the kernel did not bring up $vcpus CPU(s)"
+# "linux-test: timer N0 N1...": one count per CPU, before and after sleep 1.
+t1=$(sed -n 's/^linux| linux-test: timer //p' "$work/log" | sed -n 1p)
+t2=$(sed -n 's/^linux| linux-test: timer //p' "$work/log" | sed -n 2p)
+awk -v n="$vcpus" -v a="$t1" -v b="$t2" 'BEGIN {
+	if (split(a, x, " ") != n || split(b, y, " ") != n)
+		exit 1
+	for (i = 1; i <= n; i++)
+		if (x[i] !~ /^[0-9]+$/ || y[i] !~ /^[0-9]+$/ || y[i] + 0 <= x[i] + 0)
+			exit 1
+}' || fail "timer interrupts did not grow on each of $vcpus CPU(s) ($t1 -> $t2)"
 grep -q "^linux| linux-test: read '$line'$" "$work/log" || fail "line not read back"
+# "linux-test: uart interrupts N0 N1...": the uart-pl011 line's counts.
+u=$(sed -n 's/^linux| linux-test: uart interrupts //p' "$work/log" | sed -n 1p)
+echo "$u" | awk '{ s = 0; for (i = 1; i <= NF; i++) { if ($i !~ /^[0-9]+$/) exit 1; s += $i } exit !(s > 0) }' ||
+	fail "no PL011 interrupt counted ($u)"
 grep -q "^hv: linux: powered off by PSCI SYSTEM_OFF, status 0$" "$work/log" ||
 	fail "no PSCI SYSTEM_OFF"
 if grep -iE "^linux\| .*(gic|arch_timer|pl011|psci).*(fail|error|unhandled|warn)" "$work/log"; then
 	fail "a driver of the virtual hardware complained"
 fi
-echo "ok: Linux on $cpu, GICv$gic: timer $t1 -> $t2"
+if grep -E "^linux\| .*(CPU[0-9]+: failed|failed to (come online|boot)|SANITY CHECK|Unsupported CPU feature variation)" "$work/log"; then
+	fail "a secondary CPU did not come up cleanly"
+fi
+if grep -E "^linux\| .*(WARNING:|BUG:|Oops|Kernel panic|Call trace:|rcu: INFO|self-detected stall|soft lockup)" "$work/log"; then
+	fail "the kernel warned"
+fi
+echo "ok: Linux on $cpu, GICv$gic, $vcpus vCPU(s): timer $t1 -> $t2, uart $u"

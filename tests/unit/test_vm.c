@@ -359,10 +359,78 @@ static void test_vcpu_reset_clears_state_and_sets_el1h(void **st)
 	assert_false(v.arch.yield);
 }
 
+/* An arm64 Image header (booting.rst) as the image blob. */
+static void linux_header(uint64_t text_offset, uint64_t image_size,
+			 uint64_t flags)
+{
+	const uint64_t f[3] = {text_offset, image_size, flags};
+
+	memset(image, 0, sizeof(image));
+	for (unsigned k = 0; k < 3; k++)
+		for (unsigned i = 0; i < 8; i++)
+			image[8 + 8 * k + i] = (uint8_t)(f[k] >> (8 * i));
+	memcpy(image + 56, "ARM\x64", 4);
+	image[0] = 0x4d; /* something for the move to carry */
+	cfg.linux_image = true;
+}
+
+static void test_vm_boot_linux_image_in_place_runs_there(void **st)
+{
+	(void)st;
+	/* At 2 MiB aligned RAM base + text_offset 0x80000: a valid place. */
+	linux_header(IMAGE_OFF, 0x10000, 0xa);
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(vm.vcpus[0].reset_entry, TEST_RAM_IPA + IMAGE_OFF);
+	assert_int_equal(vm.vcpus[0].reset_arg, TEST_RAM_IPA + 0x1000);
+	assert_int_equal(ram(IMAGE_OFF)[0], 0x4d);
+}
+
+static void test_vm_boot_linux_image_misplaced_moves(void **st)
+{
+	(void)st;
+	/* text_offset 0 at RAM + 0x80000 is not 2 MiB aligned: it moves to
+	 * the RAM base, clear of the device tree at the end of RAM. */
+	linux_header(0, 0x100000, 0xa);
+	cfg.dtb.load = ipa_init(TEST_RAM_IPA + TEST_RAM_SIZE - 0x1000);
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(vm.vcpus[0].reset_entry, TEST_RAM_IPA);
+	assert_memory_equal(ram(0), image, sizeof(image));
+	assert_console_has("vmt: kernel Image moved from ipa 0x40080000 to "
+			   "0x40000000");
+}
+
+static void test_vm_boot_linux_image_without_room_fails(void **st)
+{
+	(void)st;
+	/* The device tree at RAM + 0x1000 leaves no 2 MiB base free. */
+	linux_header(0, 0x100000, 0xa);
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_ERR_RANGE);
+	assert_int_equal(vm.vcpus[0].power, VCPU_OFF);
+	assert_console_has("vmt: kernel Image at ipa 0x40080000: ");
+}
+
+static void test_vm_boot_linux_image_bad_header_fails(void **st)
+{
+	(void)st;
+	linux_header(IMAGE_OFF, 0x10000, 0xa);
+	image[56] = 'X';
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_ERR_INVAL);
+	assert_console_has("vmt: kernel Image at ipa 0x40080000: ");
+	assert_int_equal(vm.state, VM_OFF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup(f, setup)
+	    T(test_vm_boot_linux_image_in_place_runs_there),
+	    T(test_vm_boot_linux_image_misplaced_moves),
+	    T(test_vm_boot_linux_image_without_room_fails),
+	    T(test_vm_boot_linux_image_bad_header_fails),
 	    T(test_vm_create_zeroes_ram_and_nothing_else),
 	    T(test_vm_create_maps_ram_at_stage2),
 	    T(test_vm_create_sets_vttbr_vmpidr_and_cntvoff),

@@ -80,6 +80,9 @@ struct hal_vcpu {
 	bool yield; /* set by the core: hal_vcpu_run returns after this exit */
 	struct vcpu_vgic vgic; /* valid while the vCPU is not loaded */
 	unsigned cpu; /* home: the only physical CPU that runs it (core) */
+	/* Pointer authentication keys (APIA, APIB, APDA, APDB, APGA; low
+	 * then high), when the CPU has them; not loaded: valid here. */
+	uint64_t pauth_keys[10];
 };
 
 enum vcpu_exit_kind {
