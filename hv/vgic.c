@@ -37,6 +37,8 @@
 #include "hv/vcpu.h"
 #include "hv/vm.h"
 
+#include <hal/cpu.h>
+
 _Static_assert(HV_MAX_VCPUS <= 8, "GICv2 targets at most 8 CPUs");
 _Static_assert(HAL_LR_MAX <= 16, "lr_used has a bit per list register");
 
@@ -382,14 +384,34 @@ static void lr_sync_all(struct vm *vm, bool commit)
 }
 
 /*
+ * Ends the physical interrupt irq forwards. A private one (the virtual
+ * timer's PPI) is banked in the CPU interface of its vCPU's home CPU: from
+ * another CPU it is left to that one, at its next vgic_sync.
+ */
+static void hw_deactivate(struct vm *vm, struct vgic_irq *irq, unsigned intid)
+{
+	struct vcpu *owner = &vm->vcpus[irq->vcpu];
+
+	if (intid >= GIC_PRIVATE_COUNT || owner->arch.cpu == hal_cpu_id() ||
+	    irq->hw_intid >= GIC_PRIVATE_COUNT) {
+		hal_irq_deactivate(irq->hw_intid);
+		return;
+	}
+	owner->vgic.hw_deactivate |= 1u << irq->hw_intid;
+	owner->vgic.rescan = true;
+	vcpu_kick(owner);
+}
+
+/*
  * A register write that leaves a hardware-linked interrupt neither
  * pending nor active ends the physical one too, which otherwise would stay
  * active, never to fire again.
  */
-static void irq_unlink_if_idle(struct vgic_irq *irq, bool was_live)
+static void irq_unlink_if_idle(struct vm *vm, struct vgic_irq *irq,
+			       unsigned intid, bool was_live)
 {
 	if (irq->hw_intid != 0 && was_live && !irq_pending(irq) && !irq->active)
-		hal_irq_deactivate(irq->hw_intid);
+		hw_deactivate(vm, irq, intid);
 }
 
 static void sgi_raise(struct vm *vm, struct vcpu *target, unsigned intid,
@@ -543,7 +565,7 @@ static void field_write(struct vm *vm, struct vcpu *cpu, enum irq_reg reg,
 		irq->edge = (f & 2) != 0;
 		break;
 	}
-	irq_unlink_if_idle(irq, was_live);
+	irq_unlink_if_idle(vm, irq, intid, was_live);
 	irq_changed(vm, irq, intid);
 }
 
@@ -1006,7 +1028,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 		struct vgic_irq *irq = &v->vgic.priv[i];
 
 		if (irq->hw_intid != 0 && (irq_pending(irq) || irq->active))
-			hal_irq_deactivate(irq->hw_intid);
+			hw_deactivate(vm, irq, i);
 		/*
 		 * SGIs are edge-triggered; PPIs reset level-sensitive and
 		 * are configurable through ICFGR1. Both versions leave it
@@ -1113,6 +1135,13 @@ void vgic_sync(struct vcpu *v)
 	unsigned used;
 
 	vm_lock(vm);
+	/* Deactivations other CPUs left to this one (hw_deactivate). */
+	for (unsigned i = 0; v->vgic.hw_deactivate != 0; i++) {
+		if (v->vgic.hw_deactivate & (1u << i)) {
+			hal_irq_deactivate(i);
+			v->vgic.hw_deactivate &= ~(1u << i);
+		}
+	}
 	used = v->vgic.lr_used;
 	/* Only the LRs in use: this runs after every device access. */
 	for (unsigned n = 0; used != 0; n++, used >>= 1) {

@@ -69,6 +69,9 @@ struct vgic_vcpu {
 	uint32_t gicr_waker;
 	uint32_t lr_intid[HAL_LR_MAX]; /* what each LR holds, for sync */
 	uint16_t lr_used;	       /* bit per list register */
+	/* Physical private interrupts (bit per INTID) another CPU ended
+	 * for this vCPU: its home CPU deactivates them in vgic_sync. */
+	uint32_t hw_deactivate;
 	/* The model changed since the last vgic_flush (set from any CPU). */
 	atomic_bool rescan;
 };

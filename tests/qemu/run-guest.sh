@@ -11,7 +11,8 @@
 # compared); with MODE "input" the file next to EXPECTED named VM.input is
 # QEMU's serial input. QEMU runs with -icount shift=0,sleep=off: virtual time is one
 # nanosecond per instruction and jumps over idle periods, so timer tests
-# are exact and fast on a loaded host.
+# are exact and fast on a loaded host. SMP in the environment sets -smp
+# (default 1).
 set -u
 qemu=$1 cpu=$2 gic=$3 image=$4 vm=$5 expected=$6 limit=${7:-30}
 mode=${8:-exit}
@@ -24,7 +25,7 @@ input=/dev/null
 
 timeout --foreground -k 5 "$limit" "$qemu" \
 	-M "virt,virtualization=on,gic-version=$gic" -cpu "$cpu" -m 1G \
-	-smp 1 -nographic -nic none -no-reboot \
+	-smp "${SMP:-1}" -nographic -nic none -no-reboot \
 	-icount shift=0,sleep=off \
 	-semihosting-config enable=on,target=native \
 	-kernel "$image" <"$input" >"$out" 2>&1

@@ -1459,6 +1459,92 @@ static void test_vgic_reset_restores_the_distributor(void **st)
 #define V3(t) cmocka_unit_test_setup(t, setup_v3)
 #define V2(t) cmocka_unit_test_setup(t, setup_v2)
 
+/* Physical CPUs: vCPU c's home is CPU c (as vm_create does with 3). */
+static void three_cpus(void)
+{
+	hal_sim_set_cpus(3);
+	for (unsigned c = 0; c < VCPUS; c++)
+		cpu(c)->arch.cpu = c;
+}
+
+static unsigned kicks(unsigned pcpu)
+{
+	return hal_sim_stats()->kicks[pcpu];
+}
+
+static void test_vgic_sgi_to_a_vcpu_homed_elsewhere_kicks_its_cpu(void **st)
+{
+	(void)st;
+	three_cpus();
+	enable(1, 3, 0x10);
+	/* Disabled on vCPU 2: pending there, but nothing to take now. */
+	gicd_wr(0, GICD_SGIR, 0x00060003);
+	assert_int_equal(kicks(1), 1);
+	assert_int_equal(kicks(2), 0);
+	assert_int_equal(sgi_pending_on(2, 3), 0x01);
+	/* Its own CPU is never kicked. */
+	gicd_wr(0, GICD_SGIR, 0x02000003);
+	assert_int_equal(kicks(0), 0);
+	/* The kicked CPU finds it at its next flush. */
+	hal_sim_set_cpu_id(1);
+	enter(1);
+	assert_int_equal(lr(1, 0).intid, 3);
+	assert_int_equal(lr(1, 0).state, HAL_LR_PENDING);
+	hal_sim_set_cpu_id(0);
+}
+
+static void test_vgic_sgi1r_kicks_the_targets_cpus(void **st)
+{
+	(void)st;
+	three_cpus();
+	enable(1, 5, 0x10);
+	enable(2, 5, 0x10);
+	vgic_sgi1r_write(cpu(0), (1ull << 40) | sgi1r(5, 0, 0));
+	assert_int_equal(kicks(0), 0);
+	assert_int_equal(kicks(1), 1);
+	assert_int_equal(kicks(2), 1);
+}
+
+static void test_vgic_spi_kicks_only_the_cpu_it_is_routed_to(void **st)
+{
+	(void)st;
+	three_cpus();
+	enable(0, 40, 0x20);
+	wr(0, VGIC_GICD_IPA + GICD_IROUTER + 8 * 40, 8, 2); /* vCPU 2 */
+	vgic_set_level(vm, NULL, 40, true);
+	assert_int_equal(kicks(1), 0);
+	assert_int_equal(kicks(2), 1);
+	/* The line falling gives nobody anything to take. */
+	vgic_set_level(vm, NULL, 40, false);
+	assert_int_equal(kicks(2), 1);
+}
+
+static void test_vgic_remote_reset_leaves_the_ppi_to_its_home_cpu(void **st)
+{
+	(void)st;
+	three_cpus();
+	/* vCPU 1's timer fired on CPU 1 and is in its LR, active. */
+	hal_sim_set_cpu_id(1);
+	enable(1, GIC_PPI_VTIMER, 0x08);
+	hal_irq_enable(GIC_PPI_VTIMER, true);
+	hal_sim_irq_raise(GIC_PPI_VTIMER);
+	assert_int_equal(hal_irq_ack(), GIC_PPI_VTIMER);
+	vgic_inject_hw(cpu(1), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	enter(1);
+	guest_sets(1, 0, HAL_LR_ACTIVE);
+	/* CPU 0 resets it: the PPI is banked on CPU 1, which ends it. */
+	hal_sim_set_cpu_id(0);
+	vgic_vcpu_reset(cpu(1));
+	assert_true(hal_sim_irq_active(GIC_PPI_VTIMER));
+	assert_int_equal(cpu(1)->vgic.hw_deactivate, 1u << GIC_PPI_VTIMER);
+	assert_int_equal(kicks(1), 1);
+	hal_sim_set_cpu_id(1);
+	vgic_sync(cpu(1));
+	assert_false(hal_sim_irq_active(GIC_PPI_VTIMER));
+	assert_int_equal(cpu(1)->vgic.hw_deactivate, 0);
+	hal_sim_set_cpu_id(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1530,6 +1616,10 @@ int main(void)
 	    V3(test_vgic_hw_interrupt_lr_links_the_physical_one),
 	    V2(test_vgic_hw_interrupt_lr_links_the_physical_one),
 	    V3(test_vgic_inject_hw_takes_ppis_only),
+	    V2(test_vgic_sgi_to_a_vcpu_homed_elsewhere_kicks_its_cpu),
+	    V3(test_vgic_sgi1r_kicks_the_targets_cpus),
+	    V3(test_vgic_spi_kicks_only_the_cpu_it_is_routed_to),
+	    V3(test_vgic_remote_reset_leaves_the_ppi_to_its_home_cpu),
 	    V3(test_vgic_clearing_a_hw_interrupt_deactivates_the_physical),
 	    V3(test_vgic_disabling_takes_a_pending_lr_back),
 	    V3(test_vgic_group_disable_takes_pending_lrs_back),

@@ -277,6 +277,35 @@ static void test_vm_power_off_stops_every_vcpu_once(void **st)
 			    "hv: vmt: powered off by a test, status 3\n");
 }
 
+static void test_vm_create_homes_vcpu_i_on_cpu_i_mod_count(void **st)
+{
+	(void)st;
+	hal_sim_set_cpus(2);
+	create(0);
+	assert_int_equal(vm.vcpus[0].arch.cpu, 0);
+	assert_int_equal(vm.vcpus[1].arch.cpu, 1);
+	assert_int_equal(vm.vcpus[2].arch.cpu, 0);
+}
+
+static void test_vm_power_off_kicks_the_cpus_running_its_vcpus(void **st)
+{
+	(void)st;
+	hal_sim_set_cpus(2);
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	vm.vcpus[1].power = VCPU_ON;
+	vm_power_off(&vm, 0, "a test");
+	/* vCPU 1 runs on CPU 1: a kick, which makes it see the VM off.
+	 * vCPUs 0 and 2 are this CPU's: they yield at once. */
+	assert_int_equal(hal_sim_stats()->kicks[1], 1);
+	assert_int_equal(hal_sim_stats()->kicks[0], 0);
+	assert_true(vm.vcpus[0].arch.yield);
+	assert_false(vm.vcpus[1].arch.yield);
+	assert_true(vm.vcpus[2].arch.yield);
+	vm_request_reset(&vm);
+	assert_int_equal(hal_sim_stats()->kicks[1], 1);
+}
+
 static void test_vm_request_reset_only_when_running(void **st)
 {
 	(void)st;
@@ -427,6 +456,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup(f, setup)
+	    T(test_vm_create_homes_vcpu_i_on_cpu_i_mod_count),
+	    T(test_vm_power_off_kicks_the_cpus_running_its_vcpus),
 	    T(test_vm_boot_linux_image_in_place_runs_there),
 	    T(test_vm_boot_linux_image_misplaced_moves),
 	    T(test_vm_boot_linux_image_without_room_fails),
