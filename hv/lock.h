@@ -9,6 +9,10 @@
  * serves other CPUs' requests while it spins (hal_cpu_relax), and a CPU
  * holds at most one VM's lock at a time, so two CPUs never wait for each
  * other forever.
+ *
+ * On a machine with one physical CPU the lock does nothing: the
+ * hypervisor runs with interrupts masked at EL2, so nothing else can be
+ * inside it, and the trap paths do not pay for exclusion they do not need.
  */
 #ifndef HV_LOCK_H
 #define HV_LOCK_H
@@ -21,11 +25,23 @@ struct hv_lock {
 	unsigned depth;	   /* how many times the holder took it */
 };
 
-void hv_lock_init(struct hv_lock *l);
-void hv_lock_acquire(struct hv_lock *l);
-void hv_lock_release(struct hv_lock *l);
+/* Whether there is more than one CPU, recorded by hv_lock_init. */
+extern bool hv_lock_smp;
 
-/* True when the calling physical CPU holds l. */
-bool hv_lock_held(struct hv_lock *l);
+void hv_lock_init(struct hv_lock *l);
+void hv_lock_take(struct hv_lock *l);
+void hv_lock_drop(struct hv_lock *l);
+
+static inline void hv_lock_acquire(struct hv_lock *l)
+{
+	if (hv_lock_smp)
+		hv_lock_take(l);
+}
+
+static inline void hv_lock_release(struct hv_lock *l)
+{
+	if (hv_lock_smp)
+		hv_lock_drop(l);
+}
 
 #endif

@@ -159,6 +159,7 @@ static void emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 {
 	bool write = (esr_iss(e->esr) & ISS_DA_WNR) != 0;
 	uint64_t vals[2] = {0, 0};
+	enum hv_err err = HV_OK;
 	struct mmio_access acc;
 	unsigned count;
 	uint64_t base;
@@ -181,10 +182,11 @@ static void emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 	}
 	acc = (struct mmio_access){
 	    .size = d.size, .sign = d.sign, .reg64 = d.reg64, .write = write};
-	for (unsigned i = 0; i < count; i++) {
+	/* A pair is one access for the device's other users too. */
+	vm_lock(v->vm);
+	for (unsigned i = 0; i < count && err == HV_OK; i++) {
 		unsigned rt = i == 0 ? d.rt : d.rt2;
 		uint64_t o = off + i * d.size;
-		enum hv_err err;
 
 		if (write)
 			err = r->ops->write(r->dev, v, o, d.size,
@@ -192,10 +194,11 @@ static void emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 						size_mask(d.size));
 		else
 			err = r->ops->read(r->dev, v, o, d.size, &vals[i]);
-		if (err != HV_OK) {
-			mmio_fault(v, e, "refused by the device");
-			return;
-		}
+	}
+	vm_unlock(v->vm);
+	if (err != HV_OK) {
+		mmio_fault(v, e, "refused by the device");
+		return;
 	}
 	if (!write) {
 		vcpu_reg_write(v, d.rt, mmio_load_value(&acc, vals[0]));
@@ -231,6 +234,7 @@ void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 		return;
 	}
 	ipa -= ipa_addr(r->base);
+	vm_lock(v->vm);
 	if (acc.write) {
 		err = r->ops->write(r->dev, v, ipa, acc.size,
 				    vcpu_reg_read(v, acc.reg) &
@@ -242,6 +246,7 @@ void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 		if (err == HV_OK)
 			vcpu_reg_write(v, acc.reg, mmio_load_value(&acc, raw));
 	}
+	vm_unlock(v->vm);
 	if (err != HV_OK) {
 		mmio_fault(v, e, "refused by the device");
 		return;

@@ -30,6 +30,8 @@ struct vcpu;
  * Device callbacks. off is the byte offset inside the region, size is 1, 2,
  * 4 or 8. Returning an error makes the access fault in the guest.
  */
+/* Called with the device's VM locked (vm_lock): the bus serialises the
+ * accesses of every vCPU, on every physical CPU. */
 struct mmio_ops {
 	enum hv_err (*read)(void *dev, struct vcpu *v, uint64_t off,
 			    unsigned size, uint64_t *val);

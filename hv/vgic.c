@@ -15,9 +15,10 @@
  * wherever they live (hal_vgic_lr_read/write): in memory, or in the
  * hardware of the vCPU's home CPU, which the HAL then pauses until the
  * VM's lock is dropped. So a vCPU whose LRs are touched is never running
- * at that moment. Every entry point takes the VM's lock; a change that
- * gives a vCPU on another CPU something to take kicks that CPU, which
- * refills its LRs at the exit the kick causes (vgic_flush, rescan).
+ * at that moment. Every entry point takes the VM's lock (the MMIO bus
+ * takes it for the register accesses); a change that gives a vCPU on
+ * another CPU something to take kicks that CPU, which refills its LRs at
+ * the exit the kick causes (vgic_flush, rescan).
  *
  * Register layouts and reset values: IHI 0048B (GICv2) chapter 4, IHI 0069
  * (GICv3) chapter 12. Access widths ("GIC register access" in both): 32-bit
@@ -874,53 +875,29 @@ static enum hv_err gicr_access(struct vm *vm, uint64_t off, unsigned size,
 static enum hv_err gicd_read(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t *val)
 {
-	struct vm *vm = dev;
-	enum hv_err err;
-
 	*val = 0;
-	vm_lock(vm);
-	err = gicd_access(vm, v, off, size, val, false);
-	vm_unlock(vm);
-	return err;
+	return gicd_access(dev, v, off, size, val, false);
 }
 
 static enum hv_err gicd_write(void *dev, struct vcpu *v, uint64_t off,
 			      unsigned size, uint64_t val)
 {
-	struct vm *vm = dev;
-	enum hv_err err;
-
-	vm_lock(vm);
-	err = gicd_access(vm, v, off, size, &val, true);
-	vm_unlock(vm);
-	return err;
+	return gicd_access(dev, v, off, size, &val, true);
 }
 
 static enum hv_err gicr_read(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t *val)
 {
-	struct vm *vm = dev;
-	enum hv_err err;
-
 	(void)v; /* the frame, not the accessor, names the vCPU */
 	*val = 0;
-	vm_lock(vm);
-	err = gicr_access(vm, off, size, val, false);
-	vm_unlock(vm);
-	return err;
+	return gicr_access(dev, off, size, val, false);
 }
 
 static enum hv_err gicr_write(void *dev, struct vcpu *v, uint64_t off,
 			      unsigned size, uint64_t val)
 {
-	struct vm *vm = dev;
-	enum hv_err err;
-
 	(void)v;
-	vm_lock(vm);
-	err = gicr_access(vm, off, size, &val, true);
-	vm_unlock(vm);
-	return err;
+	return gicr_access(dev, off, size, &val, true);
 }
 
 static const struct mmio_ops gicd_ops = {

@@ -25,16 +25,6 @@ static void *ram_ptr(const struct vm *vm, ipaddr_t ipa, uint64_t len)
 	return hal_pa_to_ptr(pa_init(pa_addr(vm->cfg->ram_pa) + off), len);
 }
 
-void vm_lock(struct vm *vm)
-{
-	hv_lock_acquire(&vm->lock);
-}
-
-void vm_unlock(struct vm *vm)
-{
-	hv_lock_release(&vm->lock);
-}
-
 enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		      struct page_pool *pool)
 {

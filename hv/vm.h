@@ -41,8 +41,15 @@ struct vm {
  * from any physical CPU. The vGIC and vPL011 entry points, PSCI and the
  * scheduler take it; it nests.
  */
-void vm_lock(struct vm *vm);
-void vm_unlock(struct vm *vm);
+static inline void vm_lock(struct vm *vm)
+{
+	hv_lock_acquire(&vm->lock);
+}
+
+static inline void vm_unlock(struct vm *vm)
+{
+	hv_lock_release(&vm->lock);
+}
 
 /*
  * Builds the VM from a validated configuration: stage-2 tables for its RAM

@@ -350,28 +350,19 @@ static void unlock(const struct vpl011 *u)
 		vm_unlock(u->vm);
 }
 
+/* The bus calls these with the VM locked. */
 static enum hv_err mmio_read(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t *val)
 {
-	enum hv_err err;
-
 	(void)v;
-	lock(dev);
-	err = vpl011_read(dev, off, size, val);
-	unlock(dev);
-	return err;
+	return vpl011_read(dev, off, size, val);
 }
 
 static enum hv_err mmio_write(void *dev, struct vcpu *v, uint64_t off,
 			      unsigned size, uint64_t val)
 {
-	enum hv_err err;
-
 	(void)v;
-	lock(dev);
-	err = vpl011_write(dev, off, size, val);
-	unlock(dev);
-	return err;
+	return vpl011_write(dev, off, size, val);
 }
 
 bool vpl011_rx_full(const struct vpl011 *u)

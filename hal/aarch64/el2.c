@@ -404,6 +404,8 @@ void hal_secondary_boot(uint64_t index)
 	hal_gic_init_cpu();
 	atomic_store(&c->online, true);
 	hv_secondary_main();
+	/* Every VM is off: nobody may wait for this CPU any more. */
+	atomic_store(&c->online, false);
 	hal_halt();
 }
 

@@ -515,6 +515,8 @@ void hal_vgic_release(void)
 {
 	struct pcpu *me = this_pcpu();
 
+	if (me->paused == 0)
+		return;
 	for (unsigned i = 0; me->paused != 0; i++) {
 		if (me->paused & (1u << i)) {
 			atomic_store_explicit(&pcpus[i].pause_by, 0,

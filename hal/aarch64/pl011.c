@@ -62,15 +62,18 @@ static atomic_flag tx_busy = ATOMIC_FLAG_INIT;
 
 void hal_console_write(const char *s, size_t len)
 {
-	while (
-	    atomic_flag_test_and_set_explicit(&tx_busy, memory_order_acquire))
+	bool smp = hal_cpu_count() > 1;
+
+	while (smp && atomic_flag_test_and_set_explicit(&tx_busy,
+							memory_order_acquire))
 		hal_cpu_relax();
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
 			hal_pl011_putc('\r');
 		hal_pl011_putc(s[i]);
 	}
-	atomic_flag_clear_explicit(&tx_busy, memory_order_release);
+	if (smp)
+		atomic_flag_clear_explicit(&tx_busy, memory_order_release);
 }
 
 int hal_console_getc(void)

@@ -32,6 +32,7 @@ static void test_lock_excludes_the_other_cpu(void **st)
 
 	(void)st;
 	hal_sim_reset();
+	hal_sim_set_cpus(2);
 	hv_lock_init(&lock);
 	counter = 0;
 	for (unsigned i = 0; i < 2; i++)
@@ -44,31 +45,47 @@ static void test_lock_excludes_the_other_cpu(void **st)
 	assert_int_equal(atomic_load(&lock.owner), 0);
 }
 
+static unsigned owner(void)
+{
+	return atomic_load(&lock.owner);
+}
+
 static void test_lock_nests_for_its_holder_only(void **st)
 {
 	(void)st;
 	hal_sim_reset();
-	hv_lock_init(&lock);
-	assert_false(hv_lock_held(&lock));
-	hv_lock_acquire(&lock);
-	hv_lock_acquire(&lock);
-	assert_true(hv_lock_held(&lock));
-	assert_int_equal(lock.depth, 2);
-	/* Another CPU does not hold it. */
+	hal_sim_set_cpus(2);
 	hal_sim_set_cpu_id(1);
-	assert_false(hv_lock_held(&lock));
+	hv_lock_init(&lock);
+	assert_int_equal(owner(), 0);
+	hv_lock_acquire(&lock);
+	hv_lock_acquire(&lock);
+	assert_int_equal(owner(), 2);
+	assert_int_equal(lock.depth, 2);
+	hv_lock_release(&lock);
+	assert_int_equal(owner(), 2);
+	hv_lock_release(&lock);
+	assert_int_equal(owner(), 0);
 	hal_sim_set_cpu_id(0);
+}
+
+static void test_lock_is_a_no_op_on_one_cpu(void **st)
+{
+	(void)st;
+	hal_sim_reset();
+	hv_lock_init(&lock);
+	hv_lock_acquire(&lock);
+	assert_int_equal(owner(), 0);
+	assert_int_equal(lock.depth, 0);
 	hv_lock_release(&lock);
-	assert_true(hv_lock_held(&lock));
-	hv_lock_release(&lock);
-	assert_false(hv_lock_held(&lock));
-	assert_int_equal(atomic_load(&lock.owner), 0);
+	assert_int_equal(lock.depth, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lock_nests_for_its_holder_only),
+	    cmocka_unit_test(test_lock_is_a_no_op_on_one_cpu),
 	    cmocka_unit_test(test_lock_excludes_the_other_cpu),
 	};
 
