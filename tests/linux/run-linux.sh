@@ -83,6 +83,20 @@ grep -q "^linux| linux-test: read '$line'$" "$work/log" || fail "line not read b
 u=$(sed -n 's/^linux| linux-test: uart interrupts //p' "$work/log" | sed -n 1p)
 echo "$u" | awk '{ s = 0; for (i = 1; i <= NF; i++) { if ($i !~ /^[0-9]+$/) exit 1; s += $i } exit !(s > 0) }' ||
 	fail "no PL011 interrupt counted ($u)"
+# "linux-test: ipis R0 R1 / F0 F1": with 2 vCPUs each one got IPIs.
+ipis=$(sed -n 's/^linux| linux-test: ipis //p' "$work/log" | sed -n 1p)
+[ "$vcpus" = 1 ] || echo "$ipis" | awk -v n="$vcpus" '{
+	if (NF != 2 * n + 1)
+		exit 1
+	for (i = 1; i <= n; i++)
+		if ($i + $(n + 1 + i) <= 0)
+			exit 1
+}' || fail "a vCPU got no IPI ($ipis)"
+# Linux must not touch anything the hypervisor refuses (an unhandled
+# system register, a data abort): those are logged per vCPU.
+if grep "^hv: linux/" "$work/log"; then
+	fail "the hypervisor refused a guest access"
+fi
 grep -q "^hv: linux: powered off by PSCI SYSTEM_OFF, status 0$" "$work/log" ||
 	fail "no PSCI SYSTEM_OFF"
 if grep -iE "^linux\| .*(gic|arch_timer|pl011|psci).*(fail|error|unhandled|warn)" "$work/log"; then
@@ -94,4 +108,4 @@ fi
 if grep -E "^linux\| .*(WARNING:|BUG:|Oops|Kernel panic|Call trace:|rcu: INFO|self-detected stall|soft lockup)" "$work/log"; then
 	fail "the kernel warned"
 fi
-echo "ok: Linux on $cpu, GICv$gic, $vcpus vCPU(s): timer $t1 -> $t2, uart $u"
+echo "ok: Linux on $cpu, GICv$gic, $vcpus vCPU(s): timer $t1 -> $t2, uart $u, ipis $ipis"
