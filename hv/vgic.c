@@ -258,9 +258,63 @@ static void rescan(struct vm *vm, struct vcpu *v, const struct vgic_irq *irq,
 		vcpu_kick(v);
 }
 
+/*
+ * The interrupts offered (irq_offered) are also kept as bitmaps, per vCPU
+ * for its private ones and per VM for SPIs, so that a flush looks at those
+ * only, not at all 96. Every change to the model ends in mark_rescan,
+ * which brings the bit of that interrupt up to date.
+ */
+static void note_offered(struct vm *vm, const struct vgic_irq *irq,
+			 unsigned intid)
+{
+	if (intid < GIC_PRIVATE_COUNT) {
+		uint32_t *bits = &vm->vcpus[irq->vcpu].vgic.offered;
+		uint32_t bit = 1u << intid;
+
+		*bits = irq_offered(irq) ? *bits | bit : *bits & ~bit;
+	} else {
+		uint64_t bit = 1ull << (intid - GIC_PRIVATE_COUNT);
+		uint64_t *bits = &vm->vgic.spi_offered;
+
+		*bits = irq_offered(irq) ? *bits | bit : *bits & ~bit;
+	}
+}
+
+/* The interrupts offered for v, private ones in bits 0-31, SPIs above. */
+static void offered_for(const struct vm *vm, const struct vcpu *v,
+			uint64_t set[2])
+{
+	set[0] = v->vgic.offered;
+	set[1] = vm->vgic.spi_offered;
+}
+
+/* Takes the lowest INTID out of set, or returns VGIC_INTID_COUNT. */
+static unsigned next_intid(uint64_t set[2])
+{
+	/* De Bruijn sequence 0x022fdd63cc95386d: a portable count of
+	 * trailing zeros. */
+	static const uint8_t pos[64] = {
+	    0,	1,  2,	53, 3,	7,  54, 27, 4,	38, 41, 8,  34, 55, 48, 28,
+	    62, 5,  39, 46, 44, 42, 22, 9,  24, 35, 59, 56, 49, 18, 29, 11,
+	    63, 52, 6,	26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+	    51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12};
+
+	for (unsigned w = 0; w < 2; w++) {
+		uint64_t low = set[w] & (~set[w] + 1);
+
+		if (low == 0)
+			continue;
+		set[w] &= ~low;
+		return w * GIC_PRIVATE_COUNT +
+		       pos[(low * 0x022fdd63cc95386dull) >> 58];
+	}
+	return VGIC_INTID_COUNT;
+}
+
 static void mark_rescan(struct vm *vm, const struct vgic_irq *irq,
 			unsigned intid)
 {
+	note_offered(vm, irq, intid);
 	if (intid < GIC_PRIVATE_COUNT) {
 		rescan(vm, &vm->vcpus[irq->vcpu], irq, intid);
 		return;
@@ -960,6 +1014,7 @@ void vgic_reset(struct vm *vm)
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		vgic_vcpu_reset(&vm->vcpus[i]);
 	vm->vgic.ctlr = 0;
+	vm->vgic.spi_offered = 0;
 	for (unsigned i = 0; i < VGIC_SPI_COUNT; i++) {
 		/*
 		 * SPIs reset level-sensitive, disabled, at priority 0 and
@@ -1023,6 +1078,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 	for (unsigned n = 0; n < HAL_LR_MAX; n++)
 		v->vgic.lr_intid[n] = 0;
 	v->vgic.lr_used = 0;
+	v->vgic.offered = 0;
 	v->vgic.gicr_waker =
 	    GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
 	v->vgic.rescan = true;
@@ -1224,13 +1280,15 @@ static void flush(struct vcpu *v)
 	struct lr_candidate best[HAL_LR_MAX];
 	struct vm *vm = v->vm;
 	unsigned count = lr_count();
+	uint64_t set[2];
 	unsigned best_count = 0;
 	bool waiting = false, evicted = false;
 
 	if (!atomic_exchange(&v->vgic.rescan, false))
 		return;
 	/* The count most urgent candidates, in order: no more can fit. */
-	for (unsigned intid = 0; intid < VGIC_INTID_COUNT; intid++) {
+	offered_for(vm, v, set);
+	for (unsigned intid; (intid = next_intid(set)) < VGIC_INTID_COUNT;) {
 		struct vgic_irq *irq = irq_of(vm, v, intid);
 		unsigned k;
 
@@ -1270,8 +1328,9 @@ static void flush(struct vcpu *v)
 	 * The scan above knows all but an eviction (rare): only then look
 	 * again, so that the request is exact.
 	 */
-	for (unsigned intid = 0;
-	     evicted && intid < VGIC_INTID_COUNT && !waiting; intid++)
+	offered_for(vm, v, set);
+	for (unsigned intid; evicted && !waiting &&
+			     (intid = next_intid(set)) < VGIC_INTID_COUNT;)
 		waiting = irq_candidate(vm, irq_of(vm, v, intid), intid, v);
 	hal_vgic_underflow(&v->arch, waiting);
 }
@@ -1287,6 +1346,7 @@ static bool has_pending(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	uint8_t pmr = hal_vgic_pmr(&v->arch);
+	uint64_t set[2];
 
 	for (unsigned n = 0; n < HAL_LR_MAX; n++) {
 		struct hal_lr lr;
@@ -1297,7 +1357,8 @@ static bool has_pending(struct vcpu *v)
 		if (lr.state == HAL_LR_PENDING && lr.priority < pmr)
 			return true;
 	}
-	for (unsigned intid = 0; intid < VGIC_INTID_COUNT; intid++) {
+	offered_for(vm, v, set);
+	for (unsigned intid; (intid = next_intid(set)) < VGIC_INTID_COUNT;) {
 		struct vgic_irq *irq = irq_of(vm, v, intid);
 
 		if (irq_candidate(vm, irq, intid, v) && !irq->active &&

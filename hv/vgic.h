@@ -69,6 +69,7 @@ struct vgic_vcpu {
 	uint32_t gicr_waker;
 	uint32_t lr_intid[HAL_LR_MAX]; /* what each LR holds, for sync */
 	uint16_t lr_used;	       /* bit per list register */
+	uint32_t offered; /* bit per private interrupt offered (vgic.c) */
 	/* Physical private interrupts (bit per INTID) another CPU ended
 	 * for this vCPU: its home CPU deactivates them in vgic_sync. */
 	uint32_t hw_deactivate;
@@ -77,8 +78,9 @@ struct vgic_vcpu {
 };
 
 struct vgic {
-	unsigned version; /* 2 or 3, the machine's */
-	uint32_t ctlr;	  /* GICD_CTLR */
+	unsigned version;     /* 2 or 3, the machine's */
+	uint32_t ctlr;	      /* GICD_CTLR */
+	uint64_t spi_offered; /* bit per SPI offered (vgic.c) */
 	struct vgic_irq spi[VGIC_SPI_COUNT];
 };
 

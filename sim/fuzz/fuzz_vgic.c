@@ -15,7 +15,8 @@
  * a violation aborts. Among them: an interrupt is in at most one LR and
  * lr_used says which, an LR only shows pending what may be delivered
  * (enabled, group enabled, targeted), priorities keep five bits, ITARGETSR
- * holds no absent CPU, write-only registers read as zero, legal accesses
+ * holds no absent CPU, the bitmaps of offered interrupts match the
+ * model, write-only registers read as zero, legal accesses
  * are never refused and illegal widths always are. After an entry, what
  * did not fit waits only because every LR is taken by something at least
  * as urgent, and the underflow request says whether anything waits.
@@ -186,6 +187,9 @@ static void check_all(void)
 			/* The LR it names is that vCPU's and holds it. */
 			CHECK(irq->lr == VGIC_NO_LR ||
 			      ((v->vgic.lr_used >> irq->lr) & 1));
+			/* The flush's bitmap says what the model offers. */
+			CHECK(((v->vgic.offered >> intid) & 1) ==
+			      offered(irq, intid));
 		}
 		CHECK((v->vgic.gicr_waker & ~6u) == 0);
 		CHECK(v->vgic.gicr_waker == 0 || v->vgic.gicr_waker == 6);
@@ -197,6 +201,7 @@ static void check_all(void)
 		CHECK(!(irq->targets & ~present));
 		CHECK(!(irq->route & ~0x00ffffffull));
 		CHECK(irq->hw_intid == 0);
+		CHECK(((vm.vgic.spi_offered >> s) & 1) == offered(irq, s + 32));
 		if (irq->lr != VGIC_NO_LR) {
 			struct vcpu *o;
 
