@@ -58,7 +58,7 @@ int hv_main(const struct hv_config *cfg)
 		       c->name, c->vcpu_count,
 		       (unsigned long long)(c->ram_size >> 20),
 		       (unsigned long long)ipa_addr(c->ram_ipa),
-		       (unsigned long long)ipa_addr(c->entry));
+		       (unsigned long long)vms[i].vcpus[0].reset_entry);
 	}
 	sched_init(vms, cfg->vm_count);
 	hal_cpu_start_others();

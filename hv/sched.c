@@ -256,10 +256,16 @@ static void after_slice(struct vm *vm)
 
 		/* Its vCPUs on other CPUs were kicked out of their guests. */
 		wait_stopped(vm);
-		hv_log("%s: system reset", vm->cfg->name);
-		err = vm_boot(vm);
-		if (err != HV_OK)
-			vm_power_off(vm, 1, hv_err_str(err));
+		if (!vm_reloadable(vm)) {
+			vm_power_off(vm, vm->exit_status,
+				     "SYSTEM_RESET (its kernel, placed by the "
+				     "machine's loader, cannot be reloaded)");
+		} else {
+			hv_log("%s: system reset", vm->cfg->name);
+			err = vm_boot(vm);
+			if (err != HV_OK)
+				vm_power_off(vm, 1, hv_err_str(err));
+		}
 		vm_lock(vm);
 		vm->resetting = false;
 		vm_unlock(vm);

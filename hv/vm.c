@@ -186,6 +186,11 @@ enum hv_err vm_boot(struct vm *vm)
 	return HV_OK;
 }
 
+bool vm_reloadable(const struct vm *vm)
+{
+	return !(vm->cfg->linux_image && vm->cfg->image.data == NULL);
+}
+
 /* Every vCPU of the VM leaves its guest soon: the VM's state changed. */
 static void stop_vcpus(struct vm *vm)
 {

@@ -65,6 +65,12 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
  */
 enum hv_err vm_boot(struct vm *vm);
 
+/*
+ * Whether vm_boot can run the VM again from its images: not for a Linux
+ * kernel the machine's loader placed, which has run over its own Image.
+ */
+bool vm_reloadable(const struct vm *vm);
+
 /* Stops every vCPU (kicking the CPUs that run them); the VM ends with
  * status. */
 void vm_power_off(struct vm *vm, int status, const char *why);

@@ -360,6 +360,36 @@ static void test_sched_system_reset_reloads_and_restarts(void **st)
 					   "hv: all VMs stopped, status 0\n");
 }
 
+static void test_sched_reset_of_a_preloaded_kernel_powers_off(void **st)
+{
+	static const struct step steps[] = {
+	    CALL(PSCI_SYSTEM_RESET),
+	};
+	uint8_t *ram = hal_pa_to_ptr(pa_init(TEST_RAM_PA), TEST_RAM_SIZE);
+
+	(void)st;
+	/* An arm64 Image header the loader left at ENTRY: text_offset
+	 * 0x80000 from the RAM base, 64 KiB, any 2 MiB base. */
+	memset(ram + (ENTRY - TEST_RAM_IPA), 0, 64);
+	ram[ENTRY - TEST_RAM_IPA + 8 + 2] = 0x08;  /* text_offset */
+	ram[ENTRY - TEST_RAM_IPA + 16 + 2] = 0x01; /* image_size */
+	ram[ENTRY - TEST_RAM_IPA + 24] = 0x0a;	   /* flags */
+	memcpy(ram + (ENTRY - TEST_RAM_IPA) + 56, "ARM\x64", 4);
+	vms[0].image.data = NULL;
+	vms[0].dtb.data = NULL;
+	vms[0].linux_image = true;
+	LOAD(steps);
+	assert_int_equal(hv_main(&cfg), 0);
+	assert_int_equal(script.pc[0], ENTRY);
+	assert_int_equal(script.x0[0], DTB_IPA);
+	assert_string_equal(
+	    console(),
+	    BANNER DEMO_UP "hv: demo: powered off by SYSTEM_RESET (its kernel, "
+			   "placed by the machine's loader, cannot be "
+			   "reloaded), status 0\n"
+			   "hv: all VMs stopped, status 0\n");
+}
+
 static void lose_ram(struct vcpu *v)
 {
 	(void)v;
@@ -472,6 +502,7 @@ int main(void)
 	    T(test_sched_interrupt_exits_do_not_end_the_slice),
 	    T(test_sched_system_reset_reloads_and_restarts),
 	    T(test_sched_failed_reset_powers_the_vm_off),
+	    T(test_sched_reset_of_a_preloaded_kernel_powers_off),
 	    T(test_sched_round_robin_between_vms),
 	    T(test_sched_status_is_the_first_nonzero_in_vm_order),
 	    T(test_sched_run_without_running_vms_returns_at_once),
