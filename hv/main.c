@@ -28,10 +28,10 @@ int hv_main(const struct hv_config *cfg)
 	struct config_error cerr;
 	enum hv_err err;
 
-	hv_log("hypervisor on %s: %u-bit PA, %u-bit IPA (stage 2 from level "
-	       "%u), GICv%u with %u list registers",
-	       plat->name, caps->pa_bits, caps->ipa_bits, caps->s2_start_level,
-	       hal_gic()->version, hal_gic()->lr_count);
+	hv_log("hypervisor on %s: %u CPU(s), %u-bit PA, %u-bit IPA (stage 2 "
+	       "from level %u), GICv%u with %u list registers",
+	       plat->name, hal_cpu_count(), caps->pa_bits, caps->ipa_bits,
+	       caps->s2_start_level, hal_gic()->version, hal_gic()->lr_count);
 	err = config_validate(cfg, &lim, &cerr);
 	if (err != HV_OK) {
 		hv_log("config error: %s", cerr.msg);

@@ -423,6 +423,11 @@ static void find_cpus(const void *fdt)
 			       "running on it alone");
 		return;
 	}
+	if (n > HAL_MAX_CPUS) {
+		hv_log("%d CPUs in the device tree: using the first %u", n,
+		       HAL_MAX_CPUS);
+		n = HAL_MAX_CPUS;
+	}
 	for (int i = 1; i < n; i++) {
 		pcpus[i].id = (unsigned)i;
 		pcpus[i].mpidr = mpidrs[i] & MPIDR_AFF_MASK;

@@ -246,9 +246,12 @@ static bool cpus_prop(void *ctx, int depth, const char *name,
 	struct cpus_lookup *c = ctx;
 
 	/* /cpus has #address-cells 1 (QEMU virt) or 2. */
-	if (depth == 3 && c->in_cpu && c->count < c->max &&
-	    strcmp(name, "reg") == 0 && (len == 4 || len == 8))
-		c->mpidrs[c->count++] = len == 4 ? be32(val) : be64(val);
+	if (depth == 3 && c->in_cpu && strcmp(name, "reg") == 0 &&
+	    (len == 4 || len == 8)) {
+		if (c->count < c->max)
+			c->mpidrs[c->count] = len == 4 ? be32(val) : be64(val);
+		c->count++;
+	}
 	return true;
 }
 

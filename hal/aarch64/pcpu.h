@@ -62,8 +62,8 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		      unsigned max_pairs);
 
 /*
- * The MPIDRs of the CPUs the device tree lists (/cpus/cpu@N reg), at most
- * max, in order: their count, or -1 without a device tree.
+ * The MPIDRs of the CPUs the device tree lists (/cpus/cpu@N reg), in
+ * order, at most max of them: the count of all, or -1 without a tree.
  */
 int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max);
 

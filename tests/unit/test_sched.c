@@ -127,8 +127,8 @@ static int setup(void **state)
 }
 
 #define BANNER                                                                 \
-	"hv: hypervisor on hvsim: 44-bit PA, 40-bit IPA (stage 2 from level "  \
-	"0), GICv3 with 4 list registers\n"
+	"hv: hypervisor on hvsim: 1 CPU(s), 44-bit PA, 40-bit IPA (stage 2 "   \
+	"from level 0), GICv3 with 4 list registers\n"
 #define DEMO_UP                                                                \
 	"hv: demo: 1 vCPU(s), 2 MiB RAM at ipa 0x40000000, entry 0x40080000\n"
 
@@ -211,11 +211,12 @@ static void test_main_banner_shows_the_platform(void **st)
 	hal_sim_caps()->ipa_bits = 39;
 	hal_sim_caps()->s2_start_level = 1;
 	hal_sim_platform()->name = "board";
+	hal_sim_set_cpus(2);
 	assert_int_equal(hv_main(&cfg), 0);
 	assert_string_equal(console(),
-			    "hv: hypervisor on board: 40-bit PA, 39-bit IPA "
-			    "(stage 2 from level 1), GICv3 with 4 list "
-			    "registers\n" DEMO_UP
+			    "hv: hypervisor on board: 2 CPU(s), 40-bit PA, "
+			    "39-bit IPA (stage 2 from level 1), GICv3 with 4 "
+			    "list registers\n" DEMO_UP
 			    "hv: demo: powered off by PSCI SYSTEM_OFF, status "
 			    "0\n"
 			    "hv: all VMs stopped, status 0\n");
