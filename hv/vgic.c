@@ -1042,6 +1042,9 @@ void vgic_vcpu_reset(struct vcpu *v)
 	 * but stays pending for its targets.
 	 */
 	vm_lock(vm);
+	/* First, as it reaches v's interface: its home CPU, if another,
+	 * stays paused while v's state is reset here. */
+	hal_vgic_underflow(&v->arch, false);
 	for (unsigned n = 0; n < HAL_LR_MAX; n++) {
 		struct vgic_irq *irq;
 		unsigned intid = v->vgic.lr_intid[n];
@@ -1055,7 +1058,6 @@ void vgic_vcpu_reset(struct vcpu *v)
 		lr_release(vm, irq);
 		mark_rescan(vm, irq, intid);
 	}
-	hal_vgic_underflow(&v->arch, false);
 	for (unsigned i = 0; i < GIC_PRIVATE_COUNT; i++) {
 		struct vgic_irq *irq = &v->vgic.priv[i];
 
