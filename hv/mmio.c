@@ -99,11 +99,27 @@ void mmio_fault(struct vcpu *v, const struct vcpu_exit *e, const char *why)
 	inject_dabt(v, far, (iss & ISS_DA_WNR) != 0);
 }
 
+/* A load with a valid syndrome: the device's value, extended into Rt. */
+static enum hv_err dabt_read(struct vcpu *v, const struct mmio_region *r,
+			     uint64_t off, uint32_t iss)
+{
+	struct mmio_access acc;
+	uint64_t raw = 0;
+	enum hv_err err;
+
+	(void)mmio_decode_iss(iss, &acc);
+	vm_lock(v->vm);
+	err = r->ops->read(r->dev, v, off, acc.size, &raw);
+	vm_unlock(v->vm);
+	if (err == HV_OK)
+		vcpu_reg_write(v, acc.reg, mmio_load_value(&acc, raw));
+	return err;
+}
+
 void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint32_t iss = esr_iss(e->esr);
 	const struct mmio_region *r;
-	struct mmio_access acc;
 	enum hv_err err;
 	uint64_t ipa;
 
@@ -117,24 +133,25 @@ void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 		mmio_fault(v, e, "outside RAM and devices");
 		return;
 	}
-	if (!mmio_decode_iss(iss, &acc)) {
-		mmio_emulate_insn(v, e, r, ipa - ipa_addr(r->base));
+	ipa -= ipa_addr(r->base);
+	if (!(iss & ISS_DA_ISV)) {
+		mmio_emulate_insn(v, e, r, ipa);
 		return;
 	}
-	ipa -= ipa_addr(r->base);
-	vm_lock(v->vm);
-	if (acc.write) {
-		err = r->ops->write(r->dev, v, ipa, acc.size,
-				    vcpu_reg_read(v, acc.reg) &
-					mmio_size_mask(acc.size));
-	} else {
-		uint64_t raw = 0;
+	if (iss & ISS_DA_WNR) {
+		/* The store, the device's hot path: straight from the ISS. */
+		unsigned size =
+		    1u << ((iss >> ISS_DA_SAS_SHIFT) & ISS_DA_SAS_MASK);
+		uint64_t val = vcpu_reg_read(v, (iss >> ISS_DA_SRT_SHIFT) &
+						    ISS_DA_SRT_MASK) &
+			       mmio_size_mask(size);
 
-		err = r->ops->read(r->dev, v, ipa, acc.size, &raw);
-		if (err == HV_OK)
-			vcpu_reg_write(v, acc.reg, mmio_load_value(&acc, raw));
+		vm_lock(v->vm);
+		err = r->ops->write(r->dev, v, ipa, size, val);
+		vm_unlock(v->vm);
+	} else {
+		err = dabt_read(v, r, ipa, iss);
 	}
-	vm_unlock(v->vm);
 	if (err != HV_OK) {
 		mmio_fault(v, e, "refused by the device");
 		return;

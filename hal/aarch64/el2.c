@@ -46,7 +46,7 @@ extern char _start_secondary[];
 
 static struct hal_cpu_caps caps;
 bool hal_pauth;
-static unsigned cpu_count = 1;
+unsigned pcpu_count = 1;
 static unsigned boot_parange;
 static struct hal_platform platform = {.name = "QEMU virt"};
 static volatile int semihosting_probe;
@@ -70,12 +70,12 @@ unsigned hal_cpu_id(void)
 
 unsigned hal_cpu_count(void)
 {
-	return cpu_count;
+	return pcpu_count;
 }
 
 void hal_cpu_kick(unsigned cpu)
 {
-	if (cpu < cpu_count && cpu != hal_cpu_id())
+	if (cpu < pcpu_count && cpu != hal_cpu_id())
 		hal_gic_send_kick(cpu);
 }
 
@@ -378,7 +378,7 @@ void hal_cpu_start_others(void)
 	/* They start with the MMU and caches off: what they read first
 	 * (page tables, this data, their stacks) must be in memory. */
 	hal_cache_sync_range(__hv_start, (uint64_t)(__hv_end - __hv_start));
-	for (unsigned i = 1; i < cpu_count; i++) {
+	for (unsigned i = 1; i < pcpu_count; i++) {
 		int64_t ret = (int64_t)smc_call(PSCI_CPU_ON_64, pcpus[i].mpidr,
 						(uint64_t)_start_secondary, i);
 
@@ -432,7 +432,7 @@ static void find_cpus(const void *fdt)
 		pcpus[i].id = (unsigned)i;
 		pcpus[i].mpidr = mpidrs[i] & MPIDR_AFF_MASK;
 	}
-	cpu_count = (unsigned)n;
+	pcpu_count = (unsigned)n;
 }
 
 void hal_boot(uint64_t current_el);

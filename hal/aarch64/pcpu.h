@@ -32,6 +32,7 @@ struct pcpu {
 };
 
 extern struct pcpu pcpus[HAL_MAX_CPUS];
+extern unsigned pcpu_count; /* hal_cpu_count(), set at boot */
 
 static inline struct pcpu *this_pcpu(void)
 {

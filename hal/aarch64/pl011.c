@@ -62,7 +62,7 @@ static atomic_flag tx_busy = ATOMIC_FLAG_INIT;
 
 void hal_console_write(const char *s, size_t len)
 {
-	bool smp = hal_cpu_count() > 1;
+	bool smp = pcpu_count > 1;
 
 	while (smp && atomic_flag_test_and_set_explicit(&tx_busy,
 							memory_order_acquire))
