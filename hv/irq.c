@@ -1,4 +1,4 @@
-/* irq: the dispatch table is a switch; there are four interrupts. */
+/* irq: the dispatch table is a switch; there are five interrupts. */
 #include "hv/irq.h"
 
 #include "hv/log.h"
