@@ -8,3 +8,20 @@
 set(HV_GUEST_LIST hello:1 psci:2 hypercall:1 sysreg:1 abort:1 wfi:1:hang mmio:1
     timer:1 ptimer:1 gic:1 lrs:1 standin:2 uart-irq:1:input reset:2 bench:1
     hvcloop:1)
+
+# hv_guest_spec(SPEC NAME VCPUS MODE): one entry of HV_GUEST_LIST taken
+# apart into the three variables named; MODE is "exit" when the entry has
+# none.
+function(hv_guest_spec spec name_var vcpus_var mode_var)
+  string(REPLACE ":" ";" parts ${spec})
+  list(GET parts 0 name)
+  list(GET parts 1 vcpus)
+  set(mode exit)
+  list(LENGTH parts nparts)
+  if(nparts GREATER 2)
+    list(GET parts 2 mode)
+  endif()
+  set(${name_var} ${name} PARENT_SCOPE)
+  set(${vcpus_var} ${vcpus} PARENT_SCOPE)
+  set(${mode_var} ${mode} PARENT_SCOPE)
+endfunction()
