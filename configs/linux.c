@@ -15,6 +15,7 @@
  * initrd, loaded 64 KiB after it. VM_VCPUS comes from the build.
  */
 #include "hv/config.h"
+#include "hv/main.h"
 
 #define GUEST_RAM_IPA  0x40000000ull
 #define GUEST_RAM_SIZE 0x10000000ull
@@ -27,7 +28,7 @@
 static struct vm_config vm;
 static struct hv_config config = {.vms = &vm, .vm_count = 1};
 
-const struct hv_config *hv_board_config(void)
+static const struct hv_config *board_config(void)
 {
 	vm = (struct vm_config){
 	    .name = "linux",
@@ -42,4 +43,10 @@ const struct hv_config *hv_board_config(void)
 	    .linux_image = true,
 	};
 	return &config;
+}
+
+/* The boot CPU's entry into the core (hal/core.h), with this image's VMs. */
+int hv_boot(void)
+{
+	return hv_main(board_config());
 }

@@ -9,6 +9,7 @@
  * image is loaded and entered; its device tree goes 2 MiB below the top.
  */
 #include "hv/config.h"
+#include "hv/main.h"
 
 extern const char payload_image[], payload_image_end[];
 extern const char payload_dtb[], payload_dtb_end[];
@@ -21,7 +22,7 @@ extern const char payload_dtb[], payload_dtb_end[];
 static struct vm_config vm;
 static struct hv_config config = {.vms = &vm, .vm_count = 1};
 
-const struct hv_config *hv_board_config(void)
+static const struct hv_config *board_config(void)
 {
 	vm = (struct vm_config){
 	    .name = VM_NAME,
@@ -38,4 +39,10 @@ const struct hv_config *hv_board_config(void)
 	    .console = true,
 	};
 	return &config;
+}
+
+/* The boot CPU's entry into the core (hal/core.h), with this image's VMs. */
+int hv_boot(void)
+{
+	return hv_main(board_config());
 }

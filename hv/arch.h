@@ -106,8 +106,6 @@
 /* SCTLR_EL1 bits the injection logic reads. */
 #define SCTLR_EL1_SPAN	(1ull << 23)
 #define SCTLR_EL1_DSSBS (1ull << 44)
-/* Architectural reset value: RES1 bits only; MMU, caches off. */
-#define SCTLR_EL1_RESET 0x30d00800ull
 
 /* Exception vector offsets from VBAR_EL1 (D1.10.2). */
 #define VEC_CUR_SP0   0x000u
@@ -120,8 +118,7 @@
 #define VEC_SERROR    0x180u
 
 /* MPIDR_EL1 */
-#define MPIDR_RES1     (1ull << 31)
-#define MPIDR_AFF_MASK 0xff00ffffffull
+#define MPIDR_RES1 (1ull << 31)
 
 static inline unsigned esr_ec(uint64_t esr)
 {

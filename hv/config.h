@@ -77,9 +77,6 @@ enum hv_err config_validate(const struct hv_config *cfg,
 			    const struct config_limits *lim,
 			    struct config_error *err);
 
-/* The configuration built into the image (configs/), used at boot. */
-const struct hv_config *hv_board_config(void);
-
 /* Upper bound of stage-2 table pages needed to map one RAM region. */
 uint32_t config_s2_pages(const struct vm_config *vm, unsigned start_level);
 

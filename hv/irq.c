@@ -4,7 +4,7 @@
 #include "hv/log.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
-#include "hv/vgic.h"
+#include "hv/vgic/vgic.h"
 #include "hv/vm.h"
 
 #include <hal/cpu.h>

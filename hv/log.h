@@ -9,24 +9,16 @@
 #ifndef HV_LOG_H
 #define HV_LOG_H
 
+#include <hal/core.h> /* hv_log, hv_panic: the backends log too */
+
 #include <stdarg.h>
 
 struct vcpu;
 
-#if defined(__GNUC__)
-#define HV_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define HV_PRINTF(f, a)
-#endif
-
-/* "hv: " + formatted message + "\n". */
-void hv_log(const char *fmt, ...) HV_PRINTF(1, 2);
+#define HV_PRINTF(f, a) HAL_PRINTF(f, a)
 
 /* "hv: <vm>/<vcpu>: " + formatted message + "\n". */
 void hv_log_vcpu(const struct vcpu *v, const char *fmt, ...) HV_PRINTF(2, 3);
-
-_Noreturn void hv_panic(const char *file, int line, const char *fmt, ...)
-    HV_PRINTF(3, 4);
 
 #define HV_CHECK(cond)                                                         \
 	do {                                                                   \

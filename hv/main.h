@@ -13,11 +13,8 @@
 
 int hv_main(const struct hv_config *cfg);
 
-/*
- * Entry of every other physical CPU, which the HAL starts (hal_cpu_start)
- * once hv_main has created the VMs: runs that CPU's vCPUs until every VM
- * is off, then returns (the HAL parks the CPU).
- */
-void hv_secondary_main(void);
+/* hv_boot and hv_secondary_main, the entries the HAL calls, are in
+ * hal/core.h. */
+#include <hal/core.h>
 
 #endif

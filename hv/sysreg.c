@@ -5,7 +5,7 @@
 #include "hv/inject.h"
 #include "hv/log.h"
 #include "hv/vcpu.h"
-#include "hv/vgic.h"
+#include "hv/vgic/vgic.h"
 #include "hv/vm.h"
 #include "hv/vtimer.h"
 

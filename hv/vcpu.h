@@ -6,7 +6,7 @@
 #define HV_VCPU_H
 
 #include "hv/arch.h"
-#include "hv/vgic.h"
+#include "hv/vgic/vgic.h"
 #include "hv/vtimer.h"
 
 #include <hal/vcpu.h>

@@ -7,12 +7,12 @@
 #define HV_VM_H
 
 #include "hv/config.h"
+#include "hv/dev/vpl011.h"
 #include "hv/lock.h"
 #include "hv/mmio.h"
 #include "hv/stage2.h"
 #include "hv/vcpu.h"
-#include "hv/vgic.h"
-#include "hv/vpl011.h"
+#include "hv/vgic/vgic.h"
 
 enum vm_state {
 	VM_RUNNING,

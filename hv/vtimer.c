@@ -3,7 +3,7 @@
 
 #include "hv/sched.h"
 #include "hv/vcpu.h"
-#include "hv/vgic.h"
+#include "hv/vgic/vgic.h"
 #include "hv/vm.h"
 
 #include <hal/counter.h>

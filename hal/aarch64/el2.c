@@ -6,10 +6,7 @@
 #include "asm.h"
 #include "pcpu.h"
 
-#include "hv/arch.h"
-#include "hv/config.h"
-#include "hv/log.h"
-#include "hv/main.h"
+#include <hal/core.h>
 
 #include <hal/console.h>
 #include <hal/counter.h>
@@ -489,5 +486,5 @@ void hal_boot(uint64_t current_el)
 	el2_configure(parange);
 	hal_gic_init((const void *)QEMU_DTB_BASE);
 	atomic_store(&c->online, true);
-	hal_system_off(hv_main(hv_board_config()));
+	hal_system_off(hv_boot());
 }

@@ -20,7 +20,7 @@
  */
 #include "pcpu.h"
 
-#include "hv/log.h"
+#include <hal/core.h>
 
 #include <hal/gic.h>
 

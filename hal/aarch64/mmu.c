@@ -7,7 +7,7 @@
  */
 #include "pcpu.h"
 
-#include "hv/log.h"
+#include <hal/core.h>
 
 #define PAGE	  4096ull
 #define BLOCK_2M  (1ull << 21)

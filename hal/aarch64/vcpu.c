@@ -6,7 +6,6 @@
  */
 #include "pcpu.h"
 
-#include "hv/arch.h"
 #include "lib/string.h"
 
 void __guest_enter(struct hal_vcpu *v, hal_exit_fn on_exit);

@@ -25,7 +25,7 @@
 
 #include "hv/mmio.h"
 #include "hv/page_pool.h"
-#include "hv/vgic.h"
+#include "hv/vgic/vgic.h"
 #include "hv/vm.h"
 
 #include <stdlib.h>

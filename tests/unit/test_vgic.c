@@ -8,7 +8,7 @@
 
 #include "hv/mmio.h"
 #include "hv/stage2.h"
-#include "hv/vgic.h"
+#include "hv/vgic/vgic.h"
 
 /* Register offsets (IHI 0048B 4.3, IHI 0069 12.9-12.11). */
 #define GICD_CTLR	0x0000

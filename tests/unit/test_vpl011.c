@@ -1,7 +1,7 @@
 /* Unit tests of hv/vpl011.c: the emulated PL011's registers and FIFOs. */
 #include "helpers.h"
 
-#include "hv/vpl011.h"
+#include "hv/dev/vpl011.h"
 
 #include <hal/console.h>
 

@@ -11,6 +11,9 @@
 
 #define HAL_MAX_CPUS 4
 
+/* MPIDR_EL1 affinity fields Aff3 [39:32], Aff2-Aff0 [23:0]. */
+#define MPIDR_AFF_MASK 0xff00ffffffull
+
 /* What the core needs to know about the physical CPU. */
 struct hal_cpu_caps {
 	uint64_t midr;	   /* MIDR_EL1: presented to guests via VPIDR_EL2 */

@@ -13,6 +13,9 @@
 
 #include <hal/types.h>
 
+/* SCTLR_EL1 at reset: RES1 bits only; MMU and caches off. */
+#define SCTLR_EL1_RESET 0x30d00800ull
+
 /* Saved on every exit. Layout is relied on by hal/aarch64 assembly. */
 struct vcpu_regs {
 	uint64_t x[31];

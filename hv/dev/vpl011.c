@@ -3,9 +3,9 @@
  * carved out of (reads) or merged into (writes) the word, so each register
  * has one read and one write routine.
  */
-#include "hv/vpl011.h"
+#include "hv/dev/vpl011.h"
 
-#include "hv/vgic.h"
+#include "hv/vgic/vgic.h"
 #include "hv/vm.h"
 
 #include <hal/console.h>
