@@ -7,6 +7,7 @@
 #include "hv/vm.h"
 
 #include <hal/counter.h>
+#include <hal/cpu.h>
 #include <hal/vcpu.h>
 
 bool vtimer_asserted(uint32_t ctl, uint64_t cval, uint64_t now)
@@ -80,6 +81,15 @@ bool vtimer_vtimer_asserted(struct vcpu *v)
 
 	return vtimer_asserted((uint32_t)ctl, cval,
 			       hal_counter_read() - v->arch.cntvoff);
+}
+
+bool vtimer_vtimer_line(struct vcpu *v, bool *high)
+{
+	if (v->arch.loaded_on >= 0 &&
+	    (unsigned)v->arch.loaded_on != hal_cpu_id())
+		return false;
+	*high = vtimer_vtimer_asserted(v);
+	return true;
 }
 
 static uint64_t deadline_of(uint32_t ctl, uint64_t cval_phys)

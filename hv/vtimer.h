@@ -56,6 +56,13 @@ void vtimer_update(struct vcpu *v);
 bool vtimer_vtimer_asserted(struct vcpu *v);
 
 /*
+ * The line of v's virtual timer into the GIC, sampled now: false when it
+ * cannot be known here (v is loaded on another physical CPU, whose
+ * registers hold its timer), else true with *high set.
+ */
+bool vtimer_vtimer_line(struct vcpu *v, bool *high);
+
+/*
  * The physical count at which one of v's timers will next assert its
  * interrupt (the virtual one counted through CNTVOFF), or UINT64_MAX.
  */

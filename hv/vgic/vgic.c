@@ -23,6 +23,7 @@
 #include "hv/vgic/vgic_internal.h"
 
 #include "hv/stage2.h"
+#include "hv/vtimer.h"
 
 #include <hal/cpu.h>
 
@@ -200,10 +201,62 @@ static void irq_commit(struct vm *vm, struct vgic_irq *irq, unsigned intid)
 	hal_vgic_lr_write(&owner->arch, irq->lr, &lr);
 }
 
+/*
+ * Ends the physical interrupt irq forwards. A private one (the virtual
+ * timer's PPI) is banked in the CPU interface of its vCPU's home CPU: from
+ * another CPU it is left to that one, at its next vgic_sync.
+ */
+static void hw_deactivate(struct vm *vm, struct vgic_irq *irq, unsigned intid)
+{
+	struct vcpu *owner = &vm->vcpus[irq->vcpu];
+
+	if (intid >= GIC_PRIVATE_COUNT || owner->arch.cpu == hal_cpu_id() ||
+	    irq->hw_intid >= GIC_PRIVATE_COUNT) {
+		hal_irq_deactivate(irq->hw_intid);
+		return;
+	}
+	owner->vgic.hw_deactivate |= 1u << irq->hw_intid;
+	owner->vgic.rescan = true;
+	vcpu_kick(owner);
+}
+
+/*
+ * The virtual timer's PPI is forwarded hardware-linked, and it is a level:
+ * its line is the vCPU's CNTV_CTL and CVAL, which the guest changes
+ * without trapping. So before its pending state is read, changed or
+ * offered, the line is looked at again; gone low, the instance latched
+ * when the physical PPI fired goes, and the physical PPI, active since
+ * then, is deactivated so that it can fire again. True when it went.
+ */
+static bool hw_resample(struct vm *vm, struct vgic_irq *irq, unsigned intid)
+{
+	bool high;
+
+	if (irq->hw_intid == 0 || intid != GIC_PPI_VTIMER || !irq->pending ||
+	    irq->active)
+		return false;
+	if (!vtimer_vtimer_line(&vm->vcpus[irq->vcpu], &high) || high)
+		return false;
+	irq->pending = false;
+	hw_deactivate(vm, irq, intid);
+	return true;
+}
+
+void vgic_resample_vtimer(struct vcpu *v)
+{
+	struct vgic_irq *irq = &v->vgic.priv[GIC_PPI_VTIMER];
+
+	if (irq->hw_intid != 0 && irq->pending && !irq->active)
+		vgic_irq_sync(v->vm, irq, GIC_PPI_VTIMER);
+}
+
 /* Brings the model of irq up to date before it is read or changed. */
 void vgic_irq_sync(struct vm *vm, struct vgic_irq *irq, unsigned intid)
 {
-	if (irq_fold(vm, irq, intid)) {
+	bool changed = irq_fold(vm, irq, intid);
+
+	changed |= hw_resample(vm, irq, intid);
+	if (changed) {
 		irq_commit(vm, irq, intid);
 		mark_rescan(vm, irq, intid);
 	}
@@ -235,25 +288,6 @@ void vgic_lr_sync_all(struct vm *vm, bool commit)
 				vgic_irq_sync(vm, irq, intid);
 		}
 	}
-}
-
-/*
- * Ends the physical interrupt irq forwards. A private one (the virtual
- * timer's PPI) is banked in the CPU interface of its vCPU's home CPU: from
- * another CPU it is left to that one, at its next vgic_sync.
- */
-static void hw_deactivate(struct vm *vm, struct vgic_irq *irq, unsigned intid)
-{
-	struct vcpu *owner = &vm->vcpus[irq->vcpu];
-
-	if (intid >= GIC_PRIVATE_COUNT || owner->arch.cpu == hal_cpu_id() ||
-	    irq->hw_intid >= GIC_PRIVATE_COUNT) {
-		hal_irq_deactivate(irq->hw_intid);
-		return;
-	}
-	owner->vgic.hw_deactivate |= 1u << irq->hw_intid;
-	owner->vgic.rescan = true;
-	vcpu_kick(owner);
 }
 
 /*

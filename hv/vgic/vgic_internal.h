@@ -94,6 +94,12 @@ enum hal_lr_state vgic_lr_state_wanted(const struct vm *vm,
 				       const struct vgic_irq *irq,
 				       unsigned intid);
 
+/*
+ * The forwarded virtual timer of v, resampled (vgic.c): its latched
+ * pending state goes if the timer's line has gone low meanwhile.
+ */
+void vgic_resample_vtimer(struct vcpu *v);
+
 /* Empties the list register irq holds. */
 void vgic_lr_release(struct vm *vm, struct vgic_irq *irq);
 

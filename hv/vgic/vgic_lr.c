@@ -222,6 +222,7 @@ static void flush(struct vcpu *v)
 void vgic_flush(struct vcpu *v)
 {
 	vm_lock(v->vm);
+	vgic_resample_vtimer(v);
 	flush(v);
 	vm_unlock(v->vm);
 }
@@ -231,6 +232,8 @@ static bool has_pending(struct vcpu *v)
 	struct vm *vm = v->vm;
 	uint8_t pmr = hal_vgic_pmr(&v->arch);
 	uint64_t set[2];
+
+	vgic_resample_vtimer(v);
 
 	for (unsigned n = 0; n < HAL_LR_MAX; n++) {
 		struct hal_lr lr;

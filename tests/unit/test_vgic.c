@@ -87,6 +87,20 @@ static struct vcpu *cpu(unsigned i)
 	return &vm->vcpus[i];
 }
 
+/* vCPU i's virtual timer: enabled with a deadline passed, or not. */
+static void vtimer_line(unsigned i, bool high)
+{
+	hal_vcpu_el1_write(&cpu(i)->arch, EL1_CNTV_CVAL, 0);
+	hal_vcpu_el1_write(&cpu(i)->arch, EL1_CNTV_CTL, high ? 1 : 0);
+}
+
+/* vCPU i's virtual timer fires: the physical PPI forwarded to it. */
+static void vtimer_fires(unsigned i)
+{
+	vtimer_line(i, true);
+	vgic_inject_hw(cpu(i), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+}
+
 /* An access by vCPU c at ipa, through the region's callbacks. */
 static enum hv_err access(unsigned c, uint64_t ipa, unsigned size,
 			  uint64_t *val, bool write)
@@ -1234,7 +1248,7 @@ static void test_vgic_hw_interrupt_lr_links_the_physical_one(void **st)
 {
 	(void)st;
 	enable(0, GIC_PPI_VTIMER, 0x08);
-	vgic_inject_hw(cpu(0), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	vtimer_fires(0);
 	enter(0);
 	assert_int_equal(lr(0, 0).intid, GIC_PPI_VTIMER);
 	assert_true(lr(0, 0).hw);
@@ -1244,7 +1258,7 @@ static void test_vgic_hw_interrupt_lr_links_the_physical_one(void **st)
 	/* A second firing while active waits: no pending+active HW LR. */
 	guest_sets(0, 0, HAL_LR_ACTIVE);
 	enter(0);
-	vgic_inject_hw(cpu(0), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	vtimer_fires(0);
 	assert_int_equal(lr(0, 0).state, HAL_LR_ACTIVE);
 	guest_sets(0, 0, HAL_LR_INVALID);
 	enter(0);
@@ -1273,11 +1287,115 @@ test_vgic_clearing_a_hw_interrupt_deactivates_the_physical(void **st)
 	assert_int_equal(hal_irq_ack(), GIC_PPI_VTIMER);
 	assert_true(hal_sim_irq_active(GIC_PPI_VTIMER));
 	enable(0, GIC_PPI_VTIMER, 0x08);
-	vgic_inject_hw(cpu(0), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	vtimer_fires(0);
 	enter(0);
 	gicr_wr(0, GICR_SGI + GICD_ICPENDR, 1u << GIC_PPI_VTIMER);
 	assert_false(hal_sim_irq_active(GIC_PPI_VTIMER));
 	assert_int_equal(lrs_valid(0), 0);
+}
+
+/* The physical PPI 27 fired on this CPU and was forwarded to vCPU c. */
+static void vtimer_fired_physically(unsigned c)
+{
+	hal_irq_enable(GIC_PPI_VTIMER, true);
+	hal_sim_irq_raise(GIC_PPI_VTIMER);
+	assert_int_equal(hal_irq_ack(), GIC_PPI_VTIMER);
+	vtimer_fires(c);
+	hal_sim_irq_lower(GIC_PPI_VTIMER);
+}
+
+static void test_vgic_vtimer_line_low_while_disabled_is_not_pending(void **st)
+{
+	(void)st;
+	enable(0, GIC_PPI_VTIMER, 0x08);
+	set_bit_of(0, GICD_ICENABLER, GIC_PPI_VTIMER);
+	vtimer_fired_physically(0);
+	enter(0);
+	assert_true(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	assert_true(hal_sim_irq_active(GIC_PPI_VTIMER));
+	/* The guest turns its timer off: the line is low. */
+	vtimer_line(0, false);
+	assert_false(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	assert_false(hal_sim_irq_active(GIC_PPI_VTIMER));
+	/* Enabled again, nothing is delivered. */
+	set_bit_of(0, GICD_ISENABLER, GIC_PPI_VTIMER);
+	enter(0);
+	assert_int_equal(lrs_valid(0), 0);
+	assert_false(vgic_has_pending(cpu(0)));
+}
+
+static void test_vgic_vtimer_enable_resamples_the_line(void **st)
+{
+	(void)st;
+	enable(0, GIC_PPI_VTIMER, 0x08);
+	set_bit_of(0, GICD_ICENABLER, GIC_PPI_VTIMER);
+	vtimer_fired_physically(0);
+	enter(0);
+	vtimer_line(0, false);
+	/* No read in between: the enable itself looks at the line. */
+	set_bit_of(0, GICD_ISENABLER, GIC_PPI_VTIMER);
+	assert_false(hal_sim_irq_active(GIC_PPI_VTIMER));
+	enter(0);
+	assert_int_equal(lrs_valid(0), 0);
+}
+
+static void test_vgic_vtimer_still_high_stays_pending(void **st)
+{
+	(void)st;
+	enable(0, GIC_PPI_VTIMER, 0x08);
+	set_bit_of(0, GICD_ICENABLER, GIC_PPI_VTIMER);
+	vtimer_fired_physically(0);
+	assert_true(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	set_bit_of(0, GICD_ISENABLER, GIC_PPI_VTIMER);
+	enter(0);
+	assert_true(hal_sim_irq_active(GIC_PPI_VTIMER));
+	assert_int_equal(lr(0, 0).intid, GIC_PPI_VTIMER);
+	assert_int_equal(lr(0, 0).state, HAL_LR_PENDING);
+}
+
+static void test_vgic_vtimer_masked_in_its_lr_is_taken_back(void **st)
+{
+	(void)st;
+	enable(0, GIC_PPI_VTIMER, 0x08);
+	vtimer_fired_physically(0);
+	enter(0);
+	assert_int_equal(lr(0, 0).state, HAL_LR_PENDING);
+	/* IMASK with an expired deadline, before the guest took it. */
+	hal_vcpu_el1_write(&cpu(0)->arch, EL1_CNTV_CTL, 3);
+	enter(0);
+	assert_int_equal(lrs_valid(0), 0);
+	assert_false(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	assert_false(hal_sim_irq_active(GIC_PPI_VTIMER));
+}
+
+static void test_vgic_vtimer_acknowledged_is_left_to_the_guest(void **st)
+{
+	(void)st;
+	enable(0, GIC_PPI_VTIMER, 0x08);
+	vtimer_fired_physically(0);
+	enter(0);
+	guest_sets(0, 0, HAL_LR_ACTIVE);
+	/* Masked in the handler: active, not pending; the guest ends it. */
+	vtimer_line(0, false);
+	assert_false(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	assert_true(bit_of(0, GICD_ISACTIVER, GIC_PPI_VTIMER));
+	assert_true(hal_sim_irq_active(GIC_PPI_VTIMER));
+	assert_int_equal(lr(0, 0).state, HAL_LR_ACTIVE);
+}
+
+static void
+test_vgic_vtimer_of_a_vcpu_loaded_elsewhere_is_not_sampled(void **st)
+{
+	(void)st;
+	enable(0, GIC_PPI_VTIMER, 0x08);
+	set_bit_of(0, GICD_ICENABLER, GIC_PPI_VTIMER);
+	vtimer_fired_physically(0);
+	vtimer_line(0, false);
+	/* Its registers are in another CPU's hardware: the model stays. */
+	cpu(0)->arch.loaded_on = 1;
+	assert_true(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	cpu(0)->arch.loaded_on = -1;
+	assert_false(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
 }
 
 static void test_vgic_disabling_takes_a_pending_lr_back(void **st)
@@ -1432,7 +1550,7 @@ static void test_vgic_vcpu_reset_ends_a_forwarded_physical_interrupt(void **st)
 	hal_sim_irq_raise(GIC_PPI_VTIMER);
 	assert_int_equal(hal_irq_ack(), GIC_PPI_VTIMER);
 	enable(0, GIC_PPI_VTIMER, 0x08);
-	vgic_inject_hw(cpu(0), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	vtimer_fires(0);
 	enter(0);
 	guest_sets(0, 0, HAL_LR_ACTIVE);
 	vgic_vcpu_reset(cpu(0));
@@ -1529,7 +1647,7 @@ static void test_vgic_remote_reset_leaves_the_ppi_to_its_home_cpu(void **st)
 	hal_irq_enable(GIC_PPI_VTIMER, true);
 	hal_sim_irq_raise(GIC_PPI_VTIMER);
 	assert_int_equal(hal_irq_ack(), GIC_PPI_VTIMER);
-	vgic_inject_hw(cpu(1), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	vtimer_fires(1);
 	enter(1);
 	guest_sets(1, 0, HAL_LR_ACTIVE);
 	/* CPU 0 resets it: the PPI is banked on CPU 1, which ends it. */
@@ -1613,6 +1731,18 @@ int main(void)
 	    V3(test_vgic_level_interrupt_repends_if_line_high_at_completion),
 	    V2(test_vgic_level_interrupt_repends_if_line_high_at_completion),
 	    V3(test_vgic_edge_while_active_makes_the_lr_pending_and_active),
+	    V3(test_vgic_vtimer_line_low_while_disabled_is_not_pending),
+	    V2(test_vgic_vtimer_line_low_while_disabled_is_not_pending),
+	    V3(test_vgic_vtimer_enable_resamples_the_line),
+	    V2(test_vgic_vtimer_enable_resamples_the_line),
+	    V3(test_vgic_vtimer_still_high_stays_pending),
+	    V2(test_vgic_vtimer_still_high_stays_pending),
+	    V3(test_vgic_vtimer_masked_in_its_lr_is_taken_back),
+	    V2(test_vgic_vtimer_masked_in_its_lr_is_taken_back),
+	    V3(test_vgic_vtimer_acknowledged_is_left_to_the_guest),
+	    V2(test_vgic_vtimer_acknowledged_is_left_to_the_guest),
+	    V3(test_vgic_vtimer_of_a_vcpu_loaded_elsewhere_is_not_sampled),
+	    V2(test_vgic_vtimer_of_a_vcpu_loaded_elsewhere_is_not_sampled),
 	    V3(test_vgic_hw_interrupt_lr_links_the_physical_one),
 	    V2(test_vgic_hw_interrupt_lr_links_the_physical_one),
 	    V3(test_vgic_inject_hw_takes_ppis_only),

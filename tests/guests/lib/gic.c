@@ -11,6 +11,8 @@
 #define GICD_IGROUPR	0x080
 #define GICD_ISENABLER	0x100
 #define GICD_ICENABLER	0x180
+#define GICD_ISPENDR	0x200
+#define GICD_ISACTIVER	0x300
 #define GICD_IPRIORITYR 0x400
 #define GICD_SGIR	0xf00
 #define GICC_CTLR	0x000
@@ -94,6 +96,23 @@ void gic_enable(uint32_t intid, bool on)
 	w32(dist_base(intid) + (on ? GICD_ISENABLER : GICD_ICENABLER) +
 		(intid / 32) * 4,
 	    1u << (intid % 32));
+}
+
+static bool bit_set(uint64_t array, uint32_t intid)
+{
+	return (r32(dist_base(intid) + array + (intid / 32) * 4) >>
+		(intid % 32)) &
+	       1u;
+}
+
+bool gic_is_pending(uint32_t intid)
+{
+	return bit_set(GICD_ISPENDR, intid);
+}
+
+bool gic_is_active(uint32_t intid)
+{
+	return bit_set(GICD_ISACTIVER, intid);
 }
 
 void gic_set_priority(uint32_t intid, uint8_t prio)

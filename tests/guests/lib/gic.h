@@ -22,6 +22,9 @@ unsigned gic_version(void);
 void gic_init(void);
 void gic_enable(uint32_t intid, bool on);
 void gic_set_priority(uint32_t intid, uint8_t prio);
+/* The distributor's (or redistributor's) ISPENDR / ISACTIVER bit. */
+bool gic_is_pending(uint32_t intid);
+bool gic_is_active(uint32_t intid);
 void gic_set_pmr(uint8_t pmr);
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t intid);
