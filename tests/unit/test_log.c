@@ -99,8 +99,9 @@ static void test_log_panic_prints_location_and_message_then_halts(void **st)
 	}
 	assert_int_equal(halt_halted, 1);
 	assert_int_equal(halt_status, 1);
-	assert_string_equal(console(),
-			    "hv: PANIC at dir/file.c:42\nhv: broken 7\n");
+	assert_string_equal(console(), "hv: PANIC at dir/file.c:42\n"
+				       "hv: broken 7\n"
+				       "hv: halted\n");
 }
 
 static void test_log_check_panics_only_when_false(void **st)
