@@ -42,7 +42,7 @@ if [ "$mode" = hang ]; then
 fi
 
 tr -d '\r' <"$out" |
-	grep -E "^($vm\\| |hv: $vm[:/]|hv: all VMs stopped)" >"$transcript"
+	grep -E "^($vm\\| |hv: ${vm}[:/]|hv: all VMs stopped)" >"$transcript"
 
 if [ "$mode" != hang ] && { [ $status -eq 124 ] || [ $status -eq 137 ]; }; then
 	echo "FAIL: timed out after ${limit}s; output:"

@@ -30,7 +30,7 @@ if [ "$mode" = hang ]; then
 	status=0
 fi
 
-grep -E "^($vm\\| |hv: $vm[:/]|hv: all VMs stopped)" "$out" >"$transcript"
+grep -E "^($vm\\| |hv: ${vm}[:/]|hv: all VMs stopped)" "$out" >"$transcript"
 
 if [ $status -eq 124 ] || [ $status -eq 137 ]; then
 	echo "FAIL: stopped (status $status); output:"
