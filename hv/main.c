@@ -15,6 +15,18 @@ static uint32_t pool_links[HV_S2_POOL_PAGES];
 static struct page_pool pool;
 static struct vm vms[HV_MAX_VMS];
 
+/*
+ * The final line of every way hv_main ends ("hv: all VMs stopped, status N"
+ * below, or this one) carries the status out of the machine: the wrappers
+ * around QEMU read it (docs/design.md).
+ */
+static int stop_before_guests(void)
+{
+	hv_log("stopping: no guest was started");
+	hv_log("stopped, status 1");
+	return 1;
+}
+
 int hv_main(const struct hv_config *cfg)
 {
 	const struct hal_cpu_caps *caps = hal_cpu_caps();
@@ -35,8 +47,7 @@ int hv_main(const struct hv_config *cfg)
 	err = config_validate(cfg, &lim, &cerr);
 	if (err != HV_OK) {
 		hv_log("config error: %s", cerr.msg);
-		hv_log("stopping: no guest was started");
-		return 1;
+		return stop_before_guests();
 	}
 	err = page_pool_init(&pool, pool_pages, hal_ptr_to_pa(pool_pages),
 			     HV_S2_POOL_PAGES, pool_links);
@@ -50,8 +61,7 @@ int hv_main(const struct hv_config *cfg)
 		if (err != HV_OK) {
 			hv_log("%s: cannot create: %s", c->name,
 			       hv_err_str(err));
-			hv_log("stopping: no guest was started");
-			return 1;
+			return stop_before_guests();
 		}
 		hv_log("%s: %u vCPU(s), %llu MiB RAM at ipa 0x%llx, entry "
 		       "0x%llx",

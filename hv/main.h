@@ -2,6 +2,9 @@
  * main: the core's entry point, called by the HAL on the boot CPU once the
  * machine is set up. Validates the configuration, creates and boots every
  * VM, runs them, and returns the status the machine should stop with.
+ * Its last line states that status: "hv: all VMs stopped, status N" once
+ * guests ran, "hv: stopped, status N" when none could be started. That line
+ * is how the status leaves a machine whose power-off carries none (QEMU).
  */
 #ifndef HV_MAIN_H
 #define HV_MAIN_H

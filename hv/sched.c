@@ -261,7 +261,7 @@ static void after_slice(struct vm *vm)
 				     "SYSTEM_RESET (its kernel, placed by the "
 				     "machine's loader, cannot be reloaded)");
 		} else {
-			hv_log("%s: system reset", vm->cfg->name);
+			hv_log_vm(vm, "system reset");
 			err = vm_boot(vm);
 			if (err != HV_OK)
 				vm_power_off(vm, 1, hv_err_str(err));

@@ -6,6 +6,7 @@
 #define HV_VCPU_H
 
 #include "hv/arch.h"
+#include "hv/log.h"
 #include "hv/vgic/vgic.h"
 #include "hv/vtimer.h"
 
@@ -34,6 +35,9 @@ struct vcpu {
 	atomic_bool running; /* in hal_vcpu_run on its home CPU */
 	struct vgic_vcpu vgic;
 	struct vtimer_ptimer ptimer;
+	/* hv_log_vcpu's rate limit: set up by vm_create only, so that no
+	 * reset refills it. */
+	struct log_limit log_limit;
 };
 
 /* Xn, with n = 31 reading as zero (XZR). */

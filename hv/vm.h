@@ -9,6 +9,7 @@
 #include "hv/config.h"
 #include "hv/dev/vpl011.h"
 #include "hv/lock.h"
+#include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/stage2.h"
 #include "hv/vcpu.h"
@@ -34,6 +35,7 @@ struct vm {
 	uint64_t cntvoff;
 	struct vcpu vcpus[HV_MAX_VCPUS];
 	unsigned vcpu_count;
+	struct log_limit log_limit; /* hv_log_vm's: no reset refills it */
 };
 
 /*

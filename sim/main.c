@@ -10,9 +10,10 @@
  * (64 MiB, as on QEMU virt), then each VM's RAM. The guests' console output
  * goes to stdout exactly as the hypervisor prints it on a serial line;
  * hvsim's own messages, the exit trace and the statistics go to stderr. The
- * exit status is the hypervisor's: that of the guests, 124 when
- * --max-insns stopped the run, 125 when the simulator met something it does
- * not model, 2 for bad usage or input.
+ * exit status is the hypervisor's: that of the guests (1 for one outside
+ * 0..255, which exit() would cut to 8 bits: 256 must not read as success),
+ * 124 when --max-insns stopped the run, 125 when the simulator met
+ * something it does not model, 2 for bad usage or input.
  */
 #include "engine.h"
 #include "hal_sim.h"
@@ -420,5 +421,5 @@ int main(int argc, char **argv)
 	status = hv_main(&hc);
 	on_stop(status, 0);
 	free_all();
-	return status;
+	return status >= 0 && status <= 255 ? status : 1;
 }

@@ -46,7 +46,6 @@ bool hal_pauth;
 unsigned pcpu_count = 1;
 static unsigned boot_parange;
 static struct hal_platform platform = {.name = "QEMU virt"};
-static volatile int semihosting_probe;
 
 static const unsigned parange_bits[] = {32, 36, 40, 42, 44, 48, 52};
 
@@ -110,59 +109,78 @@ uint64_t hal_cpu_id_reg(unsigned crm, unsigned op2)
 	}
 }
 
-static void halt_forever(void)
+/* Parks this CPU for good: nothing wakes it (interrupts masked). */
+static _Noreturn void park(void)
 {
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 	for (;;)
 		__asm__ volatile("wfe");
 }
 
-_Noreturn void hal_halt(void)
-{
-	__asm__ volatile("msr daifset, #0xf" ::: "memory");
-	for (;;)
-		halt_forever();
-}
-
-static uint64_t smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+static uint64_t psci_call(bool hvc, uint64_t fid, uint64_t a1, uint64_t a2,
+			  uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fid;
 	register uint64_t x1 __asm__("x1") = a1;
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
 
-	__asm__ volatile("smc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			 :
-			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
-			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	if (hvc)
+		__asm__ volatile("hvc #0"
+				 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 :
+				 : "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+				   "x11", "x12", "x13", "x14", "x15", "x16",
+				   "x17", "memory");
+	else
+		__asm__ volatile("smc #0"
+				 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 :
+				 : "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+				   "x11", "x12", "x13", "x14", "x15", "x16",
+				   "x17", "memory");
 	return x0;
 }
 
-/*
- * A failing status is reported to the host through semihosting when QEMU
- * was started with it; without it the HLT is UNDEF, which hal_el2_fault
- * skips because semihosting_probe is set.
- */
-static void semihosting_exit(int status)
+static uint64_t smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	static uint64_t block[2];
-	register uint64_t x0 __asm__("x0") = 0x18; /* SYS_EXIT */
-	register uint64_t x1 __asm__("x1") = (uint64_t)block;
-
-	block[0] = 0x20026; /* ADP_Stopped_ApplicationExit */
-	block[1] = (uint64_t)(int64_t)status;
-	semihosting_probe = 1;
-	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
-	semihosting_probe = 0;
+	return psci_call(false, fid, a1, a2, a3);
 }
 
+#define PSCI_SYSTEM_OFF 0x84000008u
+
+/*
+ * The machine's status reaches the host as the console's last line, not
+ * through QEMU's exit status: without semihosting (which would let every
+ * guest end QEMU too), QEMU exits 0 on SYSTEM_OFF whatever the status.
+ * hv_main printed that line.
+ */
 _Noreturn void hal_system_off(int status)
 {
-	if (status != 0)
-		semihosting_exit(status);
-	smc_call(0x84000008u, 0, 0, 0); /* PSCI SYSTEM_OFF */
+	(void)status;
+	smc_call(PSCI_SYSTEM_OFF, 0, 0, 0);
 	hv_log("PSCI SYSTEM_OFF returned; halting");
 	hal_halt();
+}
+
+/*
+ * "hv: halted" is the last line, and the machine goes off at once so that
+ * whoever waits for it sees the failure now, not at a time limit. At EL2
+ * QEMU's PSCI is reached by SMC; at EL1 (booted without virtualization)
+ * PSCI belongs to whatever runs at EL2, by HVC.
+ */
+_Noreturn void hal_halt(void)
+{
+	static const char line[] = "hv: halted\n";
+	static atomic_flag once = ATOMIC_FLAG_INIT;
+
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	/* Another CPU halting meanwhile has said it and powers off. */
+	if (atomic_flag_test_and_set(&once))
+		park();
+	hal_console_write(line, sizeof(line) - 1);
+	psci_call(read_sysreg(CurrentEL) >> 2 != 2, PSCI_SYSTEM_OFF, 0, 0, 0);
+	park();
 }
 
 static const char *const kind_names[] = {"synchronous", "IRQ", "FIQ", "SError"};
@@ -181,12 +199,6 @@ void hal_el2_fault(struct el2_frame *f, unsigned kind);
 
 void hal_el2_fault(struct el2_frame *f, unsigned kind)
 {
-	unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
-
-	if (semihosting_probe && kind == 0 && ec == 0) {
-		f->elr += 4; /* HLT without semihosting: skip it */
-		return;
-	}
 	hv_log("EL2 %s exception: ESR 0x%016llx ELR 0x%016llx",
 	       kind < 4 ? kind_names[kind] : "?", (unsigned long long)f->esr,
 	       (unsigned long long)f->elr);
@@ -201,7 +213,6 @@ void hal_el2_fault(struct el2_frame *f, unsigned kind)
 			hv_log("  x%-2u 0x%016llx", i,
 			       (unsigned long long)f->x[i]);
 	}
-	hv_log("hypervisor stopped");
 	hal_halt();
 }
 
@@ -401,9 +412,10 @@ void hal_secondary_boot(uint64_t index)
 	hal_gic_init_cpu();
 	atomic_store(&c->online, true);
 	hv_secondary_main();
-	/* Every VM is off: nobody may wait for this CPU any more. */
+	/* Every VM is off: nobody may wait for this CPU any more. CPU 0
+	 * prints the final line and powers the machine off. */
 	atomic_store(&c->online, false);
-	hal_halt();
+	park();
 }
 
 /* The CPUs QEMU's device tree lists; CPU 0 is the one booting. */

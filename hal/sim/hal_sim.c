@@ -237,6 +237,9 @@ _Noreturn void hal_system_off(int status)
 
 _Noreturn void hal_halt(void)
 {
+	static const char line[] = "hv: halted\n";
+
+	hal_console_write(line, sizeof(line) - 1);
 	if (stop_hook != NULL)
 		stop_hook(1, 1);
 	fflush(stdout);

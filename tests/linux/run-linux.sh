@@ -3,9 +3,10 @@
 # in QEMU (-smp VCPUS) and checks what tests/linux/init reports: the
 # machine, the CPU count, the timer interrupt count of every CPU growing
 # over a second, a line typed on the serial console read back and the
-# PL011's interrupt counted, QEMU exiting 0 after poweroff -f; and in the
-# kernel log, VCPUS processors activated and no complaint about the virtual
-# hardware, a CPU that did not come up or a kernel warning.
+# PL011's interrupt counted, QEMU exiting 0 after poweroff -f with the
+# hypervisor's final line saying status 0; and in the kernel log, VCPUS
+# processors activated and no complaint about the virtual hardware, a CPU
+# that did not come up or a kernel warning.
 #
 # usage: run-linux.sh QEMU HV_ELF IMAGES_DIR SRC_DIR GIC CPU VCPUS [TIMEOUT]
 #   HV_ELF: hv-linux.elf for VCPUS 1, hv-linux-smp.elf for VCPUS 2.
@@ -64,6 +65,10 @@ fail() {
 	exit 1
 }
 [ $status -eq 0 ] || fail "QEMU exited with status $status"
+# QEMU exits 0 on SYSTEM_OFF whatever the status: the hypervisor's final
+# line carries it.
+final=$("$src/scripts/hv-status" "$work/log") ||
+	fail "the hypervisor's final line says $final, not status 0"
 grep -q "^linux| linux-test: machine aarch64$" "$work/log" || fail "no uname -m"
 grep -q "^linux| linux-test: cpus $vcpus$" "$work/log" || fail "not $vcpus CPU(s)"
 grep -q "^linux| \[ *[0-9.]*\] SMP: Total of $vcpus processors activated" \

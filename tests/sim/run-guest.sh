@@ -9,6 +9,7 @@
 set -u
 hvsim=$1 elf=$2 vm=$3 vcpus=$4 dtb=$5 expected=$6 limit=${7:-30}
 mode=${8:-exit} gic=${9:-3}
+hv_status=$(dirname "$0")/../../scripts/hv-status
 out=$(mktemp) transcript=$(mktemp)
 trap 'rm -f "$out" "$transcript"' EXIT
 
@@ -29,7 +30,7 @@ if [ "$mode" = hang ]; then
 	status=0
 fi
 
-grep -E "^($vm\\| |hv: $vm[:/]|hv: all VMs stopped)" "$out" >"$transcript"
+grep -E "^($vm\\| |hv: ${vm}[:/]|hv: all VMs stopped)" "$out" >"$transcript"
 
 if [ $status -eq 124 ] || [ $status -eq 137 ]; then
 	echo "FAIL: stopped (status $status); output:"
@@ -43,6 +44,12 @@ if ! diff -u "$expected" "$transcript"; then
 fi
 if [ $status -ne 0 ]; then
 	echo "FAIL: hvsim exited with status $status; output:"
+	cat "$out"
+	exit 1
+fi
+# What the QEMU test reads instead of QEMU's status: the same here.
+if [ "$mode" != hang ] && ! final=$("$hv_status" "$out"); then
+	echo "FAIL: the hypervisor's final line says $final, not status 0; output:"
 	cat "$out"
 	exit 1
 fi

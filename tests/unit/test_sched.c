@@ -186,7 +186,8 @@ static void test_main_rejects_invalid_configuration(void **st)
 	assert_string_equal(console(),
 			    BANNER "hv: config error: vm 'demo': vcpu_count 0 "
 				   "is not in 1..4\n"
-				   "hv: stopping: no guest was started\n");
+				   "hv: stopping: no guest was started\n"
+				   "hv: stopped, status 1\n");
 	assert_int_equal(script.pos, 0);
 }
 
@@ -199,7 +200,8 @@ static void test_main_reports_a_vm_it_cannot_create(void **st)
 	assert_int_equal(hv_main(&cfg), 1);
 	assert_string_equal(console(),
 			    BANNER "hv: demo: cannot create: out of range\n"
-				   "hv: stopping: no guest was started\n");
+				   "hv: stopping: no guest was started\n"
+				   "hv: stopped, status 1\n");
 	assert_int_equal(script.pos, 0);
 }
 

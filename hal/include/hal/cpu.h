@@ -73,10 +73,19 @@ void hal_cpu_relax(void);
  */
 uint64_t hal_cpu_id_reg(unsigned crm, unsigned op2);
 
-/* Stops the machine after the last VM ended; status 0 means success. */
+/*
+ * Powers the machine off after the last VM ended; status 0 means success.
+ * The core has printed its final line, which is how the status leaves the
+ * machine (QEMU exits 0 on PSCI SYSTEM_OFF whatever it was); a host model
+ * may also make it its exit status.
+ */
 _Noreturn void hal_system_off(int status);
 
-/* Stops this CPU for good after an internal error. */
+/*
+ * Stops the hypervisor for good after an internal error: prints the final
+ * line "hv: halted" and powers the machine off (PSCI SYSTEM_OFF on QEMU), so
+ * that whoever waits on it fails at once. Never returns.
+ */
 _Noreturn void hal_halt(void);
 
 #endif
