@@ -42,6 +42,7 @@ static inline void dsb_sy(void)
 
 /* HCR_EL2 (D17.2.48) */
 /* PAR_EL1 after an address translation instruction (Arm ARM D17.2.113). */
+#define DCZID_DZP   (1ull << 4) /* DC ZVA prohibited */
 #define PAR_F	    (1ull << 0)
 #define PAR_PA_MASK 0x0000fffffffff000ull
 

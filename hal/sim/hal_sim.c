@@ -39,6 +39,8 @@ static bool timer_armed;
 static uint64_t timer_cval;
 static unsigned cpu_count = 1;
 static _Thread_local unsigned cpu_id;
+static const void *boot_dtb;
+static size_t boot_dtb_size;
 
 void hal_sim_reset(void)
 {
@@ -86,6 +88,26 @@ void hal_sim_reset(void)
 	memset(irq_enabled, 0, sizeof(irq_enabled));
 	timer_armed = false;
 	timer_cval = 0;
+	boot_dtb = NULL;
+	boot_dtb_size = 0;
+}
+
+void hal_sim_set_boot_dtb(const void *dtb, size_t size)
+{
+	boot_dtb = dtb;
+	boot_dtb_size = size;
+}
+
+const void *hal_boot_dtb(size_t *size)
+{
+	*size = boot_dtb_size;
+	return boot_dtb;
+}
+
+void hal_mem_zero(void *p, uint64_t len)
+{
+	memset(p, 0, len);
+	stats.mem_zero_bytes += len;
 }
 
 void *hal_sim_mem_init(uint64_t base, uint64_t size)

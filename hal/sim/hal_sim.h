@@ -54,6 +54,8 @@ void hal_sim_reset(void);
 void *hal_sim_mem_init(uint64_t base, uint64_t size);
 
 void hal_sim_set_engine(const struct hal_sim_engine *engine);
+/* The tree hal_boot_dtb returns (the caller keeps it; NULL: none). */
+void hal_sim_set_boot_dtb(const void *dtb, size_t size);
 struct hal_cpu_caps *hal_sim_caps(void);
 struct hal_platform *hal_sim_platform(void);
 void hal_sim_set_id_reg(unsigned crm, unsigned op2, uint64_t val);
@@ -78,6 +80,7 @@ struct hal_sim_stats {
 	uint64_t last_flush_ipa;
 	uint16_t last_flush_vmid;
 	unsigned cache_syncs;
+	uint64_t mem_zero_bytes; /* zeroed with hal_mem_zero */
 	unsigned setway_ops;
 	unsigned irq_resamples;
 	unsigned kicks[HAL_MAX_CPUS]; /* hal_cpu_kick, per target CPU */
