@@ -125,8 +125,12 @@
 #define PSR_AA32_IT_HI_SHIFT 10
 #define PSR_AA32_IT_HI_MASK  (0x3fu << PSR_AA32_IT_HI_SHIFT)
 
-/* SCTLR_EL1 bits the injection logic reads. */
+/* SCTLR_EL1 bits the injection logic (and hvsim) reads. */
+#define SCTLR_EL1_M	(1ull << 0)
+#define SCTLR_EL1_NTWI	(1ull << 16) /* 0: EL0 WFI traps to EL1 */
+#define SCTLR_EL1_NTWE	(1ull << 18) /* 0: EL0 WFE traps to EL1 */
 #define SCTLR_EL1_SPAN	(1ull << 23)
+#define SCTLR_EL1_E0E	(1ull << 24)
 #define SCTLR_EL1_DSSBS (1ull << 44)
 /* Architectural reset value: RES1 bits only; MMU, caches off. */
 #define SCTLR_EL1_RESET 0x30d00800ull
