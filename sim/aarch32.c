@@ -277,7 +277,17 @@ void a32_map_mmio(struct a32_cpu *a, uint64_t ipa, uint64_t size,
 
 void a32_flush(struct a32_cpu *a)
 {
-	uc_ctl_flush_tlb(a->uc);
+	uc_mem_region *regions;
+	uint32_t count;
+
+	/* Region by region: Unicorn's whole-cache flush (uc_ctl_flush_tlb)
+	 * costs seconds, this a fraction of a millisecond. */
+	if (uc_mem_regions(a->uc, &regions, &count) != UC_ERR_OK)
+		return;
+	for (uint32_t i = 0; i < count; i++)
+		uc_ctl_remove_cache(a->uc, regions[i].begin,
+				    regions[i].end + 1);
+	uc_free(regions);
 }
 
 void a32_put(struct a32_cpu *a, const uint64_t *x, uint64_t pc, uint64_t pstate)

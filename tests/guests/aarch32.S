@@ -256,6 +256,14 @@ t16_wfi:
 	.hword	0x3701		/* adds   r7, #1 */
 	.hword	0xdf42		/* svc    #0x42 */
 
+/* An endless loop with IRQs unmasked: the virtual timer's interrupt is
+ * taken from it at VBAR_EL1 + 0x680. */
+	.balign	4
+	.global	t16_spin
+t16_spin:
+	.hword	0x3701		/* adds   r7, #1 */
+	.hword	0xe7fd		/* b.n    t16_spin */
+
 /* T32 load multiple with writeback: no syndrome (ISV = 0). */
 	.balign	4
 	.global	t16_ldm

@@ -18,6 +18,9 @@
  *  - does LDM/STM on the PL011, which give no syndrome (ISV = 0): the
  *    hypervisor must not decode A32/T32 code as A64 and answers with a
  *    synchronous external abort at the AArch32-EL0 vector;
+ *  - takes the virtual timer's interrupt at VBAR_EL1 + 0x680 while it
+ *    spins with IRQs unmasked;
+ *  - runs A32 code EL1 wrote, then rewrote at the same address;
  *  - executes UDF (an UNDEF taken at EL1) and SVC (EC 0x11, how each run
  *    returns to EL1).
  * Exception syndromes are printed exactly; addresses relative to the
@@ -43,7 +46,7 @@ void a32_run(struct a32_ctx *ctx);
 
 extern const char a32_mmio[], a32_mmio_svc[], a32_wfi[], a32_ldm[], a32_stm[];
 extern const char t32_mmio[], t32_mmio_svc[], t16_it[], t16_it_svc[], t16_wfi[],
-    t16_ldm[], t16_udf[];
+    t16_spin[], t16_ldm[], t16_udf[];
 
 #define CPSR_USR 0x10u
 #define CPSR_T	 (1u << 5)
@@ -53,6 +56,7 @@ extern const char t32_mmio[], t32_mmio_svc[], t16_it[], t16_it_svc[], t16_wfi[],
 #define CPSR_T32 (CPSR_USR | CPSR_I | CPSR_T)
 
 #define VECTOR_A32_SYNC 0x600
+#define VECTOR_A32_IRQ	0x680
 
 #define ESR_SVC_A32  0x46004321 /* EC 0x11, IL, imm16 = imm24[15:0] */
 #define ESR_SVC_T16  0x44000042 /* EC 0x11, IL = 0, imm8 */
@@ -225,6 +229,36 @@ static void run_wfi_to_el2(const char *name, const char *code, uint32_t cpsr,
 	check_reg(name, &c, 7, 1);
 }
 
+/*
+ * EL0 spinning with IRQs unmasked: the virtual timer's interrupt is taken
+ * from it at VBAR_EL1 + 0x680, ELR_EL1 on the loop, SPSR_EL1 the CPSR.
+ */
+static void run_irq(void)
+{
+	struct a32_ctx c;
+	uint64_t deadline;
+	uint32_t intid;
+
+	ctx_init(&c, t16_spin, CPSR_USR | CPSR_T);
+	deadline = read_cntvct() + read_cntfrq() / 1000;
+	__asm__ __volatile__("msr cntv_cval_el0, %0\n\t"
+			     "msr cntv_ctl_el0, %1\n\t"
+			     "isb" ::"r"(deadline),
+			     "r"(CTL_ENABLE));
+	a32_run(&c);
+	check_true("t16 irq: taken at the timer deadline",
+		   read_cntvct() >= deadline);
+	intid = gic_ack();
+	__asm__ __volatile__("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
+	gic_eoi(intid);
+	check_eq("t16 irq: pending interrupt", intid, GIC_VTIMER);
+	check_eq("t16 irq: vector", c.vector, VECTOR_A32_IRQ);
+	check_true("t16 irq: ELR_EL1 in the loop",
+		   c.elr == addr(t16_spin) || c.elr == addr(t16_spin) + 2);
+	check_eq("t16 irq: SPSR_EL1", c.spsr, CPSR_USR | CPSR_T);
+	check_true("t16 irq: the loop ran", c.r[7] > 0);
+}
+
 /* LDM/STM on the PL011: an external abort, nothing loaded or written back. */
 static void run_multiple(const char *name, const char *code, uint32_t cpsr,
 			 uint64_t esr)
@@ -240,6 +274,27 @@ static void run_multiple(const char *name, const char *code, uint32_t cpsr,
 	check_reg(name, &c, 1, PL011_BASE + PL011_PERIPHID0);
 	check_reg(name, &c, 3, 0x33);
 	check_reg(name, &c, 4, 0x44);
+}
+
+/*
+ * A32 code EL1 writes at run time, run, rewritten at the same address and
+ * run again: the second run must see the new instruction.
+ */
+static uint32_t ram_code[2];
+
+static void run_written_code(uint32_t mov, uint32_t want)
+{
+	struct a32_ctx c;
+
+	ram_code[0] = mov;
+	ram_code[1] = 0xef654321; /* svc #0x654321 */
+	__asm__ __volatile__("dsb sy\n\tic iallu\n\tdsb sy\n\tisb" ::
+				 : "memory");
+	ctx_init(&c, (const char *)ram_code, CPSR_A32);
+	a32_run(&c);
+	check_exit("code written by EL1", &c, ESR_SVC_A32, EXC_FAR_ANY,
+		   (const char *)ram_code, 8, CPSR_A32);
+	check_reg("code written by EL1", &c, 0, want);
 }
 
 static void set_ntwi(bool on)
@@ -275,9 +330,14 @@ int main(uint64_t dtb)
 	run_wfi_to_el2("a32 wfi, nTWI=1", a32_wfi, CPSR_A32, ESR_SVC_A32, 12);
 	run_wfi_to_el2("t16 wfi, nTWI=1", t16_wfi, CPSR_T32, ESR_SVC_T16, 6);
 
+	run_irq();
+
 	run_multiple("a32 ldm", a32_ldm, CPSR_A32, ESR_DABT_EXT);
 	run_multiple("a32 stm", a32_stm, CPSR_A32, ESR_DABT_WNR);
 	run_multiple("t16 ldm", t16_ldm, CPSR_T32, ESR_DABT_EXT);
+
+	run_written_code(0xe3a00001, 1); /* mov r0, #1 */
+	run_written_code(0xe3a00002, 2); /* mov r0, #2 */
 
 	ctx_init(&c, t16_udf, CPSR_T32);
 	a32_run(&c);
