@@ -19,6 +19,37 @@
 
 typedef void (*exit_handler_fn)(struct vcpu *v, const struct vcpu_exit *e);
 
+/* PSTATE.IT after one instruction of an IT block (AArch32.ITAdvance). */
+static uint64_t it_advance(uint64_t pstate)
+{
+	uint32_t it =
+	    (uint32_t)((pstate & PSR_AA32_IT_LO_MASK) >> PSR_AA32_IT_LO_SHIFT) |
+	    (uint32_t)((pstate & PSR_AA32_IT_HI_MASK) >>
+		       (PSR_AA32_IT_HI_SHIFT - 2));
+
+	if ((it & 7) == 0)
+		it = 0; /* that was the block's last instruction */
+	else
+		it = (it & 0xe0) | ((it << 1) & 0x1f);
+	pstate &= ~(uint64_t)(PSR_AA32_IT_LO_MASK | PSR_AA32_IT_HI_MASK);
+	return pstate | ((uint64_t)(it & 3) << PSR_AA32_IT_LO_SHIFT) |
+	       ((uint64_t)(it >> 2) << PSR_AA32_IT_HI_SHIFT);
+}
+
+void exit_skip_insn(struct vcpu *v, uint64_t esr)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	unsigned len = (esr & ESR_IL) ? 4 : 2;
+
+	if (!psr_is_aarch32(r->pstate)) {
+		r->pc += len;
+		return;
+	}
+	r->pc = (r->pc + len) & 0xffffffffull;
+	if (r->pstate & PSR_AA32_T)
+		r->pstate = it_advance(r->pstate);
+}
+
 static void handle_unknown(struct vcpu *v, const struct vcpu_exit *e)
 {
 	hv_log_vcpu(v,
@@ -33,7 +64,9 @@ static void handle_wfx(struct vcpu *v, const struct vcpu_exit *e)
 {
 	bool wfe = (esr_iss(e->esr) & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFE;
 
-	v->arch.regs.pc += 4;
+	/* A conditional WFx that fails its condition code check does not
+	 * trap (Arm ARM, ESR_ELx EC 0b000001): no condition to test here. */
+	exit_skip_insn(v, e->esr);
 	/*
 	 * WFI with nothing to take blocks until an interrupt or a timer
 	 * wakes the vCPU; WFE (no events are tracked) only gives way.
@@ -57,7 +90,7 @@ static void handle_smc(struct vcpu *v, const struct vcpu_exit *e)
 {
 	/* A trapped SMC leaves ELR_EL2 on the SMC itself. */
 	smccc_call(v, (uint16_t)(esr_iss(e->esr) & ISS_IMM16_MASK));
-	v->arch.regs.pc += 4;
+	exit_skip_insn(v, e->esr);
 }
 
 /*
@@ -76,7 +109,7 @@ static void update_lrs(struct vcpu *v)
 
 static void handle_sysreg(struct vcpu *v, const struct vcpu_exit *e)
 {
-	sysreg_handle(v, esr_iss(e->esr));
+	sysreg_handle(v, e->esr);
 	update_lrs(v);
 }
 

@@ -20,7 +20,8 @@ void mmio_fault(struct vcpu *v, const struct vcpu_exit *e, const char *why);
 /*
  * A data abort with ISV = 0 on region r at offset off: the instruction is
  * fetched and decoded (hv/insn.h), then emulated like a syndrome, or
- * answered with mmio_fault.
+ * answered with mmio_fault. From AArch32 state (SPSR M[4]) it is always
+ * answered with mmio_fault: only A64 is decoded.
  */
 void mmio_emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 		       const struct mmio_region *r, uint64_t off);

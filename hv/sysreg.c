@@ -2,6 +2,7 @@
 #include "hv/sysreg.h"
 
 #include "hv/arch.h"
+#include "hv/exit.h"
 #include "hv/inject.h"
 #include "hv/log.h"
 #include "hv/vcpu.h"
@@ -96,8 +97,9 @@ static bool is_id_space(uint32_t name)
 	       crm >= 1 && crm <= 7;
 }
 
-void sysreg_handle(struct vcpu *v, uint32_t iss)
+void sysreg_handle(struct vcpu *v, uint64_t esr)
 {
+	uint32_t iss = esr_iss(esr);
 	uint32_t name = iss & ISS_SYS_REG_MASK;
 	unsigned rt = (iss >> ISS_SYS_RT_SHIFT) & 31;
 	bool read = (iss & ISS_SYS_READ) != 0;
@@ -124,5 +126,5 @@ void sysreg_handle(struct vcpu *v, uint32_t iss)
 		inject_undef(v);
 		return;
 	}
-	v->arch.regs.pc += 4;
+	exit_skip_insn(v, esr);
 }

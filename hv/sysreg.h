@@ -19,7 +19,9 @@
 
 struct vcpu;
 
-void sysreg_handle(struct vcpu *v, uint32_t iss);
+/* Handles the trap esr (EC 0x18) reports; completes the instruction
+ * (exit_skip_insn) unless an UNDEF is injected. */
+void sysreg_handle(struct vcpu *v, uint64_t esr);
 
 /* What the VM reads for ID register op0=3, op1=0, CRn=0, CRm=crm, op2. */
 uint64_t sysreg_id_value(unsigned crm, unsigned op2);

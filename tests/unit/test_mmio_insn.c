@@ -282,6 +282,52 @@ static void test_mmio_insn_pc_outside_ram_is_refused(void **st)
 	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ELR), 0x1000);
 }
 
+/*
+ * From AArch32 state the word at the PC is A32 or T32 code, which the A64
+ * decoder must never see: here two T32 halfwords that read together as an
+ * A64 post-indexed LDR the decoder would emulate. The answer is the
+ * external abort for AArch32 EL0: EC 0x24 with IL = 1 (ISV = 0), FAR the
+ * 32-bit address, ELR the instruction, SPSR the CPSR with T, vector +0x600.
+ */
+static void test_mmio_insn_aarch32_abort_without_syndrome_is_refused(void **st)
+{
+	/* C flag, IT state 0x04 (ITT EQ, first instruction), T, User. */
+	const uint64_t cpsr = 0x20000000ull | (1u << 10) | PSR_AA32_T | 0x10;
+
+	(void)st;
+	place(LDR_X5_X6_POST8);
+	v->arch.regs.x[6] = DEV_IPA + 0x8;
+	v->arch.regs.pc = PC;
+	v->arch.regs.pstate = cpsr;
+	abort_at(0x8, ISS_READ_NO_SYNDROME);
+	assert_int_equal(dev.reads + dev.writes, 0);
+	assert_int_equal(v->arch.regs.x[5], 0x1111111111111105ull);
+	assert_int_equal(v->arch.regs.x[6], DEV_IPA + 0x8);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x92000010);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_FAR), DEV_IPA + 0x8);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ELR), PC);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_SPSR), cpsr);
+	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x600);
+	assert_int_equal(v->arch.regs.pstate, 0x200003c5);
+	assert_string_equal(console(),
+			    "hv: t/0: read with no syndrome (ISV=0) from "
+			    "AArch32 state, whose instructions are not decoded "
+			    "at ipa 0xa000008, pc 0x40001000: data abort "
+			    "injected\n");
+}
+
+/* A store multiple (STM) from A32 code: the write keeps WnR. */
+static void test_mmio_insn_aarch32_store_without_syndrome_sets_wnr(void **st)
+{
+	(void)st;
+	v->arch.regs.pstate = PSR_AA32_USR;
+	abort_at(0x0, ISS_WRITE_NO_SYNDROME);
+	assert_int_equal(dev.reads + dev.writes, 0);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x92000050);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_SPSR), PSR_AA32_USR);
+	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +345,8 @@ int main(void)
 	    T(test_mmio_insn_direction_must_match_the_syndrome),
 	    T(test_mmio_insn_guest_mmu_on_cannot_be_fetched_here),
 	    T(test_mmio_insn_pc_outside_ram_is_refused),
+	    T(test_mmio_insn_aarch32_abort_without_syndrome_is_refused),
+	    T(test_mmio_insn_aarch32_store_without_syndrome_sets_wnr),
 #undef T
 	};
 
