@@ -27,7 +27,7 @@
 
 /* Guest-physical window reserved for emulated devices (GIC, UART). */
 #define VM_DEVICE_IPA_BASE 0x08000000ull
-#define VM_DEVICE_IPA_END  0x0a000000ull
+#define VM_DEVICE_IPA_END  0x0c000000ull
 #define VM_PL011_IPA	   0x09000000ull
 #define VM_PL011_SIZE	   0x1000ull
 
