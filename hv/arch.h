@@ -33,6 +33,8 @@
 #define EC_DABT_CUR 0x25
 #define EC_SP_ALIGN 0x26
 #define EC_SERROR   0x2f
+#define EC_WPT_LOW  0x34 /* watchpoint from a lower EL */
+#define EC_WPT_CUR  0x35 /* watchpoint at the EL it is taken to */
 #define EC_BRK64    0x3c
 #define EC_COUNT    64
 
@@ -55,6 +57,7 @@
 /* Fault status codes */
 #define FSC_TRANSLATION_L0 0x04
 #define FSC_EXTERNAL_SYNC  0x10
+#define FSC_DEBUG	   0x22 /* a debug exception (watchpoint) */
 
 /* WFI/WFE ISS: TI field */
 #define ISS_WFX_TI_MASK 0x3u
@@ -102,6 +105,12 @@
 #define PSR_PAN	      (1u << 22)
 #define PSR_UAO	      (1u << 23)
 #define PSR_NZCV      (0xfu << 28)
+
+/* MDSCR_EL1 (D19.3.24): the fields a guest can set. */
+#define MDSCR_SS   (1ull << 0)
+#define MDSCR_TDCC (1ull << 12)
+#define MDSCR_KDE  (1ull << 13)
+#define MDSCR_MDE  (1ull << 15)
 
 /* SCTLR_EL1 bits the injection logic reads. */
 #define SCTLR_EL1_SPAN	(1ull << 23)
