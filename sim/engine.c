@@ -782,12 +782,14 @@ static void on_watch(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 /*
  * After the vCPU's debug state changed: memory accesses are hooked only
  * while a watchpoint can fire, and code translated without the hook never
- * looks for one, so the translations go too.
+ * looks for one, so the translations of guest memory go too.
  */
 static void watch_update(struct cpu *c)
 {
 	bool want = watch_armed(&c->v->debug);
 	const char *what = watch_unmodelled(&c->v->debug);
+	uc_mem_region *regions;
+	uint32_t count;
 
 	c->watch_dirty = false;
 	if (what != NULL) {
@@ -803,7 +805,14 @@ static void watch_update(struct cpu *c)
 	else
 		uc_hook_del(c->uc, c->watch_hook);
 	c->watch_hooked = want;
-	uc_ctl_flush_tlb(c->uc);
+	/* Only what the guest can execute: a whole flush (uc_ctl_flush_tlb)
+	 * zeroes Unicorn's gigabyte of code buffer. */
+	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
+		for (uint32_t i = 0; i < count; i++)
+			uc_ctl_remove_cache(c->uc, regions[i].begin,
+					    regions[i].end + 1);
+		uc_free(regions);
+	}
 }
 
 static void engine_debug_changed(void *ctx, struct hal_vcpu *v)
