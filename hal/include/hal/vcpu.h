@@ -6,7 +6,8 @@
  * the EL1 system registers and FP/SIMD state live in the hardware while the
  * vCPU is loaded on a physical CPU and are saved only when another vCPU is
  * switched in. The core therefore reaches EL1 system registers only through
- * hal_vcpu_el1_read/write.
+ * hal_vcpu_el1_read/write. The debug registers are the exception: always
+ * trapped, they live in struct vcpu_debug, which the hardware follows.
  */
 #ifndef HAL_VCPU_H
 #define HAL_VCPU_H
