@@ -730,6 +730,9 @@ static void pend_exception(struct cpu *c, uint64_t esr, uint64_t elr)
 static void take_pending_exception(struct cpu *c)
 {
 	c->exc.on = false;
+	/* A later access of the same instruction that faulted at stage 2
+	 * never happened either. */
+	c->fault_pending = false;
 	if (c->exc.undo) {
 		c->exc.undo = false;
 		for (unsigned i = 0; i < GPR_COUNT; i++)
