@@ -14,6 +14,10 @@ struct pcpu {
 	hal_exit_fn on_exit;	 /* PCPU_ON_EXIT */
 	struct vcpu_exit exit;	 /* PCPU_EXIT: the last exit */
 	struct hal_vcpu *loaded; /* vCPU whose EL1 state is in the hardware */
+	/* vCPU whose breakpoint and watchpoint values the hardware holds,
+	 * as of its debug.gen (vcpu.c). */
+	const struct hal_vcpu *debug_owner;
+	uint32_t debug_gen;
 	unsigned id;
 	uint64_t mpidr;	    /* from the device tree's cpu node */
 	uintptr_t gicr;	    /* v3: this CPU's redistributor */
@@ -42,6 +46,13 @@ static inline struct pcpu *this_pcpu(void)
 /* The CPU has pointer authentication, which guests use untrapped: its
  * keys are switched with the vCPU (vcpu.c). */
 extern bool hal_pauth;
+
+/* Breakpoint and watchpoint pairs of the CPU, from ID_AA64DFR0_EL1. */
+extern unsigned hal_debug_brps, hal_debug_wrps;
+
+/* This CPU's debug hardware at boot: counts read, OS Lock clear, MDE
+ * clear, no vCPU's values loaded (vcpu.c). */
+void hal_debug_init_cpu(void);
 
 /* EL2 stage-1 MMU with W^X for the image; defined in mmu.c. Built once
  * by CPU 0, then turned on by every CPU. */
