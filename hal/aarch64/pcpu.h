@@ -63,7 +63,13 @@ void hal_mmu_enable(unsigned pa_range);
 void hal_pl011_init(void);
 void hal_pl011_putc(char c);
 
-/* Largest RAM region of the machine from QEMU's device tree, if any. */
+/*
+ * QEMU's device tree (fdt.c, with lib/fdt). Each function returns -1 when
+ * fdt is not a tree that passes fdt_check (within 2 MiB); reg values are
+ * read with the root's #address-cells and #size-cells.
+ */
+
+/* The machine's RAM: the first reg pair of the first /memory node. */
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size);
 
 /*
@@ -74,8 +80,8 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		      unsigned max_pairs);
 
 /*
- * The MPIDRs of the CPUs the device tree lists (/cpus/cpu@N reg), in
- * order, at most max of them: the count of all, or -1 without a tree.
+ * The MPIDRs of the CPUs the device tree lists (/cpus/cpu@N reg of 1 or 2
+ * cells), in order, at most max of them: the count of all.
  */
 int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max);
 
