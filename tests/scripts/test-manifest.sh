@@ -475,6 +475,16 @@ manifest: --manifest syntax.dts: FATAL ERROR: Unable to parse input tree" \
 		--out out --base-dtb base.dtb --manifest syntax.dts
 	refused 1 "manifest: --manifest none.dts: no such file" \
 		--out out --base-dtb base.dtb --manifest none.dts
+	printf '/dts-v1/;\n/ { model = "m"; chosen { a { compatible = "hv,vm"; }; }; };\n' >rootprop.dts
+	refused 1 "manifest: --manifest rootprop.dts: /: properties are not taken from a tree (an overlay can set them)" \
+		--out out --base-dtb base.dtb --manifest rootprop.dts
+	printf '/dts-v1/;\n/ { chosen { bootargs = "x"; a { compatible = "hv,vm"; }; }; };\n' >chosenprop.dts
+	refused 1 "manifest: --manifest chosenprop.dts: /chosen: properties are not taken from a tree (an overlay can set them)" \
+		--out out --base-dtb base.dtb --manifest chosenprop.dts
+	# A label alone is fine; a reference is not.
+	printf '/dts-v1/;\n/ { chosen { a: a { compatible = "hv,vm"; memory = <0x0 0x200000>; }; }; };\n' >label.dts
+	ok --out out --base-dtb base.dtb --manifest label.dts
+	props /chosen/a "compatible memory "
 	printf '/dts-v1/;\n/ { chosen { a: a { compatible = "hv,vm"; x = <&a>; }; }; };\n' >phandle.dts
 	refused 1 "manifest: --manifest phandle.dts: /chosen/a: a node with a phandle: write the manifest as an overlay (/plugin/;)" \
 		--out out --base-dtb base.dtb --manifest phandle.dts
