@@ -41,6 +41,8 @@
 #define EC_SP_ALIGN 0x26
 #define EC_SERROR   0x2f
 #define EC_BKPT32   0x38
+#define EC_WPT_LOW  0x34 /* watchpoint from a lower EL */
+#define EC_WPT_CUR  0x35 /* watchpoint at the EL it is taken to */
 #define EC_BRK64    0x3c
 #define EC_COUNT    64
 
@@ -63,6 +65,7 @@
 /* Fault status codes */
 #define FSC_TRANSLATION_L0 0x04
 #define FSC_EXTERNAL_SYNC  0x10
+#define FSC_DEBUG	   0x22 /* a debug exception (watchpoint) */
 
 /* WFI/WFE ISS: CV, COND (AArch32 only; an A64 WFx reports CV = 1 and
  * COND = 0xe), TI */
@@ -114,6 +117,12 @@
 #define PSR_PAN	      (1u << 22)
 #define PSR_UAO	      (1u << 23)
 #define PSR_NZCV      (0xfu << 28)
+
+/* MDSCR_EL1 (D19.3.24): the fields a guest can set. */
+#define MDSCR_SS   (1ull << 0)
+#define MDSCR_TDCC (1ull << 12)
+#define MDSCR_KDE  (1ull << 13)
+#define MDSCR_MDE  (1ull << 15)
 
 /*
  * SPSR_ELx of an exception taken from AArch32 (C5.2.19): T, the Thumb

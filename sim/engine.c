@@ -6,6 +6,7 @@
 #include "s2walk.h"
 #include "trap.h"
 #include "vcpuif.h"
+#include "watch.h"
 
 #include "hv/arch.h"
 #include "hv/config.h"
@@ -67,6 +68,24 @@ struct cpu {
 	bool in_a32;	    /* running AArch32 EL0 on a32 */
 	bool spsr_a32;	    /* SPSR_EL1 says AArch32 User mode */
 	bool eret_a32;	    /* stopped before an ERET to AArch32 EL0 */
+	/*
+	 * A synchronous exception the guest takes at EL1, found in a hook
+	 * (an UNDEF of the trap model, a watchpoint): taken once Unicorn has
+	 * stopped, with what the instruction changed put back first.
+	 */
+	struct {
+		bool on, with_far;
+		uint64_t esr, far, elr;
+		bool undo; /* registers and memory below are from before it */
+		uint64_t x[GPR_COUNT], sp;
+		uint8_t q[32][16];
+		uint64_t mem_addr;
+		unsigned mem_len;
+		uint8_t mem[16];
+	} exc;
+	uc_hook watch_hook; /* memory accesses, while a watchpoint is armed */
+	bool watch_hooked;
+	bool watch_dirty; /* v->debug changed: look again before running */
 };
 
 static struct {
@@ -235,7 +254,6 @@ static const struct el1_loc el1_locs[EL1_REG_COUNT] = {
     [EL1_AFSR1] = {0, 3, 0, 5, 1, 1},
     [EL1_CNTKCTL] = {0, 3, 0, 14, 1, 0},
     [EL1_CSSELR] = {0, 3, 2, 0, 0, 0},
-    [EL1_MDSCR] = {0, 2, 0, 0, 2, 2},
     [EL1_SP_EL0] = {UC_ARM64_REG_SP_EL0, 0, 0, 0, 0, 0},
     [EL1_SP_EL1] = {UC_ARM64_REG_SP_EL1, 0, 0, 0, 0, 0},
     [EL1_ELR] = {UC_ARM64_REG_ELR_EL1, 0, 0, 0, 0, 0},
@@ -545,6 +563,7 @@ static void load(struct cpu *c)
 	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &el1h);
 	v->loaded_on = 0;
 	c->mem_stale = true;
+	c->watch_dirty = true;
 }
 
 /* Exits. */
@@ -785,6 +804,120 @@ static void take_irq(struct cpu *c)
 	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
 	wr(c, UC_ARM64_REG_PC,
 	   vbar + inject_vector_offset(old) - VEC_SYNC + VEC_IRQ);
+}
+
+/* Asks for exception esr at elr once Unicorn stops (from a hook). */
+static void pend_exception(struct cpu *c, uint64_t esr, uint64_t elr)
+{
+	c->exc.on = true;
+	c->exc.esr = esr;
+	c->exc.elr = elr;
+	c->stopped = true;
+	uc_emu_stop(c->uc);
+}
+
+static void take_pending_exception(struct cpu *c)
+{
+	c->exc.on = false;
+	/* A later access of the same instruction that faulted at stage 2
+	 * never happened either. */
+	c->fault_pending = false;
+	if (c->exc.undo) {
+		c->exc.undo = false;
+		for (unsigned i = 0; i < GPR_COUNT; i++)
+			wr(c, gpr_id(i), c->exc.x[i]);
+		wr(c, UC_ARM64_REG_SP, c->exc.sp);
+		for (unsigned i = 0; i < 32; i++)
+			uc_reg_write(c->uc, UC_ARM64_REG_Q0 + (int)i,
+				     c->exc.q[i]);
+		uc_mem_write(c->uc, c->exc.mem_addr, c->exc.mem,
+			     c->exc.mem_len);
+	}
+	guest_exception(c, c->exc.esr, c->exc.elr);
+	if (c->exc.with_far)
+		wr(c, UC_ARM64_REG_FAR_EL1, c->exc.far);
+	c->exc.with_far = false;
+}
+
+/*
+ * A data access while a watchpoint is armed. Unicorn calls this before
+ * the access, but the instruction completes before it stops: what it
+ * may change (general, SP and vector registers, the bytes accessed) is
+ * saved here and put back, as if it had never run.
+ */
+static void on_watch(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+		     int64_t value, void *ud)
+{
+	struct cpu *c = ud;
+	uint64_t pstate = rd_pstate(c), far;
+	bool write = type == UC_MEM_WRITE;
+	unsigned el = (unsigned)(pstate >> 2) & 3;
+	unsigned len = size > 0 && size <= 16 ? (unsigned)size : 16;
+
+	(void)value;
+	if (c->exc.on || !watch_check(&c->v->debug, el, (pstate & PSR_D) != 0,
+				      addr, len, write, &far))
+		return;
+	get_gprs(c, c->exc.x);
+	c->exc.sp = rd(c, UC_ARM64_REG_SP);
+	for (unsigned i = 0; i < 32; i++)
+		uc_reg_read(uc, UC_ARM64_REG_Q0 + (int)i, c->exc.q[i]);
+	c->exc.mem_addr = addr;
+	c->exc.mem_len = len;
+	uc_mem_read(uc, addr, c->exc.mem, len);
+	c->exc.undo = true;
+	c->exc.far = far;
+	c->exc.with_far = true;
+	pend_exception(c, trap_esr_watchpoint(el == 1, write), c->last_pc);
+}
+
+/*
+ * After the vCPU's debug state changed: memory accesses are hooked only
+ * while a watchpoint can fire, and code translated without the hook never
+ * looks for one, so the translations of guest memory go too.
+ */
+static void watch_update(struct cpu *c)
+{
+	bool want = watch_armed(&c->v->debug);
+	const char *what = watch_unmodelled(&c->v->debug);
+	uc_mem_region *regions;
+	uint32_t count;
+
+	c->watch_dirty = false;
+	if (what != NULL) {
+		fatal(c, what, c->v->debug.mdscr);
+		return;
+	}
+	if (want == c->watch_hooked)
+		return;
+	if (want)
+		uc_hook_add(c->uc, &c->watch_hook,
+			    UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			    (void *)on_watch, c, 1, 0);
+	else
+		uc_hook_del(c->uc, c->watch_hook);
+	c->watch_hooked = want;
+	/* Only what the guest can execute: a whole flush (uc_ctl_flush_tlb)
+	 * zeroes Unicorn's gigabyte of code buffer. */
+	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
+		for (uint32_t i = 0; i < count; i++)
+			uc_ctl_remove_cache(c->uc, regions[i].begin,
+					    regions[i].end + 1);
+		uc_free(regions);
+	}
+}
+
+static void engine_debug_changed(void *ctx, struct hal_vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+
+	(void)ctx;
+	if (c == NULL)
+		return;
+	/* Hooks change between runs, not inside one. */
+	c->watch_dirty = true;
+	c->stopped = true;
+	uc_emu_stop(c->uc);
 }
 
 static bool read_insn(struct cpu *c, uint64_t pc, uint32_t *insn)
@@ -1062,6 +1195,17 @@ static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 			wr(c, UC_ARM64_REG_PC, pc + 4); /* skips the access */
 		return 1;
 	}
+	case SYSREG_UNDEF:
+		wr(c, UC_ARM64_REG_PC, pc);
+		pend_exception(c, esr_make(EC_UNKNOWN, 1, 0), pc);
+		return 1;
+	case SYSREG_CONST:
+		if (!read) {
+			wr(c, UC_ARM64_REG_PC, pc + 4);
+			return 1;
+		}
+		val = trap_sysreg_const(&r);
+		break;
 	case SYSREG_MIDR:
 		val = hal_cpu_caps()->midr;
 		break;
@@ -1391,6 +1535,10 @@ static void run_vcpu(struct cpu *c)
 			limit_stop(c);
 		if (c->mem_stale)
 			mem_sync(c);
+		if (c->watch_dirty)
+			watch_update(c);
+		if (c->fatal)
+			stop_machine(SIM_STATUS_ENGINE);
 		deliver_irqs(c);
 		if (v->yield)
 			break;
@@ -1411,6 +1559,8 @@ static void run_vcpu(struct cpu *c)
 			stop_machine(SIM_STATUS_ENGINE);
 		if (c->reload)
 			put_state(c);
+		else if (c->exc.on)
+			take_pending_exception(c);
 		else if (c->take_irq)
 			take_irq(c);
 		else if (c->event)
@@ -1511,6 +1661,7 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 	    .el1_write = engine_el1_write,
 	    .s2_changed = engine_s2_changed,
 	    .translate_va = engine_translate_va,
+	    .debug_changed = engine_debug_changed,
 	    .idle = engine_idle,
 	    .counter = engine_counter,
 	};

@@ -10,7 +10,7 @@
 #define REGS_PC	    248
 #define REGS_PSTATE 256
 
-#define HAL_VCPU_YIELD 1028 /* struct hal_vcpu: yield */
+#define HAL_VCPU_YIELD 1020 /* struct hal_vcpu: yield */
 
 #define EXIT_KIND  0
 #define EXIT_ESR   8

@@ -377,7 +377,14 @@ static void el2_configure(unsigned parange)
 		       HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW;
 	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
 	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
-	uint64_t mdcr = MDCR_TPM | MDCR_TPMCR;
+	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+	/*
+	 * Every debug register access traps: the core emulates them on each
+	 * vCPU's own copy (hv/vdebug.c), so no vCPU sees or arms another's
+	 * breakpoints, and the world switch never saves them.
+	 */
+	uint64_t mdcr =
+	    MDCR_TPM | MDCR_TPMCR | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA;
 
 	/*
 	 * Pointer authentication: let guests use it untrapped when the CPU
@@ -387,6 +394,10 @@ static void el2_configure(unsigned parange)
 		hcr |= HCR_API | HCR_APK;
 		hal_pauth = true;
 	}
+	/* RAS is hidden from guests (ID_AA64PFR0_EL1.RAS reads 0): its error
+	 * record registers trap and UNDEF, as on a CPU without it. */
+	if (((pfr0 >> 28) & 0xf) != 0)
+		hcr |= HCR_TERR;
 	write_sysreg(hcr_el2, hcr);
 
 	unsigned t0sz = 64 - caps.ipa_bits;
@@ -406,6 +417,7 @@ static void el2_configure(unsigned parange)
 	if (((dfr0 >> 8) & 0xf) != 0 && ((dfr0 >> 8) & 0xf) != 0xf)
 		mdcr |= (read_sysreg(pmcr_el0) >> 11) & 0x1f;
 	write_sysreg(mdcr_el2, mdcr);
+	hal_debug_init_cpu();
 	write_sysreg(hstr_el2, 0);
 	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
 	isb();

@@ -393,6 +393,14 @@ void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 	} while (!v->yield);
 }
 
+void hal_vcpu_debug_changed(struct hal_vcpu *v)
+{
+	v->debug.gen++;
+	stats.debug_changes++;
+	if (v->loaded_on >= 0 && engine.debug_changed != NULL)
+		engine.debug_changed(engine.ctx, v);
+}
+
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)
 {
 	if (v->loaded_on >= 0 && engine.el1_read != NULL)

@@ -29,7 +29,9 @@
  * unloads it, and the engine then loads the state from v. s2_changed is
  * called for every stage-2 TLB invalidation (vmid, or all VMIDs for -1).
  * translate_va resolves a guest virtual address of a loaded vCPU with its
- * stage-1 translation; false when it does not translate.
+ * stage-1 translation; false when it does not translate. debug_changed is
+ * called by hal_vcpu_debug_changed for a loaded vCPU: the engine's debug
+ * hardware takes v->debug.
  */
 struct hal_sim_engine {
 	void (*run)(void *ctx, struct hal_vcpu *v, struct vcpu_exit *exit);
@@ -40,6 +42,7 @@ struct hal_sim_engine {
 	void (*s2_changed)(void *ctx, int vmid);
 	bool (*translate_va)(void *ctx, struct hal_vcpu *v, uint64_t va,
 			     ipaddr_t *ipa);
+	void (*debug_changed)(void *ctx, struct hal_vcpu *v);
 	/* hal_cpu_idle: make time pass until an interrupt is pending. */
 	void (*idle)(void *ctx);
 	/* hal_counter_read, when the engine keeps the time. */
@@ -84,6 +87,7 @@ struct hal_sim_stats {
 	unsigned setway_ops;
 	unsigned irq_resamples;
 	unsigned kicks[HAL_MAX_CPUS]; /* hal_cpu_kick, per target CPU */
+	unsigned debug_changes;	      /* hal_vcpu_debug_changed */
 	uint64_t last_setway;
 };
 struct hal_sim_stats *hal_sim_stats(void);

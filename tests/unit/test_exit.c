@@ -227,13 +227,14 @@ static void test_exit_wfi_blocks_only_with_nothing_to_take(void **st)
 	assert_int_equal(hal_sim_stats()->irq_resamples, 1);
 }
 
-static void test_exit_id_register_reads_hide_el2_el3_sve_mpam_amu(void **st)
+static void test_exit_id_register_reads_hide_el2_el3_ras_sve_mpam_amu(void **st)
 {
 	(void)st;
 	hal_sim_set_id_reg(4, 0, 0x1111111111111111ull);
 	mrs(4, 0, 2); /* ID_AA64PFR0_EL1 */
-	/* EL2 [11:8], EL3 [15:12], SVE [35:32], MPAM [43:40], AMU [47:44]. */
-	assert_int_equal(v->arch.regs.x[2], 0x1111001011110011ull);
+	/* EL2 [11:8], EL3 [15:12], RAS [31:28], SVE [35:32], MPAM [43:40],
+	 * AMU [47:44]. */
+	assert_int_equal(v->arch.regs.x[2], 0x1111001001110011ull);
 	assert_int_equal(v->arch.regs.pc, PC + 4);
 	assert_string_equal(console(), "");
 }
@@ -248,13 +249,13 @@ static void test_exit_id_register_reads_hide_pmu_spe_trace(void **st)
 	assert_int_equal(v->arch.regs.x[3], 0xffff00f0fffff00full);
 }
 
-static void test_exit_id_register_reads_hide_mte_sme_mpam_frac(void **st)
+static void test_exit_id_register_reads_hide_mte_ras_sme_mpam_frac(void **st)
 {
 	(void)st;
 	hal_sim_set_id_reg(4, 1, 0xffffffffffffffffull);
 	mrs(4, 1, 4); /* ID_AA64PFR1_EL1 */
-	/* MTE [11:8], MPAM_frac [19:16], SME [27:24]. */
-	assert_int_equal(v->arch.regs.x[4], 0xfffffffff0f0f0ffull);
+	/* MTE [11:8], RAS_frac [15:12], MPAM_frac [19:16], SME [27:24]. */
+	assert_int_equal(v->arch.regs.x[4], 0xfffffffff0f000ffull);
 }
 
 static void test_exit_wholly_hidden_id_registers_read_zero(void **st)
@@ -622,9 +623,9 @@ int main(void)
 	    T(test_exit_a64_ignores_bits_that_are_it_in_aarch32),
 	    T(test_exit_undef_for_trapped_a32_instruction_has_il_1),
 	    T(test_exit_wfi_blocks_only_with_nothing_to_take),
-	    T(test_exit_id_register_reads_hide_el2_el3_sve_mpam_amu),
+	    T(test_exit_id_register_reads_hide_el2_el3_ras_sve_mpam_amu),
 	    T(test_exit_id_register_reads_hide_pmu_spe_trace),
-	    T(test_exit_id_register_reads_hide_mte_sme_mpam_frac),
+	    T(test_exit_id_register_reads_hide_mte_ras_sme_mpam_frac),
 	    T(test_exit_wholly_hidden_id_registers_read_zero),
 	    T(test_exit_aarch32_id_registers_hide_virt_pmu_trace),
 	    T(test_exit_other_id_registers_read_the_hardware_value),

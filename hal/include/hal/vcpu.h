@@ -6,7 +6,8 @@
  * the EL1 system registers and FP/SIMD state live in the hardware while the
  * vCPU is loaded on a physical CPU and are saved only when another vCPU is
  * switched in. The core therefore reaches EL1 system registers only through
- * hal_vcpu_el1_read/write.
+ * hal_vcpu_el1_read/write. The debug registers are the exception: always
+ * trapped, they live in struct vcpu_debug, which the hardware follows.
  */
 #ifndef HAL_VCPU_H
 #define HAL_VCPU_H
@@ -44,7 +45,6 @@ enum el1_reg {
 	EL1_AFSR1,
 	EL1_CNTKCTL,
 	EL1_CSSELR,
-	EL1_MDSCR,
 	EL1_SP_EL0,
 	EL1_SP_EL1,
 	EL1_ELR,
@@ -71,6 +71,39 @@ struct vcpu_vgic {
 	uint64_t apr[4];
 };
 
+/* Breakpoint and watchpoint register pairs the architecture allows. */
+#define HAL_DEBUG_PAIRS_MAX 16
+
+/*
+ * The self-hosted debug state of a vCPU (Arm ARM D2, "AArch64 Self-hosted
+ * Debug"). Every guest access to a debug register traps (MDCR_EL2.TDA,
+ * TDOSA, TDRA) and the core emulates it on this copy, which is therefore
+ * valid at all times, loaded or not; the core calls hal_vcpu_debug_changed
+ * after every change. The backend reads only mdscr, the four value arrays
+ * and gen, and only to make the hardware follow them:
+ *  - MDSCR_EL1 holds mdscr while the vCPU runs;
+ *  - while mdscr has MDE set, DBGBVR/BCR/WVR/WCR<n>_EL1 hold bvr..wcr
+ *    (the first BRPs and WRPs of them). With MDE clear no breakpoint or
+ *    watchpoint can fire at EL1 or EL0, so the hardware may keep another
+ *    vCPU's values: nothing in the guest can see or trigger them.
+ * The other fields are the core's alone: the guest's view of registers
+ * that have no hardware effect, or whose effect goes through mdscr.
+ */
+struct vcpu_debug {
+	uint64_t mdscr; /* MDSCR_EL1 as the hardware runs the vCPU */
+	uint64_t bvr[HAL_DEBUG_PAIRS_MAX];
+	uint64_t bcr[HAL_DEBUG_PAIRS_MAX];
+	uint64_t wvr[HAL_DEBUG_PAIRS_MAX];
+	uint64_t wcr[HAL_DEBUG_PAIRS_MAX];
+	uint32_t gen; /* bumped by hal_vcpu_debug_changed */
+	/* The core's: */
+	uint64_t guest_mdscr; /* MDSCR_EL1 as the guest reads it */
+	uint64_t mdccint;     /* MDCCINT_EL1 */
+	uint8_t claim;	      /* DBGCLAIM tags */
+	bool os_lock;	      /* OSLSR_EL1.OSLK */
+	bool corenpdrq;	      /* DBGPRCR_EL1.CORENPDRQ */
+};
+
 /* Per-vCPU state owned by the backend. */
 struct hal_vcpu {
 	struct vcpu_regs regs;
@@ -86,6 +119,7 @@ struct hal_vcpu {
 	/* Pointer authentication keys (APIA, APIB, APDA, APDB, APGA; low
 	 * then high), when the CPU has them; not loaded: valid here. */
 	uint64_t pauth_keys[10];
+	struct vcpu_debug debug; /* the core's; see above */
 };
 
 enum vcpu_exit_kind {
@@ -122,6 +156,12 @@ typedef void (*hal_exit_fn)(struct hal_vcpu *v, const struct vcpu_exit *exit);
  * and FP/SIMD state only when a different vCPU was loaded here before.
  */
 void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit);
+
+/*
+ * The core changed v->debug: the hardware follows at once when v is loaded
+ * on the calling CPU, otherwise when v is next loaded.
+ */
+void hal_vcpu_debug_changed(struct hal_vcpu *v);
 
 /* EL1 system register of a vCPU, wherever it currently lives. */
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r);
