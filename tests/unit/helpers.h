@@ -23,6 +23,7 @@
 #include "hv/page_pool.h"
 #include "hv/vcpu.h"
 #include "hv/vm.h"
+#include <hal/mm.h>
 
 /* Host-physical address the tests give their pool pages (any page-aligned
  * value works: tables are reached through the pool, not through it). */

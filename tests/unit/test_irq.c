@@ -108,7 +108,7 @@ static void test_irq_console_input_pauses_while_the_fifo_is_full(void **st)
 	vm = test_vm_boot(&tvm, "con", 1);
 	/* This VM owns the console (test_vm_boot makes one that does not). */
 	tvm.cfg.console = true;
-	vpl011_init(&vm->uart, "con", true, vm);
+	vpl011_init(&vm->uart, "con", vm);
 	sched_init(vm, 1);
 	irq_init_cpu();
 	assert_true(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
