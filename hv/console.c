@@ -48,13 +48,13 @@ void console_announce(void)
 
 	if (vm == NULL)
 		return;
+	/* Not "hv: <name>: ...": that is how lines about a VM begin. */
 	if (vm_count == 1)
-		hv_log("console: input to %s", vm->cfg->name);
+		hv_log("input goes to %s", vm->cfg->name);
 	else
-		hv_log(
-		    "console: input to %s (VM %u); Ctrl-A then 1-%u gives it "
-		    "to another VM, Ctrl-A x powers off",
-		    vm->cfg->name, atomic_load(&focus) + 1, vm_count);
+		hv_log("input goes to %s (VM %u of %u): Ctrl-A then a VM's "
+		       "number switches, Ctrl-A x powers off",
+		       vm->cfg->name, atomic_load(&focus) + 1, vm_count);
 }
 
 /* Ends another VM's unfinished line; with the lock held. */
@@ -93,7 +93,7 @@ void console_write_line(const char *line, size_t len)
 
 static void power_off_all(void)
 {
-	hv_log("console: Ctrl-A x: powering every VM off");
+	hv_log("powering every VM off (Ctrl-A x on the console)");
 	for (unsigned i = 0; i < vm_count; i++)
 		vm_power_off(&vms[i], 0, "Ctrl-A x on the console");
 }

@@ -9,7 +9,7 @@
 void hypercall_call(struct vcpu *v, uint32_t fid)
 {
 	/* Unknown ids are the common probe: reject them before the switch. */
-	if (fid > HV_CALL_EXIT && fid != HV_CALL_UID) {
+	if (fid > HV_CALL_VM_BOOTS && fid != HV_CALL_UID) {
 		vcpu_reg_write(v, 0,
 			       (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
 		return;
@@ -34,6 +34,10 @@ void hypercall_call(struct vcpu *v, uint32_t fid)
 		vm_power_off(v->vm, status, "exit hypercall");
 		break;
 	}
+	case HV_CALL_VM_BOOTS:
+		vcpu_reg_write(v, 0, SMCCC_RET_SUCCESS);
+		vcpu_reg_write(v, 1, v->vm->boots);
+		break;
 	case HV_CALL_UID:
 		vcpu_reg_write(v, 0, HV_UID0);
 		vcpu_reg_write(v, 1, HV_UID1);

@@ -110,7 +110,7 @@ static const char *const role_compat[MODULE_ROLES] = {
 static enum hv_err kernel_prop(const struct ctx *c, struct vm_config *vm,
 			       const char *prop, const void *val, uint32_t len)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	enum hv_err e;
 
 	if (strcmp(prop, "kind") == 0) {

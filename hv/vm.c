@@ -101,6 +101,7 @@ enum hv_err vm_boot(struct vm *vm)
 	}
 	vm->vcpus[0].power = VCPU_ON;
 	vm->state = VM_RUNNING;
+	vm->boots++;
 	vcpu_request_reset(&vm->vcpus[0], vm->image.entry, vm->image.dtb_ipa);
 	vm_unlock(vm);
 	return HV_OK;

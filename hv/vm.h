@@ -30,6 +30,7 @@ struct vm {
 	enum vm_state state;
 	bool resetting; /* a CPU is doing the pending reset */
 	int exit_status;
+	uint64_t boots; /* vm_boot calls: the first boot and each reset */
 	struct stage2 s2;
 	struct mmio_bus mmio;
 	struct vpl011 uart;

@@ -303,6 +303,8 @@ int hal_console_getc(void)
 	c = (unsigned char)in_buf[in_head];
 	in_head = (in_head + 1) % CONSOLE_IN_MAX;
 	in_len--;
+	/* The UART's receive interrupt is a level: high while input waits. */
+	irq_pending[CONSOLE_RX_IRQ] = in_len > 0;
 	return c;
 }
 

@@ -1,0 +1,43 @@
+# Tests of several VMs on one machine, run in QEMU (label qemu) and, on one
+# physical CPU, in hvsim (label sim) with the same manifest and the same
+# expected transcript, tests/vms/NAME.expected.
+#
+# Each entry is NAME|SMP|MODE|INPUT|VM+VM+...: SMP physical CPUs (hvsim
+# runs only the entries with 1), MODE as tests/run-vms.sh takes it, INPUT a
+# file of tests/vms/ typed on the console (or empty), and the VMs as
+# scripts/manifest --vm SPECs ("+" between them; a SPEC "manifest=FILE"
+# stands for --manifest tests/vms/FILE).
+set(HV_VM_TESTS
+  # Two and four bare-metal VMs time-sliced on one CPU, then on two.
+  "two-vms|1|exit||hello+sysreg"
+  "four-vms|1|exit||hello+psci+gic+timer"
+  "four-vms-smp2|2|exit||hello+psci+gic+timer"
+)
+
+# hv_vm_test_spec(ENTRY NAME SMP MODE INPUT VMS): an entry taken apart; VMS
+# becomes a list of run-vms.sh arguments.
+function(hv_vm_test_spec entry name_var smp_var mode_var input_var vms_var)
+  string(REPLACE "|" ";" parts "${entry}")
+  list(GET parts 0 name)
+  list(GET parts 1 smp)
+  list(GET parts 2 mode)
+  list(GET parts 3 input)
+  list(GET parts 4 vms)
+  string(REPLACE "+" ";" vms "${vms}")
+  set(args "")
+  foreach(v ${vms})
+    if(v MATCHES "^manifest=(.*)")
+      list(APPEND args "--manifest=${PROJECT_SOURCE_DIR}/tests/vms/${CMAKE_MATCH_1}")
+    else()
+      list(APPEND args "${v}")
+    endif()
+  endforeach()
+  if(input)
+    set(input ${PROJECT_SOURCE_DIR}/tests/vms/${input})
+  endif()
+  set(${name_var} ${name} PARENT_SCOPE)
+  set(${smp_var} ${smp} PARENT_SCOPE)
+  set(${mode_var} ${mode} PARENT_SCOPE)
+  set(${input_var} "${input}" PARENT_SCOPE)
+  set(${vms_var} "${args}" PARENT_SCOPE)
+endfunction()
