@@ -1,19 +1,18 @@
 /*
  * console: output is serialised by one lock, taken last (no other lock is
  * taken under it), so any CPU may write while holding its VM's lock. Input
- * state (the escape) is touched by the one CPU taking the interrupt; the
- * focus is read from anywhere.
+ * is read by the one CPU taking the interrupt, which alone keeps the escape
+ * state, into a queue that the focused VM's UART drains as it has room
+ * (its own lock, then the queue's); the focus is read from anywhere.
  */
 #include "hv/console.h"
 
 #include "hv/dev/vpl011.h"
-#include "hv/irq.h"
 #include "hv/lock.h"
 #include "hv/log.h"
 #include "hv/vm.h"
 
 #include <hal/console.h>
-#include <hal/gic.h>
 
 #include <stdatomic.h>
 
@@ -21,8 +20,22 @@ static struct vm *vms;
 static unsigned vm_count;
 static atomic_uint focus;
 static bool escape;
-static atomic_bool rx_paused;
 static struct hv_lock out_lock;
+
+/*
+ * Input read from the console and not yet in a VM's FIFO, each byte with
+ * the VM that had the focus when it was typed. Taken after a VM's lock,
+ * never before one.
+ */
+#define CONSOLE_IN_RING 4096
+struct in_byte {
+	uint8_t byte;
+	uint8_t vm;
+};
+static struct in_byte in_ring[CONSOLE_IN_RING];
+static unsigned in_head, in_count;
+static uint64_t in_lost;
+static struct hv_lock in_lock;
 /* The UART whose line on the console is unfinished, or NULL. */
 static struct vpl011 *line_owner;
 
@@ -32,8 +45,11 @@ void console_init(struct vm *all, unsigned count, unsigned first)
 	vm_count = count;
 	atomic_store(&focus, first < count ? first : 0);
 	escape = false;
-	atomic_store(&rx_paused, false);
 	hv_lock_init(&out_lock);
+	hv_lock_init(&in_lock);
+	in_head = 0;
+	in_count = 0;
+	in_lost = 0;
 	line_owner = NULL;
 }
 
@@ -98,11 +114,24 @@ static void power_off_all(void)
 		vm_power_off(&vms[i], 0, "Ctrl-A x on the console");
 }
 
+static void queue(uint8_t byte)
+{
+	hv_lock_acquire(&in_lock);
+	if (in_count < CONSOLE_IN_RING) {
+		in_ring[(in_head + in_count) % CONSOLE_IN_RING] =
+		    (struct in_byte){byte, (uint8_t)atomic_load(&focus)};
+		in_count++;
+	} else {
+		in_lost++;
+	}
+	hv_lock_release(&in_lock);
+}
+
 /* A byte after Ctrl-A. */
-static void escaped(struct vm *vm, int c)
+static void escaped(int c)
 {
 	if (c == CONSOLE_ESCAPE) {
-		vpl011_receive(&vm->uart, (uint8_t)c);
+		queue((uint8_t)c);
 	} else if (c >= '1' && c < '1' + (int)vm_count) {
 		atomic_store(&focus, (unsigned)(c - '1'));
 		console_announce();
@@ -113,44 +142,54 @@ static void escaped(struct vm *vm, int c)
 
 void console_input(void)
 {
-	for (;;) {
-		struct vm *vm = console_focus();
-		int c;
+	struct vm *vm = console_focus();
+	int c;
 
-		if (vm == NULL)
-			return;
-		if (vpl011_rx_full(&vm->uart)) {
-			/* The line stays high while input waits: pause it
-			 * until the guest has read some (console_resume). */
-			hal_irq_enable(IRQ_CONSOLE_RX, false);
-			atomic_store(&rx_paused, true);
-			return;
-		}
-		c = hal_console_getc();
-		if (c < 0)
-			return;
+	if (vm == NULL)
+		return;
+	/* All of it, so the line goes low: no interrupt storm, and an
+	 * escape is seen even when the focused VM reads nothing. */
+	while ((c = hal_console_getc()) >= 0) {
 		if (escape) {
 			escape = false;
-			escaped(vm, c);
+			escaped(c);
 		} else if (c == CONSOLE_ESCAPE) {
 			escape = true;
 		} else {
-			vpl011_receive(&vm->uart, (uint8_t)c);
+			queue((uint8_t)c);
 		}
 	}
+	vm = console_focus();
+	vm_lock(vm);
+	console_feed(&vm->uart);
+	vm_unlock(vm);
 }
 
-void console_resume(const struct vpl011 *u)
+void console_feed(struct vpl011 *u)
 {
-	struct vm *vm;
+	unsigned me;
+	bool fed = false;
 
-	/* Any CPU may see the guest make room; one re-enables. */
-	if (!atomic_load(&rx_paused))
+	if (u->vm == NULL || vm_count == 0)
 		return;
-	vm = console_focus();
-	/* Only the focused VM's lock: a CPU holds one VM's lock at most. */
-	if (vm == NULL || (u != NULL && u != &vm->uart))
-		return;
-	if (!vpl011_rx_full(&vm->uart) && atomic_exchange(&rx_paused, false))
-		hal_irq_enable(IRQ_CONSOLE_RX, true);
+	me = (unsigned)(u->vm - vms);
+	hv_lock_acquire(&in_lock);
+	while (in_count > 0) {
+		struct in_byte b = in_ring[in_head];
+
+		if (b.vm != me && b.vm == atomic_load(&focus))
+			break; /* the focused VM's, not ours */
+		if (b.vm == me) {
+			if (u->rx_count >= vpl011_fifo_depth(u))
+				break;
+			vpl011_rx_push(u, b.byte);
+			fed = true;
+		}
+		/* Typed for a VM that no longer has the focus: dropped. */
+		in_head = (in_head + 1) % CONSOLE_IN_RING;
+		in_count--;
+	}
+	hv_lock_release(&in_lock);
+	if (fed)
+		vpl011_update_irq(u);
 }

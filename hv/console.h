@@ -12,7 +12,8 @@
  * that VM (manifest order) and says so; Ctrl-A Ctrl-A sends a Ctrl-A;
  * Ctrl-A x powers every VM off; anything else after Ctrl-A is dropped.
  * Input is read by one CPU only, the one taking the console's interrupt;
- * output may come from any CPU.
+ * output may come from any CPU. A VM that reads nothing holds up no one:
+ * the console keeps reading, so the escapes always work.
  */
 #ifndef HV_CONSOLE_H
 #define HV_CONSOLE_H
@@ -38,19 +39,19 @@ void console_write(struct vpl011 *u, const char *s, size_t len);
 void console_write_line(const char *line, size_t len);
 
 /*
- * The console's receive interrupt (on the CPU that takes it): moves
- * waiting input into the focused VM's UART while its FIFO has room, acting
- * on escapes. With that FIFO full, the interrupt is paused (a guest that
- * does not read cannot make an interrupt storm) until console_resume.
+ * The console's receive interrupt (on the CPU that takes it): reads all
+ * waiting input, acts on escapes and queues the rest for the focused VM,
+ * then feeds its UART. Input the VM has no room for waits in the queue
+ * (4 KiB; past that it is lost), so the interrupt never stays high.
  */
 void console_input(void);
 
 /*
- * Re-enables a paused input interrupt once the focused UART has room, from
- * any CPU: u is the UART a guest just read, with its VM locked, or NULL
- * from a CPU that holds no VM's lock.
+ * Moves queued input for u's VM into u's FIFO while it has room (after a
+ * guest read, and after input came); with u's VM locked. Input queued for
+ * a VM that has lost the focus since is dropped.
  */
-void console_resume(const struct vpl011 *u);
+void console_feed(struct vpl011 *u);
 
 /* The VM whose UART gets the input now, or NULL without VMs. */
 struct vm *console_focus(void);

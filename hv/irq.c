@@ -11,11 +11,6 @@
 #include <hal/cpu.h>
 #include <hal/gic.h>
 
-void irq_resume(void)
-{
-	console_resume(NULL);
-}
-
 void irq_init_cpu(void)
 {
 	bool console = console_focus() != NULL && hal_cpu_id() == 0;

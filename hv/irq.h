@@ -32,7 +32,4 @@ void irq_init_cpu(void);
  * this physical CPU (the one that exited, or the last one run), or NULL. */
 void irq_handle(struct vcpu *loaded);
 
-/* Re-enables the console input interrupt once the focused UART has room. */
-void irq_resume(void);
-
 #endif

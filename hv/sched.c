@@ -296,7 +296,6 @@ int sched_run(void)
 				break;
 			continue;
 		}
-		irq_resume();
 		/* A vCPU that never waits must still let others run. */
 		c->current = v;
 		c->slice_end = others_on(v)

@@ -18,7 +18,7 @@ static const uint8_t id_regs[8] = {
     0x0d, 0xf0, 0x05, 0xb1, /* UARTPCellID0-3 */
 };
 
-static unsigned fifo_depth(const struct vpl011 *u)
+unsigned vpl011_fifo_depth(const struct vpl011 *u)
 {
 	return (u->lcr_h & PL011_LCR_H_FEN) ? VPL011_FIFO_DEPTH : 1;
 }
@@ -60,7 +60,7 @@ void vpl011_init(struct vpl011 *u, const char *name, struct vm *vm)
 
 void vpl011_rx_push(struct vpl011 *u, uint8_t byte)
 {
-	if (u->rx_count >= fifo_depth(u)) {
+	if (u->rx_count >= vpl011_fifo_depth(u)) {
 		/*
 		 * The byte is lost; the overrun is reported with the last
 		 * character that made it into the FIFO (DR bit 11), and in
@@ -126,7 +126,7 @@ static uint32_t read_fr(const struct vpl011 *u)
 
 	if (u->rx_count == 0)
 		fr |= PL011_FR_RXFE;
-	if (u->rx_count >= fifo_depth(u))
+	if (u->rx_count >= vpl011_fifo_depth(u))
 		fr |= PL011_FR_RXFF;
 	return fr;
 }
@@ -138,9 +138,9 @@ static enum hv_err read_reg(struct vpl011 *u, uint64_t reg, bool pop,
 	switch (reg) {
 	case PL011_DR:
 		*out = pop ? read_dr(u) : 0;
-		/* Input held back while the FIFO was full may come now. */
+		/* Input queued while the FIFO was full may come now. */
 		if (pop)
-			console_resume(u);
+			console_feed(u);
 		return HV_OK;
 	case PL011_RSR:
 		*out = u->rsr;
@@ -349,7 +349,7 @@ bool vpl011_rx_full(const struct vpl011 *u)
 	bool full;
 
 	lock(u);
-	full = u->rx_count >= fifo_depth(u);
+	full = u->rx_count >= vpl011_fifo_depth(u);
 	unlock(u);
 	return full;
 }

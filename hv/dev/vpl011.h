@@ -117,6 +117,9 @@ void vpl011_update_irq(struct vpl011 *u);
  * interrupt updated, under the VM's lock. */
 void vpl011_receive(struct vpl011 *u, uint8_t byte);
 
+/* Entries of the receive FIFO: 16, or 1 with LCR_H.FEN clear. */
+unsigned vpl011_fifo_depth(const struct vpl011 *u);
+
 /* True when the receive FIFO cannot take another byte. */
 bool vpl011_rx_full(const struct vpl011 *u);
 
