@@ -2,8 +2,9 @@
  * console: output is serialised by one lock, taken last (no other lock is
  * taken under it), so any CPU may write while holding its VM's lock. Input
  * is read by the one CPU taking the interrupt, which alone keeps the escape
- * state, into a queue that the focused VM's UART drains as it has room
- * (its own lock, then the queue's); the focus is read from anywhere.
+ * state, into the focused VM's queue, which that VM's UART drains as it
+ * has room (its VM's lock, then the queue's); the focus is read from
+ * anywhere.
  */
 #include "hv/console.h"
 
@@ -23,19 +24,20 @@ static bool escape;
 static struct hv_lock out_lock;
 
 /*
- * Input read from the console and not yet in a VM's FIFO, each byte with
- * the VM that had the focus when it was typed. Taken after a VM's lock,
- * never before one.
+ * Input read from the console and not yet in a VM's FIFO, per VM: bytes
+ * go to the VM that had the focus when they were typed and wait there
+ * until it reads them. A queue's lock is taken after its VM's lock, never
+ * before one.
  */
-#define CONSOLE_IN_RING 4096
-struct in_byte {
-	uint8_t byte;
-	uint8_t vm;
+#define CONSOLE_IN_QUEUE 1024
+struct in_queue {
+	struct hv_lock lock;
+	uint8_t bytes[CONSOLE_IN_QUEUE];
+	unsigned head, count;
+	uint64_t lost; /* typed while the queue was full */
 };
-static struct in_byte in_ring[CONSOLE_IN_RING];
-static unsigned in_head, in_count;
-static uint64_t in_lost;
-static struct hv_lock in_lock;
+static struct in_queue in_queues[HV_MAX_VMS];
+
 /* The UART whose line on the console is unfinished, or NULL. */
 static struct vpl011 *line_owner;
 
@@ -46,10 +48,10 @@ void console_init(struct vm *all, unsigned count, unsigned first)
 	atomic_store(&focus, first < count ? first : 0);
 	escape = false;
 	hv_lock_init(&out_lock);
-	hv_lock_init(&in_lock);
-	in_head = 0;
-	in_count = 0;
-	in_lost = 0;
+	for (unsigned i = 0; i < HV_MAX_VMS; i++) {
+		in_queues[i] = (struct in_queue){.count = 0};
+		hv_lock_init(&in_queues[i].lock);
+	}
 	line_owner = NULL;
 }
 
@@ -114,24 +116,28 @@ static void power_off_all(void)
 		vm_power_off(&vms[i], 0, "Ctrl-A x on the console");
 }
 
-static void queue(uint8_t byte)
+/* A byte for the focused VM; its bit in *fed. */
+static void queue(uint8_t byte, unsigned *fed)
 {
-	hv_lock_acquire(&in_lock);
-	if (in_count < CONSOLE_IN_RING) {
-		in_ring[(in_head + in_count) % CONSOLE_IN_RING] =
-		    (struct in_byte){byte, (uint8_t)atomic_load(&focus)};
-		in_count++;
+	unsigned vm = atomic_load(&focus);
+	struct in_queue *q = &in_queues[vm];
+
+	hv_lock_acquire(&q->lock);
+	if (q->count < CONSOLE_IN_QUEUE) {
+		q->bytes[(q->head + q->count) % CONSOLE_IN_QUEUE] = byte;
+		q->count++;
 	} else {
-		in_lost++;
+		q->lost++;
 	}
-	hv_lock_release(&in_lock);
+	hv_lock_release(&q->lock);
+	*fed |= 1u << vm;
 }
 
 /* A byte after Ctrl-A. */
-static void escaped(int c)
+static void escaped(int c, unsigned *fed)
 {
 	if (c == CONSOLE_ESCAPE) {
-		queue((uint8_t)c);
+		queue((uint8_t)c, fed);
 	} else if (c >= '1' && c < '1' + (int)vm_count) {
 		atomic_store(&focus, (unsigned)(c - '1'));
 		console_announce();
@@ -142,54 +148,48 @@ static void escaped(int c)
 
 void console_input(void)
 {
-	struct vm *vm = console_focus();
+	unsigned fed = 0;
 	int c;
 
-	if (vm == NULL)
+	if (vm_count == 0)
 		return;
 	/* All of it, so the line goes low: no interrupt storm, and an
 	 * escape is seen even when the focused VM reads nothing. */
 	while ((c = hal_console_getc()) >= 0) {
 		if (escape) {
 			escape = false;
-			escaped(c);
+			escaped(c, &fed);
 		} else if (c == CONSOLE_ESCAPE) {
 			escape = true;
 		} else {
-			queue((uint8_t)c);
+			queue((uint8_t)c, &fed);
 		}
 	}
-	vm = console_focus();
-	vm_lock(vm);
-	console_feed(&vm->uart);
-	vm_unlock(vm);
+	for (unsigned i = 0; i < vm_count; i++) {
+		if (!(fed & (1u << i)))
+			continue;
+		vm_lock(&vms[i]);
+		console_feed(&vms[i].uart);
+		vm_unlock(&vms[i]);
+	}
 }
 
 void console_feed(struct vpl011 *u)
 {
-	unsigned me;
+	struct in_queue *q;
 	bool fed = false;
 
 	if (u->vm == NULL || vm_count == 0)
 		return;
-	me = (unsigned)(u->vm - vms);
-	hv_lock_acquire(&in_lock);
-	while (in_count > 0) {
-		struct in_byte b = in_ring[in_head];
-
-		if (b.vm != me && b.vm == atomic_load(&focus))
-			break; /* the focused VM's, not ours */
-		if (b.vm == me) {
-			if (u->rx_count >= vpl011_fifo_depth(u))
-				break;
-			vpl011_rx_push(u, b.byte);
-			fed = true;
-		}
-		/* Typed for a VM that no longer has the focus: dropped. */
-		in_head = (in_head + 1) % CONSOLE_IN_RING;
-		in_count--;
+	q = &in_queues[u->vm - vms];
+	hv_lock_acquire(&q->lock);
+	while (q->count > 0 && u->rx_count < vpl011_fifo_depth(u)) {
+		vpl011_rx_push(u, q->bytes[q->head]);
+		q->head = (q->head + 1) % CONSOLE_IN_QUEUE;
+		q->count--;
+		fed = true;
 	}
-	hv_lock_release(&in_lock);
+	hv_lock_release(&q->lock);
 	if (fed)
 		vpl011_update_irq(u);
 }

@@ -40,16 +40,16 @@ void console_write_line(const char *line, size_t len);
 
 /*
  * The console's receive interrupt (on the CPU that takes it): reads all
- * waiting input, acts on escapes and queues the rest for the focused VM,
- * then feeds its UART. Input the VM has no room for waits in the queue
- * (4 KiB; past that it is lost), so the interrupt never stays high.
+ * waiting input, acts on escapes and queues the rest for the VM that has
+ * the focus, then feeds the UARTs of the VMs that got some. Input a VM has
+ * no room for waits in its queue (1 KiB; past that it is lost) until the
+ * VM reads, so the interrupt never stays high.
  */
 void console_input(void);
 
 /*
- * Moves queued input for u's VM into u's FIFO while it has room (after a
- * guest read, and after input came); with u's VM locked. Input queued for
- * a VM that has lost the focus since is dropped.
+ * Moves input queued for u's VM into u's FIFO while it has room (after a
+ * guest read, and after input came); with u's VM locked.
  */
 void console_feed(struct vpl011 *u);
 

@@ -21,6 +21,9 @@
 #                     fail: the hypervisor must stop with a non-zero status
 #   --input FILE      the console's input
 #   --images DIR      where --vm linux finds its images
+#   --quiet NAME      leave out what the hypervisor logs about NAME's vCPUs
+#                     ("hv: NAME/n: ..."): a hostile VM's refusals, whose
+#                     rate-limited count depends on each machine's speed
 #
 # The transcript is every line a VM printed ("NAME| ..."), every line the
 # hypervisor said about a VM or the manifest ("hv: NAME: ...",
@@ -29,13 +32,15 @@
 # out, as they differ between machines. QEMU runs with -icount shift=0,sleep=off: virtual time
 # is one nanosecond per instruction and jumps over idle periods, so the
 # timer tests are exact and fast on a loaded host; hvsim's time is its
-# instruction count, the same way.
+# instruction count, the same way. QEMU's serial port is its raw stdio (no
+# monitor multiplexed in), so a Ctrl-A in the input reaches the hypervisor,
+# as with scripts/run.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 engine=$1 tool=$2 cpu=$3 gic=$4 hv=$5 guests=$6 expected=$7
 shift 7
-smp=1 limit=30 mode=exit input=/dev/null images=
+smp=1 limit=30 mode=exit input=/dev/null images= quiet=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
 	case "$1" in
 	--smp) smp=$2 ;;
@@ -43,6 +48,7 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
 	--mode) mode=$2 ;;
 	--input) input=$2 ;;
 	--images) images=$2 ;;
+	--quiet) quiet+=(-e "^hv: $2/") ;;
 	*) echo "run-vms: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -83,7 +89,9 @@ fi
 if [ "$engine" = qemu ]; then
 	timeout --foreground -k 5 "$limit" "$tool" \
 		-M "virt,virtualization=on,gic-version=$gic" -cpu "$cpu" \
-		-m 1G -smp "$smp" -nographic -nic none -no-reboot \
+		-m 1G -smp "$smp" -nic none -no-reboot -display none \
+		-chardev stdio,id=con,mux=off,signal=off -serial chardev:con \
+		-monitor none \
 		-icount shift=0,sleep=off -kernel "$hv" "${args[@]}" \
 		<"$input" >"$out" 2>&1
 else
@@ -100,6 +108,7 @@ status=$?
 # says does not.
 tr -d '\r' <"$out" |
 	grep -E '^([a-z0-9_-]+\| |hv: [a-z0-9_-]+[:/]|hv: (all VMs stopped|stopped), status )' |
+	{ if [ ${#quiet[@]} -gt 0 ]; then grep -v "${quiet[@]}"; else cat; fi; } |
 	awk '
 	{
 		if (match($0, /^hv: (all VMs stopped|stopped), status /))

@@ -2,27 +2,41 @@
 # physical CPU, in hvsim (label sim) with the same manifest and the same
 # expected transcript, tests/vms/NAME.expected.
 #
-# Each entry is NAME|SMP|MODE|INPUT|VM+VM+...: SMP physical CPUs (hvsim
-# runs only the entries with 1), MODE as tests/run-vms.sh takes it, INPUT a
-# file of tests/vms/ typed on the console (or empty), and the VMs as
+# Each entry is NAME|SMP|MODE|INPUT|QUIET|VM+VM+...: SMP physical CPUs
+# (hvsim runs only the entries with 1), MODE as tests/run-vms.sh takes it,
+# INPUT a file of tests/vms/ typed on the console (or empty), QUIET a VM
+# whose vCPUs' log lines are left out (run-vms.sh --quiet), and the VMs as
 # scripts/manifest --vm SPECs ("+" between them; a SPEC "manifest=FILE"
 # stands for --manifest tests/vms/FILE).
 set(HV_VM_TESTS
   # Two and four bare-metal VMs time-sliced on one CPU, then on two.
-  "two-vms|1|exit||hello+sysreg"
-  "four-vms|1|exit||hello+psci+gic+timer"
-  "four-vms-smp2|2|exit||hello+psci+gic+timer"
+  "two-vms|1|exit|||hello+sysreg"
+  "four-vms|1|exit|||hello+psci+gic+timer"
+  "four-vms-smp2|2|exit|||hello+psci+gic+timer"
+  # A hostile VM reads and writes every 2 MiB of the IPA space and gets
+  # aborts; the victim's RAM checksum never changes.
+  "isolation|1|exit||scan|victim+scan"
+  "isolation-smp2|2|exit||scan|victim+scan"
+  # One VM resets (its RAM zeroed, its image reloaded), one powers off,
+  # one keeps running with its RAM intact.
+  "reset-isolation|1|exit|||victim+reset+hello"
+  "reset-isolation-smp2|2|exit|||victim+reset+hello"
+  # The console's input switched between two VMs by Ctrl-A 1 and Ctrl-A 2.
+  "console-focus|1|exit|console-focus.input||uart-irq,name=first+uart-irq,name=second"
 )
 
-# hv_vm_test_spec(ENTRY NAME SMP MODE INPUT VMS): an entry taken apart; VMS
-# becomes a list of run-vms.sh arguments.
-function(hv_vm_test_spec entry name_var smp_var mode_var input_var vms_var)
+# hv_vm_test_spec(ENTRY NAME SMP MODE INPUT QUIET VMS): an entry taken
+# apart; INPUT a path or empty, QUIET a name or empty, VMS a list of
+# run-vms.sh arguments.
+function(hv_vm_test_spec entry name_var smp_var mode_var input_var quiet_var
+         vms_var)
   string(REPLACE "|" ";" parts "${entry}")
   list(GET parts 0 name)
   list(GET parts 1 smp)
   list(GET parts 2 mode)
   list(GET parts 3 input)
-  list(GET parts 4 vms)
+  list(GET parts 4 quiet)
+  list(GET parts 5 vms)
   string(REPLACE "+" ";" vms "${vms}")
   set(args "")
   foreach(v ${vms})
@@ -39,5 +53,6 @@ function(hv_vm_test_spec entry name_var smp_var mode_var input_var vms_var)
   set(${smp_var} ${smp} PARENT_SCOPE)
   set(${mode_var} ${mode} PARENT_SCOPE)
   set(${input_var} "${input}" PARENT_SCOPE)
+  set(${quiet_var} "${quiet}" PARENT_SCOPE)
   set(${vms_var} "${args}" PARENT_SCOPE)
 endfunction()
