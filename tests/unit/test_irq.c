@@ -32,8 +32,29 @@ static void test_irq_init_cpu_enables_the_hypervisors_interrupts(void **st)
 	assert_true(hal_sim_irq_enabled(GIC_PPI_MAINTENANCE));
 	assert_true(hal_sim_irq_enabled(GIC_PPI_HYP_TIMER));
 	assert_true(hal_sim_irq_enabled(GIC_PPI_VTIMER));
-	/* Its VM does not own the console here. */
+	/* CPU 0 takes the console's input for the focused VM. */
+	assert_true(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
+}
+
+static void test_irq_init_cpu_without_vms_leaves_the_console_off(void **st)
+{
+	(void)st;
+	hal_irq_enable(IRQ_CONSOLE_RX, true);
+	sched_init(NULL, 0);
+	irq_init_cpu();
 	assert_false(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
+}
+
+static void test_irq_init_cpu_passes_on_input_typed_before(void **st)
+{
+	uint64_t c;
+
+	(void)st;
+	hal_sim_console_feed("k", 1);
+	irq_init_cpu();
+	assert_int_equal(vm->uart.rx_count, 1);
+	assert_int_equal(vpl011_read(&vm->uart, PL011_DR, 4, &c), HV_OK);
+	assert_int_equal(c, 'k');
 }
 
 static void test_irq_other_cpus_leave_the_console_to_cpu0(void **st)
@@ -106,9 +127,6 @@ static void test_irq_console_input_pauses_while_the_fifo_is_full(void **st)
 	(void)st;
 	hal_sim_reset();
 	vm = test_vm_boot(&tvm, "con", 1);
-	/* This VM owns the console (test_vm_boot makes one that does not). */
-	tvm.cfg.console = true;
-	vpl011_init(&vm->uart, "con", vm);
 	sched_init(vm, 1);
 	irq_init_cpu();
 	assert_true(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
@@ -136,6 +154,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup(f, setup)
 	    T(test_irq_init_cpu_enables_the_hypervisors_interrupts),
+	    T(test_irq_init_cpu_without_vms_leaves_the_console_off),
+	    T(test_irq_init_cpu_passes_on_input_typed_before),
 	    T(test_irq_other_cpus_leave_the_console_to_cpu0),
 	    T(test_irq_kick_stops_a_vcpu_whose_vm_stopped),
 	    T(test_irq_vtimer_is_forwarded_hardware_linked),
