@@ -103,7 +103,8 @@ struct config_error {
  * owner, enough stage-2 pages. Then gives every VM without a fixed host
  * address the lowest 2 MiB aligned place in host RAM clear of all that and
  * of the VMs placed before it (fixed ones count first); a direct-mapped
- * VM's RAM base becomes that address. HV_OK, or an error with err->msg
+ * VM's RAM base becomes that address, which is then also clear of the
+ * device window. HV_OK, or an error with err->msg
  * "<node>: <property>: <problem>".
  */
 enum hv_err config_validate(struct hv_config *cfg,
