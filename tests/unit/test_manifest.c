@@ -662,8 +662,8 @@ static void test_manifest_duplicate_names(void **st)
 	minimal_vm("b");
 	minimal_vm("a@2");
 	tree_end();
-	assert_parse_error(HV_ERR_EXIST,
-			   "/chosen/a@2: the name 'a' is already /chosen/a@1's");
+	assert_parse_error(
+	    HV_ERR_EXIST, "/chosen/a@2: the name 'a' is already /chosen/a@1's");
 }
 
 static void test_manifest_no_kernel(void **st)
@@ -790,8 +790,7 @@ static void test_manifest_module_cells_not_1_or_2(void **st)
 	fdtw_prop_u32(&w, "memory", 64 * MIB);
 	fdtw_begin_node(&w, "kernel");
 	fdtw_prop_strings(&w, "compatible", kernel_compat, 2);
-	fdtw_prop_cells(&w, "reg", (const uint32_t[]){0, 0, 0x70000000, 1},
-			4);
+	fdtw_prop_cells(&w, "reg", (const uint32_t[]){0, 0, 0x70000000, 1}, 4);
 	end();
 	end();
 	tree_end();
@@ -827,9 +826,9 @@ static void test_manifest_module_wrapping_around(void **st)
 	fdtw_prop_u32(&w, "memory", 64 * MIB);
 	fdtw_begin_node(&w, "kernel");
 	fdtw_prop_strings(&w, "compatible", kernel_compat, 2);
-	fdtw_prop_cells(
-	    &w, "reg",
-	    (const uint32_t[]){0xffffffff, 0xfffff000, 0x0, 0x2000}, 4);
+	fdtw_prop_cells(&w, "reg",
+			(const uint32_t[]){0xffffffff, 0xfffff000, 0x0, 0x2000},
+			4);
 	end();
 	end();
 	tree_end();
@@ -934,7 +933,8 @@ static void test_manifest_flags_with_a_value(void **st)
 {
 	(void)st;
 	vm_with_u32("console", 1);
-	assert_parse_error(HV_ERR_INVAL, "/chosen/web: console: takes no value");
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web: console: takes no value");
 	vm_with_raw("direct-map", "", 1);
 	assert_parse_error(HV_ERR_INVAL,
 			   "/chosen/web: direct-map: takes no value");
