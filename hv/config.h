@@ -38,6 +38,10 @@
 #define VM_DTB_BELOW_TOP 0x200000ull
 #define VM_DTB_MAX	 0x10000ull
 
+/* The longest bootargs with its NUL (arm64 Linux's COMMAND_LINE_SIZE has
+ * been at most this): what keeps every generated tree in its room. */
+#define VM_BOOTARGS_MAX 4096u
+
 /* Bytes the boot loader put in host memory; size 0 for none. */
 struct vm_module {
 	paddr_t pa;

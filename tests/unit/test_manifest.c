@@ -16,7 +16,7 @@
 
 #define MIB 0x100000ull
 
-static uint8_t blob[8192];
+static uint8_t blob[16384];
 static size_t blob_size;
 static struct fdtw w;
 static struct hv_config cfg;
@@ -959,6 +959,23 @@ static void test_manifest_bootargs_not_a_string(void **st)
 	assert_string_equal(cfg.vms[0].bootargs, "");
 }
 
+static void test_manifest_bootargs_too_long(void **st)
+{
+	static char line[VM_BOOTARGS_MAX + 1];
+
+	(void)st;
+	/* Every VM tree must fit its 64 KiB room (vm_dt). */
+	memset(line, 'x', VM_BOOTARGS_MAX);
+	vm_with_raw("bootargs", line, VM_BOOTARGS_MAX + 1);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web: bootargs: 4096 characters, at most "
+			   "4095");
+	line[VM_BOOTARGS_MAX - 1] = '\0';
+	vm_with_raw("bootargs", line, VM_BOOTARGS_MAX);
+	parse_ok();
+	assert_int_equal(strlen(cfg.vms[0].bootargs), VM_BOOTARGS_MAX - 1);
+}
+
 static void test_manifest_cpu_affinity_of_the_wrong_length(void **st)
 {
 	(void)st;
@@ -1160,6 +1177,7 @@ int main(void)
 	    T(test_manifest_load_on_a_kernel_not_raw),
 	    T(test_manifest_flags_with_a_value),
 	    T(test_manifest_bootargs_not_a_string),
+	    T(test_manifest_bootargs_too_long),
 	    T(test_manifest_cpu_affinity_of_the_wrong_length),
 	    T(test_manifest_cpu_affinity_beyond_the_cpus),
 	    T(test_manifest_direct_map_with_another_ram_base),
