@@ -57,10 +57,14 @@ void console_announce(void)
 		    vm->cfg->name, atomic_load(&focus) + 1, vm_count);
 }
 
-/* Ends another VM's unfinished line; with the lock held. */
+/*
+ * Ends an unfinished line before u writes (NULL: the hypervisor); with the
+ * lock held. u's own line too, when a reset of u (vpl011_init) put it back
+ * at a line start in the middle of it.
+ */
 static void break_line(const struct vpl011 *u)
 {
-	if (line_owner == NULL || line_owner == u)
+	if (line_owner == NULL || (line_owner == u && !u->line_start))
 		return;
 	hal_console_write("\n", 1);
 	line_owner->line_start = true;
@@ -98,11 +102,12 @@ static void power_off_all(void)
 		vm_power_off(&vms[i], 0, "Ctrl-A x on the console");
 }
 
-/* A byte after Ctrl-A. */
-static void escaped(struct vm *vm, int c)
+/* A byte after Ctrl-A, with vm the focus (off: it takes no input). */
+static void escaped(struct vm *vm, bool off, int c)
 {
 	if (c == CONSOLE_ESCAPE) {
-		vpl011_receive(&vm->uart, (uint8_t)c);
+		if (!off)
+			vpl011_receive(&vm->uart, (uint8_t)c);
 	} else if (c >= '1' && c < '1' + (int)vm_count) {
 		atomic_store(&focus, (unsigned)(c - '1'));
 		console_announce();
@@ -111,15 +116,30 @@ static void escaped(struct vm *vm, int c)
 	}
 }
 
+/* A VM that is off reads no input: what is typed for it is dropped. */
+static bool is_off(struct vm *vm)
+{
+	bool off;
+
+	vm_lock(vm);
+	off = vm->state == VM_OFF;
+	vm_unlock(vm);
+	return off;
+}
+
 void console_input(void)
 {
 	for (;;) {
 		struct vm *vm = console_focus();
+		bool off;
 		int c;
 
 		if (vm == NULL)
 			return;
-		if (vpl011_rx_full(&vm->uart)) {
+		off = is_off(vm);
+		/* An off VM's full FIFO must not stop the escapes that move
+		 * the input to another VM. */
+		if (!off && vpl011_rx_full(&vm->uart)) {
 			/* The line stays high while input waits: pause it
 			 * until the guest has read some (console_resume). */
 			hal_irq_enable(IRQ_CONSOLE_RX, false);
@@ -131,10 +151,10 @@ void console_input(void)
 			return;
 		if (escape) {
 			escape = false;
-			escaped(vm, c);
+			escaped(vm, off, c);
 		} else if (c == CONSOLE_ESCAPE) {
 			escape = true;
-		} else {
+		} else if (!off) {
 			vpl011_receive(&vm->uart, (uint8_t)c);
 		}
 	}
