@@ -326,6 +326,32 @@ static void test_vm_boot_fails_when_ram_is_unreachable(void **st)
 	assert_int_equal(vm.vcpus[0].power, VCPU_OFF);
 }
 
+static void test_vm_boot_fails_when_its_tree_does_not_fit(void **st)
+{
+	static char bootargs[VM_DTB_MAX];
+
+	(void)st;
+	/* Longer than a manifest allows: the generated tree overflows. */
+	memset(bootargs, 'x', sizeof(bootargs) - 1);
+	cfg.bootargs = bootargs;
+	cfg.dtb = (struct vm_module){pa_init(0), 0};
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_ERR_NOMEM);
+	assert_int_equal(vm.state, VM_OFF);
+}
+
+static void test_vm_create_without_a_gic_has_no_vgic(void **st)
+{
+	(void)st;
+	hal_sim_gic()->version = 0;
+	create(0);
+	assert_int_equal(vm.vgic.version, 0);
+	/* Only the UART on its bus. */
+	assert_int_equal(vm.mmio.region_count, 1);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(vm.state, VM_RUNNING);
+}
+
 static void test_vm_power_off_stops_every_vcpu_once(void **st)
 {
 	(void)st;
@@ -494,6 +520,8 @@ int main(void)
 	    T(test_vm_boot_again_zeroes_ram_and_reloads_everything),
 	    T(test_vm_boot_again_restarts_a_linux_image),
 	    T(test_vm_boot_fails_when_ram_is_unreachable),
+	    T(test_vm_boot_fails_when_its_tree_does_not_fit),
+	    T(test_vm_create_without_a_gic_has_no_vgic),
 	    T(test_vm_power_off_stops_every_vcpu_once),
 	    T(test_vm_request_reset_only_when_running),
 	    T(test_vm_ipa_in_ram_edges),
