@@ -13,8 +13,9 @@
 
 typedef unsigned long long ull;
 
-/* The hypervisor, the boot tree, three modules and the RAM of each VM. */
-#define TAKEN_MAX (2 + HV_MAX_VMS * 4)
+/* The hypervisor, the boot tree, three modules and the RAM of each VM;
+ * and the device window while a direct-mapped VM is placed. */
+#define TAKEN_MAX (2 + HV_MAX_VMS * 4 + 1)
 
 struct range {
 	uint64_t base, size;
@@ -243,9 +244,16 @@ static bool find_gap(const struct taken *t, const struct hal_platform *p,
 static enum hv_err place(struct vm_config *c, const struct config_limits *lim,
 			 const struct taken *t, struct config_error *err)
 {
+	struct taken avoid = *t;
 	uint64_t at;
 
-	if (!find_gap(t, lim->platform, c->ram_size, &at))
+	/* Direct-mapped, host RAM there would be guest RAM over the
+	 * emulated devices (on a machine whose RAM starts below them). */
+	if (c->direct_map)
+		take(&avoid, VM_DEVICE_IPA_BASE,
+		     VM_DEVICE_IPA_END - VM_DEVICE_IPA_BASE,
+		     "the device window", NULL);
+	if (!find_gap(&avoid, lim->platform, c->ram_size, &at))
 		return fail(err, HV_ERR_NOMEM,
 			    "%s: memory: no 0x%llx bytes of host RAM left for "
 			    "it (the hypervisor, the modules and the VMs "

@@ -38,6 +38,10 @@
 #define VM_DTB_BELOW_TOP 0x200000ull
 #define VM_DTB_MAX	 0x10000ull
 
+/* The longest bootargs with its NUL (arm64 Linux's COMMAND_LINE_SIZE has
+ * been at most this): what keeps every generated tree in its room. */
+#define VM_BOOTARGS_MAX 4096u
+
 /* Bytes the boot loader put in host memory; size 0 for none. */
 struct vm_module {
 	paddr_t pa;
@@ -103,7 +107,8 @@ struct config_error {
  * owner, enough stage-2 pages. Then gives every VM without a fixed host
  * address the lowest 2 MiB aligned place in host RAM clear of all that and
  * of the VMs placed before it (fixed ones count first); a direct-mapped
- * VM's RAM base becomes that address. HV_OK, or an error with err->msg
+ * VM's RAM base becomes that address, which is then also clear of the
+ * device window. HV_OK, or an error with err->msg
  * "<node>: <property>: <problem>".
  */
 enum hv_err config_validate(struct hv_config *cfg,

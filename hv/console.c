@@ -75,10 +75,14 @@ void console_announce(void)
 		       vm->cfg->name, atomic_load(&focus) + 1, vm_count);
 }
 
-/* Ends another VM's unfinished line; with the lock held. */
+/*
+ * Ends an unfinished line before u writes (NULL: the hypervisor); with the
+ * lock held. u's own line too, when a reset of u (vpl011_init) put it back
+ * at a line start in the middle of it.
+ */
 static void break_line(const struct vpl011 *u)
 {
-	if (line_owner == NULL || line_owner == u)
+	if (line_owner == NULL || (line_owner == u && !u->line_start))
 		return;
 	hal_console_write("\n", 1);
 	line_owner->line_start = true;
@@ -116,12 +120,24 @@ static void power_off_all(void)
 		vm_power_off(&vms[i], 0, "Ctrl-A x on the console");
 }
 
-/* A byte for the focused VM; its bit in *fed. */
+static bool is_off(struct vm *vm)
+{
+	bool off;
+
+	vm_lock(vm);
+	off = vm->state == VM_OFF;
+	vm_unlock(vm);
+	return off;
+}
+
+/* A byte for the focused VM (none for an off one); its bit in *fed. */
 static void queue(uint8_t byte, unsigned *fed)
 {
 	unsigned vm = atomic_load(&focus);
 	struct in_queue *q = &in_queues[vm];
 
+	if (is_off(&vms[vm]))
+		return;
 	hv_lock_acquire(&q->lock);
 	if (q->count < CONSOLE_IN_QUEUE) {
 		q->bytes[(q->head + q->count) % CONSOLE_IN_QUEUE] = byte;

@@ -3,7 +3,8 @@
  * on the boot CPU once the machine is set up, reads the manifest from the
  * boot device tree and hands it to hv_main, which validates it, places
  * every VM, creates and boots them, runs them, and returns the status the
- * machine should stop with: the worst (highest) of the VMs'.
+ * machine should stop with: the worst of the VMs' (any non-zero beats 0,
+ * the highest non-zero wins).
  * Its last line states that status: "hv: all VMs stopped, status N" once
  * guests ran, "hv: stopped, status N" when none could be started. That line
  * is how the status leaves a machine whose power-off carries none (QEMU).

@@ -249,6 +249,10 @@ static enum hv_err vm_prop(const struct ctx *c, struct vm_config *vm,
 		vm->bootargs = string(val, len);
 		if (vm->bootargs == NULL)
 			return fail(c, HV_ERR_INVAL, prop, "must be a string");
+		if (len > VM_BOOTARGS_MAX)
+			return fail(c, HV_ERR_INVAL, prop,
+				    "%u characters, at most %u",
+				    (unsigned)len - 1, VM_BOOTARGS_MAX - 1);
 		return HV_OK;
 	}
 	if (strcmp(prop, "console") == 0)

@@ -312,10 +312,13 @@ int sched_run(void)
 	}
 	hal_timer_cancel();
 	c->current = NULL;
-	/* The worst of the VMs' statuses: the highest. */
+	/* The worst of the VMs' statuses: any failure beats 0 (a guest's
+	 * exit(-1) too), the highest among failures. */
 	for (unsigned i = 0; i < all_vm_count; i++) {
-		if (all_vms[i].exit_status > status)
-			status = all_vms[i].exit_status;
+		int s = all_vms[i].exit_status;
+
+		if (s != 0 && (status == 0 || s > status))
+			status = s;
 	}
 	return status;
 }

@@ -81,11 +81,13 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 enum hv_err vm_boot(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
+	uint8_t *ram = hal_pa_to_ptr(cfg->ram_pa, cfg->ram_size);
 	enum hv_err err;
 
-	err = vm_image_load(cfg, &vm->image,
-			    hal_pa_to_ptr(cfg->ram_pa, cfg->ram_size),
-			    vm->vgic.version);
+	/* Checked by vm_create; a machine model may lose it (hal_sim). */
+	if (ram == NULL)
+		return HV_ERR_RANGE;
+	err = vm_image_load(cfg, &vm->image, ram, vm->vgic.version);
 	if (err != HV_OK)
 		return err;
 	vm_lock(vm);

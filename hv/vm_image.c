@@ -84,6 +84,11 @@ static enum hv_err plan_kernel(const struct vm_config *c,
 		p->entry = c->entry_set ? ipa_addr(c->entry) : p->elf.entry;
 		break;
 	case VM_KERNEL_LINUX:
+		/* booting.rst: the Image is entered at its first byte. */
+		if (c->entry_set)
+			return fail(err, HV_ERR_INVAL, c, "kernel",
+				    "entry: an arm64 Image starts at its first "
+				    "byte; entry is for raw and elf kernels");
 		if (linux_image_parse(k, c->kernel.size, &img, &lwhy) !=
 			HV_OK ||
 		    linux_image_place(&img, c->ram_ipa, c->ram_size, &res, 1,

@@ -33,7 +33,8 @@ enum hv_err vm_image_plan(const struct vm_config *c, struct vm_image_plan *plan,
  * Fills the VM's RAM (ram: its first byte, ram_ipa) as plan says; the
  * device tree is generated for a machine with a GIC of gic_version unless
  * the VM brings one. HV_ERR_NOMEM when the generated tree does not fit its
- * room (cannot happen for the trees vm_dt makes; checked anyway).
+ * room (cannot happen with bootargs of at most VM_BOOTARGS_MAX bytes, as
+ * the manifest's are; checked anyway).
  */
 enum hv_err vm_image_load(const struct vm_config *c,
 			  const struct vm_image_plan *plan, uint8_t *ram,

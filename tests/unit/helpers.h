@@ -20,6 +20,7 @@
 #include "hal_sim.h"
 #include "hv/arch.h"
 #include "hv/config.h"
+#include "hv/console.h"
 #include "hv/page_pool.h"
 #include "hv/vcpu.h"
 #include "hv/vm.h"
@@ -119,8 +120,9 @@ static inline void test_vm_config(struct vm_config *c, const char *name,
 
 /*
  * Resets the machine model, makes the arena and boots a VM named name with
- * vcpu_count vCPUs (test_vm_config). VBAR_EL1 of vCPU 0 is set to
- * TEST_VBAR so injected exceptions are visible.
+ * vcpu_count vCPUs (test_vm_config), the console's only VM (so no line of
+ * an earlier test's VM is left unfinished on it). VBAR_EL1 of vCPU 0 is
+ * set to TEST_VBAR so injected exceptions are visible.
  */
 static inline struct vm *test_vm_boot(struct test_vm *t, const char *name,
 				      unsigned vcpu_count)
@@ -136,6 +138,7 @@ static inline struct vm *test_vm_boot(struct test_vm *t, const char *name,
 				   test_pool_init(&t->tp, TEST_POOL_PAGES)),
 			 HV_OK);
 	assert_int_equal(vm_boot(&t->vm), HV_OK);
+	console_init(&t->vm, 1, 0);
 	/* What the scheduler does before it first runs vCPU 0. */
 	vcpu_apply_reset(&t->vm.vcpus[0]);
 	hal_vcpu_el1_write(&t->vm.vcpus[0].arch, EL1_VBAR, TEST_VBAR);

@@ -11,6 +11,8 @@ static int setup(void **state)
 {
 	(void)state;
 	hal_sim_reset();
+	/* A fresh console: no line of the last test's UART left open. */
+	console_init(NULL, 0, 0);
 	vpl011_init(&u, "vm0", NULL);
 	return 0;
 }
