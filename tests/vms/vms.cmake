@@ -23,6 +23,20 @@ set(HV_VM_TESTS
   "reset-isolation-smp2|2|exit|||victim+reset+hello"
   # The console's input switched between two VMs by Ctrl-A 1 and Ctrl-A 2.
   "console-focus|1|exit|console-focus.input||uart-irq,name=first+uart-irq,name=second"
+  # Manifests the hypervisor refuses (tests/vms/bad/): one line naming the
+  # node and the property, a non-zero status, no VM started.
+  "bad-affinity-no-cpu|1|fail|||manifest=bad/affinity-no-cpu.dts"
+  "bad-bad-kind|1|fail|||manifest=bad/bad-kind.dts"
+  "bad-memory-not-2mib|1|fail|||manifest=bad/memory-not-2mib.dts"
+  "bad-module-outside-ram|1|fail|||manifest=bad/module-outside-ram.dts"
+  "bad-module-over-hypervisor|1|fail|||manifest=bad/module-over-hypervisor.dts"
+  "bad-no-kernel|1|fail|||manifest=bad/no-kernel.dts"
+  "bad-ram-over-devices|1|fail|||manifest=bad/ram-over-devices.dts"
+  "bad-ram-overlap|1|fail|||manifest=bad/ram-overlap.dts"
+  "bad-raw-load-outside-ram|1|fail|||manifest=bad/raw-load-outside-ram.dts"
+  "bad-too-many-vcpus|1|fail|||manifest=bad/too-many-vcpus.dts"
+  "bad-too-many-vms|1|fail|||manifest=bad/too-many-vms.dts"
+  "bad-unknown-property|1|fail|||manifest=bad/unknown-property.dts"
 )
 
 # hv_vm_test_spec(ENTRY NAME SMP MODE INPUT QUIET VMS): an entry taken
