@@ -1,8 +1,6 @@
 /* virtio_console: input through a FIFO, output straight to the sink. */
 #include "hv/virtio/virtio_console.h"
 
-#include "hv/vm.h"
-
 #include <stddef.h>
 
 #define RXQ 0u
