@@ -29,9 +29,9 @@
 #define VIRTIO_CONSOLE_F_EMERG_WRITE (1ull << 2)
 #define VIRTIO_CONSOLE_RX_FIFO	     64u
 #define VIRTIO_CONSOLE_TX_MAX	     4096u
-#define VIRTIO_CONSOLE_CONFIG_SIZE   12u /* cols, rows, max_nr_ports, emerg_wr \
-					  */
-#define VIRTIO_CONSOLE_EMERG_WR 8u
+/* The configuration: cols, rows, max_nr_ports, emerg_wr. */
+#define VIRTIO_CONSOLE_CONFIG_SIZE 12u
+#define VIRTIO_CONSOLE_EMERG_WR	   8u
 
 /* Where a console device's output goes, and who wants to know when it can
  * take input again. Called with the device's VM locked. */
