@@ -150,6 +150,7 @@ void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 		vm_lock(v->vm);
 		err = r->ops->write(r->dev, v, ipa, size, val);
 		vm_unlock(v->vm);
+		mmio_after_write(r, v);
 	} else {
 		err = dabt_read(v, r, ipa, iss);
 	}

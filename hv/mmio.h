@@ -42,6 +42,13 @@ struct mmio_ops {
 			    unsigned size, uint64_t *val);
 	enum hv_err (*write)(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t val);
+	/*
+	 * Optional: called after an access that wrote to the device (a
+	 * store, or a pair of them), once the VM's lock is dropped, for
+	 * work that takes another VM's lock (a CPU holds at most one VM's
+	 * lock, hv/lock.h). Called even if the device refused the store.
+	 */
+	void (*after_write)(void *dev, struct vcpu *v);
 };
 
 struct mmio_region {

@@ -116,6 +116,8 @@ void mmio_emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 			err = r->ops->read(r->dev, v, o, d.size, &vals[i]);
 	}
 	vm_unlock(v->vm);
+	if (write)
+		mmio_after_write(r, v);
 	if (err != HV_OK) {
 		mmio_fault(v, e, "refused by the device");
 		return;

@@ -14,6 +14,8 @@ struct test_dev {
 	uint64_t refuse_off; /* accesses at this offset are refused */
 	unsigned reads;
 	unsigned writes;
+	unsigned after_writes; /* after_write calls */
+	unsigned writes_seen;  /* writes done when after_write last ran */
 	uint64_t off;
 	unsigned size;
 	uint64_t val;
@@ -48,7 +50,16 @@ static enum hv_err dev_write(void *d, struct vcpu *v, uint64_t off,
 	return off == t->refuse_off ? HV_ERR_ACCESS : HV_OK;
 }
 
-static const struct mmio_ops dev_ops = {dev_read, dev_write};
+static void dev_after_write(void *d, struct vcpu *v)
+{
+	struct test_dev *t = d;
+
+	assert_ptr_equal(t->vcpu, v);
+	t->after_writes++;
+	t->writes_seen = t->writes;
+}
+
+static const struct mmio_ops dev_ops = {dev_read, dev_write, dev_after_write};
 
 static struct test_dev dev;
 static struct vm_config cfg;
@@ -304,6 +315,7 @@ static void test_mmio_load_word_into_w_register(void **st)
 	dev.read_value = 0x1122334455667788ull;
 	abort_at(0x10, dabt_iss(2, false, 5, false, false));
 	assert_int_equal(dev.reads, 1);
+	assert_int_equal(dev.after_writes, 0); /* loads do not call it */
 	assert_int_equal(dev.off, 0x10);
 	assert_int_equal(dev.size, 4);
 	assert_ptr_equal(dev.vcpu, v);
@@ -358,6 +370,9 @@ static void test_mmio_store_takes_the_low_bytes_of_the_source(void **st)
 	v->arch.regs.x[7] = 0x0123456789abcdefull;
 	abort_at(0x20, dabt_iss(0, false, 7, false, true));
 	assert_int_equal(dev.writes, 1);
+	/* The hook comes after the store, once. */
+	assert_int_equal(dev.after_writes, 1);
+	assert_int_equal(dev.writes_seen, 1);
 	assert_int_equal(dev.off, 0x20);
 	assert_int_equal(dev.size, 1);
 	assert_int_equal(dev.val, 0xef);
@@ -437,6 +452,7 @@ static void test_mmio_refused_write_from_el0_injects_lower_el_abort(void **st)
 	v->arch.regs.pstate = PSR_MODE_EL0T;
 	abort_at(0xff0, dabt_iss(2, false, 2, false, true));
 	assert_int_equal(dev.writes, 1);
+	assert_int_equal(dev.after_writes, 1); /* refused, still called */
 	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x92000050);
 	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x400);
 	assert_console_has("write refused by the device at ipa 0xa000ff0");

@@ -27,6 +27,7 @@
 struct test_dev {
 	uint64_t refuse_off;
 	unsigned reads, writes;
+	unsigned after_writes, writes_seen; /* after_write calls, and when */
 	uint64_t off[2], val[2];
 	unsigned size[2];
 };
@@ -65,7 +66,16 @@ static enum hv_err dev_write(void *d, struct vcpu *v, uint64_t off,
 	return HV_OK;
 }
 
-static const struct mmio_ops dev_ops = {dev_read, dev_write};
+static void dev_after_write(void *d, struct vcpu *v)
+{
+	struct test_dev *t = d;
+
+	(void)v;
+	t->after_writes++;
+	t->writes_seen = t->writes;
+}
+
+static const struct mmio_ops dev_ops = {dev_read, dev_write, dev_after_write};
 static struct test_dev dev;
 static struct test_vm tvm;
 static struct vcpu *v;
@@ -124,6 +134,7 @@ static void test_mmio_insn_load_pair_reads_both_registers(void **st)
 	v->arch.regs.x[0] = DEV_IPA + 0x10;
 	abort_at(0x10, ISS_READ_NO_SYNDROME);
 	assert_int_equal(dev.reads, 2);
+	assert_int_equal(dev.after_writes, 0);
 	assert_int_equal(dev.off[0], 0x10);
 	assert_int_equal(dev.off[1], 0x14);
 	assert_int_equal(dev.size[0], 4);
@@ -141,6 +152,9 @@ static void test_mmio_insn_store_pair_pre_index_moves_sp(void **st)
 	hal_vcpu_el1_write(&v->arch, EL1_SP_EL1, DEV_IPA + 0x30);
 	abort_at(0x20, ISS_WRITE_NO_SYNDROME);
 	assert_int_equal(dev.writes, 2);
+	/* A pair is one access: the hook runs once, after both. */
+	assert_int_equal(dev.after_writes, 1);
+	assert_int_equal(dev.writes_seen, 2);
 	assert_int_equal(dev.off[0], 0x20);
 	assert_int_equal(dev.off[1], 0x28);
 	assert_int_equal(dev.size[1], 8);
