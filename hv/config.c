@@ -316,8 +316,13 @@ enum hv_err config_validate(struct hv_config *cfg,
 			     "RAM");
 		}
 	}
+	e = passthrough_validate(cfg, lim, err);
+	if (e != HV_OK)
+		return e;
 	for (unsigned i = 0; i < cfg->vm_count; i++)
-		pages += config_s2_pages(&cfg->vms[i], lim->s2_start_level);
+		pages +=
+		    config_s2_pages(&cfg->vms[i], lim->s2_start_level) +
+		    passthrough_s2_pages(&cfg->vms[i], lim->s2_start_level);
 	if (pages > lim->pool_pages)
 		return fail(err, HV_ERR_NOMEM,
 			    "stage-2 page pool: %llu pages needed, %u "

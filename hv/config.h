@@ -13,6 +13,7 @@
 #define HV_CONFIG_H
 
 #include "hv/err.h"
+#include "hv/passthrough.h"
 
 #include <hal/cpu.h>
 #include <hal/types.h>
@@ -76,6 +77,7 @@ struct vm_config {
 	bool console;	      /* has the console input at boot */
 	bool affinity_set;
 	uint8_t affinity[HV_MAX_VCPUS]; /* physical CPU of each vCPU */
+	struct vm_passthrough pt;	/* host devices it is given */
 };
 
 struct hv_config {

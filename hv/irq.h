@@ -12,11 +12,15 @@
  *   SGI 0 (kick)            from another CPU: the loaded vCPU stops if its
  *                           VM or power state changed; the exit itself
  *                           refills its list registers
+ *   SPIs passed through     to the VM that owns the device, as a
+ *                           hardware-linked virtual SPI (hv/passthrough.h)
  * and deactivated unless forwarded. Anything else is deactivated and
  * logged once.
  */
 #ifndef HV_IRQ_H
 #define HV_IRQ_H
+
+#include <stdint.h>
 
 struct vcpu;
 
@@ -31,5 +35,14 @@ void irq_init_cpu(void);
 /* Handles every pending physical interrupt; loaded is the vCPU loaded on
  * this physical CPU (the one that exited, or the last one run), or NULL. */
 void irq_handle(struct vcpu *loaded);
+
+/*
+ * Deactivates SPI intid on physical CPU cpu, the one that acknowledged it:
+ * now when that is the calling CPU, else at that CPU's next irq_handle,
+ * which a kick brings. A GICv2 (QEMU 7.2's model too) keeps an SPI's
+ * active state per CPU interface: a deactivation from another CPU would
+ * leave it active, never to fire again.
+ */
+void irq_deactivate_on(unsigned cpu, uint32_t intid);
 
 #endif

@@ -5,6 +5,7 @@
 #include "hv/log.h"
 #include "hv/manifest.h"
 #include "hv/page_pool.h"
+#include "hv/passthrough.h"
 #include "hv/sched.h"
 #include "hv/vm.h"
 
@@ -75,6 +76,7 @@ int hv_main(struct hv_config *cfg)
 		       c->name, c->vcpu_count, (ull)(c->ram_size >> 20),
 		       (ull)ipa_addr(c->ram_ipa), (ull)plans[i].entry);
 	}
+	passthrough_irq_setup(vms, cfg->vm_count);
 	sched_init(vms, cfg->vm_count);
 	console_announce();
 	hal_cpu_start_others();

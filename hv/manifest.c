@@ -259,6 +259,9 @@ static enum hv_err vm_prop(const struct ctx *c, struct vm_config *vm,
 		return flag(c, prop, len, &vm->console);
 	if (strcmp(prop, "direct-map") == 0)
 		return flag(c, prop, len, &vm->direct_map);
+	if (strcmp(prop, "passthrough") == 0)
+		return passthrough_parse(c->fdt, c->vm, val, len, &vm->pt,
+					 c->err);
 	if (strcmp(prop, "cpu-affinity") == 0) {
 		seen->affinity = true;
 		seen->affinity_val = val;

@@ -2,6 +2,7 @@
 #include "hv/vm.h"
 
 #include "hv/log.h"
+#include "hv/passthrough.h"
 #include "lib/string.h"
 
 #include <hal/counter.h>
@@ -73,9 +74,12 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->arch.cntvoff = vm->cntvoff;
 	}
 	/* A machine without a GIC the HAL drives runs VMs without one. */
-	if (hal_gic()->version != 0)
-		return vgic_init(vm);
-	return HV_OK;
+	if (hal_gic()->version != 0) {
+		err = vgic_init(vm);
+		if (err != HV_OK)
+			return err;
+	}
+	return passthrough_map(vm);
 }
 
 enum hv_err vm_boot(struct vm *vm)

@@ -1,18 +1,21 @@
 /*
  * vm_dt: one function per node, in the order the tree lists them. Phandles
- * are fixed: 1 the GIC, 2 the UART's clock.
+ * are fixed: 1 the GIC, 2 the UART's clock, from 0x100 up the clocks of
+ * devices passed through (hv/passthrough.h).
  */
 #include "hv/vm_dt.h"
 
 #include "hv/dev/vpl011.h"
+#include "hv/passthrough.h"
 #include "hv/vgic/vgic.h"
 #include "lib/fdt_write.h"
 #include "lib/fmt.h"
 
 #include <hal/gic.h>
 
-#define PHANDLE_GIC 1u
-#define PHANDLE_CLK 2u
+#define PHANDLE_GIC	    1u
+#define PHANDLE_CLK	    2u
+#define PHANDLE_PASSTHROUGH 0x100u
 
 /* Interrupt specifiers (DT bindings arm,gic): type, number, flags. */
 #define DT_IRQ_SPI	  0u
@@ -179,6 +182,8 @@ int vm_dt_build(const struct vm_config *c, const struct vm_image_plan *plan,
 	timer(&w, c, gic_version);
 	gic(&w, c, gic_version);
 	uart(&w);
+	passthrough_dt(&w, c, PHANDLE_GIC, PHANDLE_CLK, APB_PCLK_HZ,
+		       PHANDLE_PASSTHROUGH);
 	fdtw_end_node(&w);
 	return fdtw_finish(&w);
 }

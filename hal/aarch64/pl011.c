@@ -6,7 +6,7 @@
 
 #include <hal/console.h>
 
-#define UART_BASE 0x09000000ul
+#define UART_BASE PL011_BASE
 #define UART_DR	  0x000
 #define UART_FR	  0x018
 #define UART_IBRD 0x024

@@ -544,10 +544,6 @@ static void test_manifest_unknown_property(void **st)
 	vm_with_u32("vpcus", 2);
 	assert_parse_error(HV_ERR_INVAL,
 			   "/chosen/web: unknown property 'vpcus'");
-	/* Not yet implemented is unknown too. */
-	vm_with_raw("passthrough", "/pl031@9010000", 15);
-	assert_parse_error(HV_ERR_INVAL,
-			   "/chosen/web: unknown property 'passthrough'");
 }
 
 static void test_manifest_memory_missing(void **st)
