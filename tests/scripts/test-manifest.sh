@@ -431,6 +431,51 @@ bad-spec)
 	refused 2 "manifest: --mem 1000K: not a whole number of MiB" \
 		--out out --mem 1000K --vm image=a.bin,ram=2M
 	;;
+passthrough)
+	# passthrough=PATH:PATH becomes the string list the hypervisor reads;
+	# a --manifest tree's passthrough is taken as written. Paths are only
+	# checked for their shape: the hypervisor checks the devices.
+	base $GiB
+	mkfile a.bin 10
+	ok --out out --base-dtb base.dtb \
+		--vm image=a.bin,ram=2M,name=rtc,passthrough=/pl031@9010000 \
+		--vm image=a.bin,ram=2M,name=blk,direct-map,passthrough=/virtio_mmio@a003e00:/virtio_mmio@a003c00
+	props /chosen/rtc "compatible #address-cells #size-cells vcpus memory passthrough "
+	prop /chosen/rtc passthrough s "/pl031@9010000"
+	props /chosen/blk "compatible #address-cells #size-cells vcpus memory direct-map passthrough "
+	prop /chosen/blk passthrough s "/virtio_mmio@a003e00 /virtio_mmio@a003c00"
+	# Two strings, each with its NUL: 21 bytes each.
+	is "passthrough length" 42 \
+		"$(fdtget -t bx out/boot.dtb /chosen/blk passthrough | wc -w)"
+	# An empty value gives none.
+	ok --out out --base-dtb base.dtb --vm image=a.bin,ram=2M,passthrough=
+	props /chosen/a "compatible #address-cells #size-cells vcpus memory "
+	cat >m.dts <<'EOF'
+/dts-v1/;
+/ {
+	chosen {
+		rtc {
+			compatible = "hv,vm";
+			memory = <0x0 0x200000>;
+			passthrough = "/pl031@9010000";
+			kernel {
+				compatible = "multiboot,kernel", "multiboot,module";
+				file = "a.bin";
+			};
+		};
+	};
+};
+EOF
+	ok --out out --base-dtb base.dtb --manifest m.dts
+	prop /chosen/rtc passthrough s "/pl031@9010000"
+	rm -rf out
+	refused 2 "manifest: --vm image=a.bin,ram=2M,passthrough=/pl031@9010000:pl011: passthrough=/pl031@9010000:pl011: 'pl011' is not a path in the boot tree (/NODE/...)" \
+		--out out --base-dtb base.dtb --vm image=a.bin,ram=2M,passthrough=/pl031@9010000:pl011
+	refused 2 "manifest: --vm image=a.bin,ram=2M,passthrough=/a::/b: passthrough=/a::/b: '' is not a path in the boot tree (/NODE/...)" \
+		--out out --base-dtb base.dtb --vm image=a.bin,ram=2M,passthrough=/a::/b
+	refused 2 "manifest: --vm image=a.bin,ram=2M,passthrough=/a\"b: passthrough=/a\"b: '/a\"b' is not a path in the boot tree (/NODE/...)" \
+		--out out --base-dtb base.dtb --vm 'image=a.bin,ram=2M,passthrough=/a"b'
+	;;
 duplicate-name)
 	base $GiB
 	mkfile g/hello.elf 100
