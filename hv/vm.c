@@ -134,7 +134,17 @@ void vm_power_off(struct vm *vm, int status, const char *why)
 			vm->vcpus[i].power = VCPU_OFF;
 		vm->state = VM_OFF;
 		vm->exit_status = status;
-		stop_vcpus(vm);
+		/*
+		 * Every other CPU looks again, not only those of its vCPUs:
+		 * an idle one may be the CPU that ends the run once no VM
+		 * is left (CPU 0, whose loop returns to hv_main).
+		 */
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			if (vm->vcpus[i].arch.cpu == hal_cpu_id())
+				vm->vcpus[i].arch.yield = true;
+		for (unsigned c = 0; c < hal_cpu_count(); c++)
+			if (c != hal_cpu_id())
+				hal_cpu_kick(c);
 		hv_log("%s: powered off by %s, status %d", vm->cfg->name, why,
 		       status);
 	}

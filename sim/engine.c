@@ -3,6 +3,7 @@
 
 #include "aarch32.h"
 #include "hal_sim.h"
+#include "pl031.h"
 #include "s2walk.h"
 #include "trap.h"
 #include "vcpuif.h"
@@ -428,12 +429,53 @@ static bool map_gicv(struct map_run *m, const struct s2_result *leaf)
 	return true;
 }
 
+static uint64_t counter_now(void);
+static void raise_timers(void);
+
+static uint64_t pl031_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
+{
+	(void)uc;
+	(void)size;
+	(void)ud;
+	return sim_pl031_read(off, counter_now());
+}
+
+static void pl031_write(uc_engine *uc, uint64_t off, unsigned size,
+			uint64_t val, void *ud)
+{
+	struct cpu *c = ud;
+
+	(void)size;
+	sim_pl031_write(off, (uint32_t)val, counter_now());
+	raise_timers();
+	/* Its interrupt, unmasked: taken at EL2 before the next one. */
+	if (phys_irq_pending()) {
+		c->stopped = true;
+		uc_emu_stop(uc);
+	}
+}
+
+/* The machine's devices a VM may be given (hv/passthrough.h): the PL031,
+ * where stage 2 maps it. */
+static bool map_device(struct map_run *m, const struct s2_result *leaf)
+{
+	if (leaf->pa != SIM_PL031_BASE || leaf->size != SIM_PL031_SIZE)
+		return false;
+	map_flush(m);
+	uc_mmio_map(m->c->uc, leaf->base_ipa, SIM_PL031_SIZE, pl031_read, m->c,
+		    pl031_write, m->c);
+	if (m->c->a32.uc != NULL)
+		a32_map_mmio(&m->c->a32, leaf->base_ipa, SIM_PL031_SIZE,
+			     pl031_read, pl031_write, m->c);
+	return true;
+}
+
 static bool map_leaf(void *arg, const struct s2_result *leaf)
 {
 	struct map_run *m = arg;
 	uint8_t *host = hal_pa_to_ptr(pa_init(leaf->pa), leaf->size);
 
-	if (host == NULL && map_gicv(m, leaf))
+	if (host == NULL && (map_gicv(m, leaf) || map_device(m, leaf)))
 		return true;
 	if (host == NULL) {
 		fprintf(stderr,
@@ -632,6 +674,8 @@ static void plan_events(void)
 		next = insns_at(d);
 	if (hal_sim_timer(&d) && insns_at(d) < next)
 		next = insns_at(d);
+	if (sim_pl031_deadline(&d) && insns_at(d) < next)
+		next = insns_at(d);
 	eng.next_event = next;
 }
 
@@ -650,6 +694,7 @@ static void raise_timers(void)
 	if (hal_sim_timer(&d) && counter_now() >= d &&
 	    !hal_sim_irq_active(GIC_PPI_HYP_TIMER))
 		hal_sim_irq_raise(GIC_PPI_HYP_TIMER);
+	sim_pl031_update(counter_now());
 	plan_events();
 }
 
@@ -1601,6 +1646,8 @@ static void engine_idle(void *ctx)
 		next = d;
 	if (hal_sim_timer(&d) && d < next)
 		next = d;
+	if (sim_pl031_deadline(&d) && d < next)
+		next = d;
 	if (next == UINT64_MAX) {
 		fprintf(stderr, "hvsim: stopped: every vCPU waits for an "
 				"interrupt and none can come\n");
@@ -1691,6 +1738,7 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 			hal_sim_set_id_reg(crm, op2, id_regs[crm][op2]);
 	}
 	hal_sim_set_engine(&e);
+	sim_pl031_reset(0);
 	return true;
 }
 

@@ -566,6 +566,27 @@ struct vcpu *vgic_hw_spi_target(struct vm *vm, uint32_t intid)
 	return NULL;
 }
 
+bool vgic_hw_spi_waiting(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool waiting = false;
+
+	vm_lock(vm);
+	for (unsigned i = 0; i < VGIC_SPI_COUNT && !waiting; i++) {
+		struct vgic_irq *irq = &vm->vgic.spi[i];
+		unsigned intid = GIC_PRIVATE_COUNT + i;
+
+		if (!((vm->vgic.spi_link_level >> i) & 1u) ||
+		    vgic_hw_spi_target(vm, intid) != v)
+			continue;
+		/* A deactivation by the guest is seen in its LR. */
+		vgic_irq_sync(vm, irq, intid);
+		waiting = !irq->hw_active && hal_irq_pending(irq->hw_intid);
+	}
+	vm_unlock(vm);
+	return waiting;
+}
+
 void vgic_hw_route(struct vm *vm, struct vgic_irq *irq, unsigned intid)
 {
 	struct vcpu *t = vgic_hw_spi_target(vm, intid);

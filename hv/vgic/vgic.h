@@ -144,6 +144,13 @@ void vgic_spi_link(struct vm *vm, uint32_t intid, uint32_t pintid, bool level);
  */
 struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid);
 
+/*
+ * True when a level-sensitive linked SPI that goes to v has its line high
+ * and is not taken: the physical SPI is pending and must reach the CPU
+ * (hal_irq_resample says why it may not by itself).
+ */
+bool vgic_hw_spi_waiting(struct vcpu *v);
+
 /* The vCPU a linked SPI goes to, or NULL (v3: a route to no vCPU). */
 struct vcpu *vgic_hw_spi_target(struct vm *vm, uint32_t intid);
 

@@ -8,6 +8,7 @@
  */
 #include "helpers.h"
 
+#include "hv/exit.h"
 #include "hv/irq.h"
 #include "hv/manifest.h"
 #include "hv/passthrough.h"
@@ -1476,6 +1477,42 @@ static void test_passthrough_irq_software_input_ignored_when_linked(void **st)
 	assert_false(pvm->vgic.spi[8].pending);
 }
 
+/* A WFI of vCPU 0, as the hardware reports it. */
+static void wfi(void)
+{
+	struct vcpu_exit e = {VCPU_EXIT_SYNC,
+			      esr_make(EC_WFX, 1, ISS_WFX_TI_WFI), 0, 0};
+
+	vc(0)->arch.yield = false;
+	hv_handle_exit(vc(0), &e);
+}
+
+static void test_passthrough_irq_level_high_again_is_resampled_at_wfi(void **st)
+{
+	(void)st;
+	irq_vm(2, 1, 1);
+	guest_enables(RTC_INTID);
+	hal_sim_irq_set_level(RTC_INTID, true);
+	irq_handle(vc(0));
+	vgic_flush(vc(0));
+	/* Taken and in its LR: nothing waits. */
+	assert_false(vgic_hw_spi_waiting(vc(0)));
+	/* Ended by the guest with the line still high: the physical SPI is
+	 * pending again, and QEMU's GICv2 may not signal it by itself. */
+	guest_ends(vc(0), 0);
+	assert_true(vgic_hw_spi_waiting(vc(0)));
+	wfi();
+	assert_false(vc(0)->blocked);
+	assert_true(vc(0)->arch.yield);
+	assert_int_equal(hal_sim_stats()->irq_resamples, 1);
+	/* The line low: the vCPU sleeps. */
+	hal_sim_irq_set_level(RTC_INTID, false);
+	assert_false(vgic_hw_spi_waiting(vc(0)));
+	wfi();
+	assert_true(vc(0)->blocked);
+	assert_int_equal(hal_sim_stats()->irq_resamples, 1);
+}
+
 static void test_passthrough_irq_others_are_still_unexpected(void **st)
 {
 	(void)st;
@@ -1537,6 +1574,7 @@ int main(void)
 	    T(test_passthrough_irq_reset_ends_it_and_keeps_the_link),
 	    T(test_passthrough_irq_acknowledged_instance_ends_at_reset),
 	    T(test_passthrough_irq_software_input_ignored_when_linked),
+	    T(test_passthrough_irq_level_high_again_is_resampled_at_wfi),
 	    T(test_passthrough_irq_others_are_still_unexpected),
 #undef T
 	};

@@ -416,6 +416,23 @@ static void test_vm_power_off_kicks_the_cpus_running_its_vcpus(void **st)
 	assert_int_equal(hal_sim_stats()->kicks[1], 1);
 }
 
+static void test_vm_power_off_kicks_every_other_cpu(void **st)
+{
+	(void)st;
+	hal_sim_set_cpus(3);
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	/* Its last vCPU stops on CPU 1: CPU 0, which has none of its vCPUs
+	 * and may be idle, must see that no VM is left. */
+	hal_sim_set_cpu_id(1);
+	vm_power_off(&vm, 0, "a test");
+	hal_sim_set_cpu_id(0);
+	assert_int_equal(hal_sim_stats()->kicks[0], 1);
+	assert_int_equal(hal_sim_stats()->kicks[1], 0);
+	assert_int_equal(hal_sim_stats()->kicks[2], 1);
+	assert_true(vm.vcpus[1].arch.yield);
+}
+
 static void test_vm_request_reset_only_when_running(void **st)
 {
 	(void)st;
@@ -504,6 +521,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup(f, setup)
 	    T(test_vm_create_homes_vcpu_i_on_cpu_i_mod_count),
 	    T(test_vm_power_off_kicks_the_cpus_running_its_vcpus),
+	    T(test_vm_power_off_kicks_every_other_cpu),
 	    T(test_vm_create_homes_vcpus_where_cpu_affinity_says),
 	    T(test_vm_create_leaves_ram_alone_and_the_vm_off),
 	    T(test_vm_boot_zeroes_ram_and_nothing_else),

@@ -21,6 +21,11 @@ set(HV_VM_TESTS
   # one keeps running with its RAM intact.
   "reset-isolation|1|exit|||victim+reset+hello"
   "reset-isolation-smp2|2|exit|||victim+reset+hello"
+  # QEMU virt's PL031 passed through to one VM, which reads it and takes
+  # its alarm interrupt; another VM touching it gets aborts. With -smp 2
+  # the RTC's VM runs on CPU 1, where its SPI is routed.
+  "passthrough|1|exit|||rtc,passthrough=/pl031@9010000+snoop"
+  "passthrough-smp2|2|exit|||rtc,passthrough=/pl031@9010000,affinity=1+snoop"
   # The console's input switched between two VMs by Ctrl-A 1 and Ctrl-A 2.
   "console-focus|1|exit|console-focus.input||uart-irq,name=first+uart-irq,name=second"
   # Manifests the hypervisor refuses (tests/vms/bad/): one line naming the
@@ -37,6 +42,11 @@ set(HV_VM_TESTS
   "bad-too-many-vcpus|1|fail|||manifest=bad/too-many-vcpus.dts"
   "bad-too-many-vms|1|fail|||manifest=bad/too-many-vms.dts"
   "bad-unknown-property|1|fail|||manifest=bad/unknown-property.dts"
+  "bad-passthrough-console-uart|1|fail|||manifest=bad/passthrough-console-uart.dts"
+  "bad-passthrough-gic|1|fail|||manifest=bad/passthrough-gic.dts"
+  "bad-passthrough-two-vms|1|fail|||manifest=bad/passthrough-two-vms.dts"
+  "bad-passthrough-dma|1|fail|||manifest=bad/passthrough-dma.dts"
+  "bad-passthrough-no-node|1|fail|||manifest=bad/passthrough-no-node.dts"
 )
 
 # hv_vm_test_spec(ENTRY NAME SMP MODE INPUT QUIET VMS): an entry taken

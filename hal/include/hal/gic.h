@@ -68,8 +68,9 @@ bool hal_irq_pending(uint32_t intid);
  * 7.2's GICv2: after a guest deactivates a hardware-linked interrupt whose
  * level-sensitive source is still asserted, the distributor shows it
  * pending but the CPU interface does not signal it until another GIC
- * register is written. The core calls this when a vCPU's timer is asserted
- * and yet nothing reaches it.
+ * register is written. The core calls this when a vCPU's timer, or a
+ * device's SPI passed through to it, is asserted and yet nothing reaches
+ * it.
  */
 void hal_irq_resample(void);
 
