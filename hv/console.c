@@ -11,9 +11,13 @@
 #include "hv/dev/vpl011.h"
 #include "hv/lock.h"
 #include "hv/log.h"
+#include "hv/sched.h"
 #include "hv/vm.h"
+#include "lib/fmt.h"
 
 #include <hal/console.h>
+#include <hal/counter.h>
+#include <hal/cpu.h>
 
 #include <stdatomic.h>
 
@@ -149,6 +153,19 @@ static void queue(uint8_t byte, unsigned *fed)
 	*fed |= 1u << vm;
 }
 
+/* Ctrl-A s: the time and how much of it each CPU slept (sched.h). */
+static void print_time(void)
+{
+	char line[160];
+	size_t n = fmt_snprintf(line, sizeof(line), "counter %llu ticks, idle:",
+				(unsigned long long)hal_counter_read());
+
+	for (unsigned i = 0; i < hal_cpu_count() && n < sizeof(line); i++)
+		n += fmt_snprintf(line + n, sizeof(line) - n, " CPU %u %llu", i,
+				  (unsigned long long)sched_idle_ticks(i));
+	hv_log("%s", line);
+}
+
 /* A byte after Ctrl-A. */
 static void escaped(int c, unsigned *fed)
 {
@@ -159,6 +176,8 @@ static void escaped(int c, unsigned *fed)
 		console_announce();
 	} else if (c == 'x') {
 		power_off_all();
+	} else if (c == 's') {
+		print_time();
 	}
 }
 

@@ -496,7 +496,7 @@ enum hv_err passthrough_parse(const void *fdt, const char *vm_node,
 			      struct vm_passthrough *pt,
 			      struct config_error *err)
 {
-	static struct reader r;
+	struct reader r = {.fdt = fdt, .vm = vm_node, .err = err};
 	const char *s = val;
 	int gic = find_gic(fdt);
 
@@ -505,7 +505,6 @@ enum hv_err passthrough_parse(const void *fdt, const char *vm_node,
 	if (len == 0 || s[len - 1] != '\0')
 		return fail(err, HV_ERR_INVAL, vm_node, NULL,
 			    "must be a list of paths in the boot device tree");
-	r = (struct reader){.fdt = fdt, .vm = vm_node, .err = err};
 	for (uint32_t at = 0; at < len; at += (uint32_t)strlen(s + at) + 1) {
 		struct vm_pt_device *d = &pt->dev[pt->count];
 		enum hv_err e;

@@ -571,6 +571,9 @@ bool vgic_hw_spi_waiting(struct vcpu *v)
 	struct vm *vm = v->vm;
 	bool waiting = false;
 
+	/* Set before the VM runs and never changed: no lock needed. */
+	if (vm->vgic.spi_link_level == 0)
+		return false;
 	vm_lock(vm);
 	for (unsigned i = 0; i < VGIC_SPI_COUNT && !waiting; i++) {
 		struct vgic_irq *irq = &vm->vgic.spi[i];

@@ -15,6 +15,10 @@
 #         image made here with mke2fs -d, passed through to a direct-mapped
 #         VM (its RAM at guest-physical = host-physical, so the device's
 #         DMA lands in it): Linux mounts it and reads a known file.
+#   bench the blk set-up under -icount shift=0,sleep=off, reading 16 MiB
+#         with dd in 4 KiB blocks (and an empty dd) between Ctrl-A s lines
+#         of the hypervisor (the counter and the CPU's idle ticks); the
+#         console log is kept in $LOG for scripts/bench-passthrough.
 # The VM's /init is tests/linux/passthrough-init, appended to the test
 # initramfs as a second cpio archive (the kernel unpacks both, the later
 # /init wins), with the VirtIO modules of Debian's kernel and the busybox
@@ -27,7 +31,8 @@ if [ $# -lt 7 ] || [ $# -gt 8 ]; then
 fi
 qemu=$1 hv=$2 images=$3 src=$4 gic=$5 cpu=$6 scenario=$7 limit=${8:-180}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+writer=
+trap 'rm -rf "$work"; [ -z "$writer" ] || kill "$writer" 2>/dev/null' EXIT
 
 "$src/scripts/linux-images" "$images" >/dev/null || exit $?
 
@@ -59,17 +64,19 @@ case "$scenario" in
 rtc)
 	vm="$vm,passthrough=/pl031@9010000,bootargs=$args hv.pt=rtc"
 	qemu_args=(-rtc base=2024-06-01T12:00:00) ;;
-blk)
+blk|bench)
 	mkdir -p "$work/disk"
 	echo "made by run-linux-passthrough.sh with mke2fs -d" >"$work/disk/hello.txt"
 	seq 1 100000 >"$work/disk/data"
 	mke2fs -q -t ext4 -d "$work/disk" -L ptdisk "$work/disk.img" 32M >/dev/null ||
 		{ echo "FAIL: mke2fs (scripts/deps installs e2fsprogs)"; exit 1; }
-	vm="$vm,direct-map,passthrough=/virtio_mmio@a003e00,bootargs=$args hv.pt=blk"
+	vm="$vm,direct-map,passthrough=/virtio_mmio@a003e00,bootargs=$args hv.pt=$scenario"
 	# The commas separate QEMU's suboptions, not array elements.
 	# shellcheck disable=SC2054
 	qemu_args=(-drive "file=$work/disk.img,if=none,format=raw,id=pt"
-		-device virtio-blk-device,drive=pt) ;;
+		-device virtio-blk-device,drive=pt)
+	# shellcheck disable=SC2054
+	[ "$scenario" = blk ] || qemu_args+=(-icount shift=0,sleep=off) ;;
 *) echo "run-linux-passthrough.sh: unknown scenario '$scenario'" >&2; exit 2 ;;
 esac
 
@@ -78,13 +85,37 @@ mapfile -t boot < <("$src/scripts/manifest" --out "$work/manifest" \
 	--vm "$vm" --print qemu)
 [ ${#boot[@]} -gt 0 ] || { echo "FAIL: no manifest"; exit 1; }
 
+: >"$work/out"
+mkfifo "$work/in"
+# The console's input: for bench, Ctrl-A s (the hypervisor's time) and a
+# line for /init at each of its ready and done lines.
+(
+	exec 3>"$work/in"
+	# At once: while the VM waits for it, its timers fire, each one
+	# some work the window would count.
+	if [ "$scenario" = bench ]; then
+		tail -n +1 --pid=$$ -F "$work/out" 2>/dev/null |
+			while IFS= read -r line; do
+				case "${line%$'\r'}" in
+				"linux| linux-test: bench: ready "* | \
+				"linux| linux-test: bench: done "*)
+					printf '\001s\n' >&3 ;;
+				"linux| linux-test: bench: interrupts"*) break ;;
+				esac
+			done
+	fi
+	sleep "$limit"
+) &
+writer=$!
+
 timeout --foreground -k 5 "$limit" "$qemu" \
 	-M "virt,virtualization=on,gic-version=$gic" -cpu "$cpu" -m 1G \
 	-smp 1 -nic none -no-reboot -display none -monitor none \
 	-chardev stdio,id=con,mux=off,signal=off -serial chardev:con \
-	-kernel "$hv" "${boot[@]}" "${qemu_args[@]}" </dev/null >"$work/out" 2>&1
+	-kernel "$hv" "${boot[@]}" "${qemu_args[@]}" <"$work/in" >"$work/out" 2>&1
 status=$?
 tr -d '\r' <"$work/out" >"$work/log"
+[ -z "${LOG:-}" ] || cp "$work/log" "$LOG"
 
 fail() {
 	echo "FAIL: $*; output:"
@@ -124,6 +155,10 @@ blk)
 	has_re '^linux| .*virtio_blk virtio0: \[vda\] 65536 512-byte logical blocks'
 	has "linux| linux-test: blk: hello.txt: made by run-linux-passthrough.sh with mke2fs -d"
 	has "linux| linux-test: blk: data $(md5sum <"$work/disk/data")" ;;
+bench)
+	[ "$(grep -c '^hv: counter [0-9]* ticks, idle: CPU 0 [0-9]*$' "$work/log")" -eq 4 ] ||
+		fail "not four time lines from the hypervisor"
+	has_re '^linux| linux-test: bench: interrupts [0-9]' ;;
 esac
 [ -z "${SHOW:-}" ] || cat "$work/log"
 echo "ok: passthrough $scenario on $cpu, GICv$gic"

@@ -240,6 +240,18 @@ static void test_console_ctrl_a_x_powers_every_vm_off(void **st)
 			    "status 0\n");
 }
 
+static void test_console_ctrl_a_s_prints_the_time_and_idle_ticks(void **st)
+{
+	(void)st;
+	hal_sim_set_cpus(2);
+	hal_sim_set_counter(123456);
+	type("\001sk");
+	assert_string_equal(
+	    console(), "hv: counter 123456 ticks, idle: CPU 0 0 CPU 1 0\n");
+	/* Not a byte for the VM. */
+	assert_string_equal(received(a), "k");
+}
+
 static void test_console_one_vm_announces_without_the_escapes(void **st)
 {
 	(void)st;
@@ -347,6 +359,7 @@ int main(void)
 	    T(test_console_ctrl_a_ctrl_a_sends_one_ctrl_a),
 	    T(test_console_unknown_escape_is_dropped),
 	    T(test_console_ctrl_a_x_powers_every_vm_off),
+	    T(test_console_ctrl_a_s_prints_the_time_and_idle_ticks),
 	    T(test_console_one_vm_announces_without_the_escapes),
 	    T(test_console_without_vms_reads_nothing),
 	    T(test_console_input_past_the_fifo_waits_for_the_guest),
