@@ -89,6 +89,9 @@ static void break_line(const struct vpl011 *u)
 	if (line_owner == NULL || (line_owner == u && !u->line_start))
 		return;
 	hal_console_write("\n", 1);
+	/* Another writer cut the line: its rest says it continues one. */
+	if (line_owner != u)
+		line_owner->line_cut = true;
 	line_owner->line_start = true;
 	line_owner = NULL;
 }
@@ -100,7 +103,9 @@ void console_write(struct vpl011 *u, const char *s, size_t len)
 		break_line(u);
 		if (u->line_start) {
 			hal_console_write(u->name, u->name_len);
-			hal_console_write("| ", 2);
+			hal_console_write(u->line_cut ? "|+ " : "| ",
+					  3 - !u->line_cut);
+			u->line_cut = false;
 		}
 		hal_console_write(&s[i], 1);
 		u->line_start = s[i] == '\n';

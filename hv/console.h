@@ -3,9 +3,11 @@
  * "The console").
  *
  * Output: each VM's vPL011 hands its bytes here; every line is prefixed
- * with the VM's name ("web| "). When a VM writes while another VM's line
- * is unfinished, that line is ended first and resumed later under its own
- * prefix again, so every line on the console belongs to one VM.
+ * with the VM's name ("web| "). When a VM (or the hypervisor) writes while
+ * another VM's line is unfinished, that line is ended first and its rest
+ * comes later on a line of its own marked as a continuation ("web|+ "), so
+ * every line on the console belongs to one VM and a reader (or a test) can
+ * join the pieces.
  *
  * Input goes to one VM at a time, the focus: the VM the manifest marks
  * "console", else the first. Ctrl-A then a digit 1-4 moves the focus to

@@ -109,13 +109,21 @@ status=$?
 # machine times them (GICv2 traps differently from GICv3), what each VM
 # says does not.
 tr -d '\r' <"$out" |
-	grep -E '^([a-z0-9_-]+\| |hv: [a-z0-9_-]+[:/]|hv: (all VMs stopped|stopped), status )' |
+	grep -E '^([a-z0-9_-]+\|\+? |hv: [a-z0-9_-]+[:/]|hv: (all VMs stopped|stopped), status )' |
 	{ if [ ${#quiet[@]} -gt 0 ]; then grep -v "${quiet[@]}"; else cat; fi; } |
 	awk '
 	{
 		if (match($0, /^hv: (all VMs stopped|stopped), status /))
 			key = "\377"
-		else if (match($0, /^[a-z0-9_-]+\| /))
+		else if (match($0, /^[a-z0-9_-]+\|\+ /)) {
+			# The rest of a line the console cut: joined back.
+			key = substr($0, 1, RLENGTH - 3)
+			if (key in seen) {
+				sub(/\n$/, "", lines[key])
+				lines[key] = lines[key] substr($0, RLENGTH + 1) "\n"
+				next
+			}
+		} else if (match($0, /^[a-z0-9_-]+\| /))
 			key = substr($0, 1, RLENGTH - 2)
 		else {
 			key = substr($0, 5)

@@ -109,7 +109,7 @@ static void test_console_ends_another_vms_line_and_resumes_it(void **st)
 	out(a, "abc");
 	out(b, "x\n");
 	out(a, "def\n");
-	assert_string_equal(console(), "a| abc\nb| x\na| def\n");
+	assert_string_equal(console(), "a| abc\nb| x\na|+ def\n");
 }
 
 static void test_console_each_unfinished_line_is_ended_once(void **st)
@@ -119,7 +119,7 @@ static void test_console_each_unfinished_line_is_ended_once(void **st)
 	out(b, "2");
 	out(c, "3");
 	out(b, "4\n");
-	assert_string_equal(console(), "a| 1\nb| 2\nc| 3\nb| 4\n");
+	assert_string_equal(console(), "a| 1\nb| 2\nc| 3\nb|+ 4\n");
 }
 
 static void test_console_log_line_breaks_an_unfinished_vm_line(void **st)
@@ -131,7 +131,7 @@ static void test_console_log_line_breaks_an_unfinished_vm_line(void **st)
 	hv_log("after a whole line");
 	assert_string_equal(console(), "a| abc\n"
 				       "hv: note\n"
-				       "a| d\n"
+				       "a|+ d\n"
 				       "hv: after a whole line\n");
 }
 
