@@ -87,6 +87,11 @@ enum hv_err vm_boot(struct vm *vm)
 	/* Checked by vm_create; a machine model may lose it (hal_sim). */
 	if (ram == NULL)
 		return HV_ERR_RANGE;
+	/* Before the RAM changes: a device must not serve rings of the old
+	 * RAM, nor another VM's frame land in it while it is reloaded. */
+	vm_lock(vm);
+	vm_devices_reset(vm);
+	vm_unlock(vm);
 	err = vm_image_load(cfg, &vm->image, ram, vm->vgic.version);
 	if (err != HV_OK)
 		return err;
