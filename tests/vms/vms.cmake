@@ -7,7 +7,8 @@
 # INPUT a file of tests/vms/ typed on the console (or empty), QUIET a VM
 # whose vCPUs' log lines are left out (run-vms.sh --quiet), and the VMs as
 # scripts/manifest --vm SPECs ("+" between them; a SPEC "manifest=FILE"
-# stands for --manifest tests/vms/FILE).
+# stands for --manifest tests/vms/FILE, and a relative disk=FILE in a SPEC
+# for disk=tests/vms/FILE).
 set(HV_VM_TESTS
   # Two and four bare-metal VMs time-sliced on one CPU, then on two.
   "two-vms|1|exit|||hello+sysreg"
@@ -23,6 +24,9 @@ set(HV_VM_TESTS
   "reset-isolation-smp2|2|exit|||victim+reset+hello"
   # The console's input switched between two VMs by Ctrl-A 1 and Ctrl-A 2.
   "console-focus|1|exit|console-focus.input||uart-irq,name=first+uart-irq,name=second"
+  # A minimal virtio driver: virtio-console, a disk written and read, a
+  # read-only one; the disk keeps its write across the VM's reset.
+  "virtio|1|exit|||virtio,hvc,disk=virtio-disk.txt,disk=virtio-disk.txt:ro"
   # Manifests the hypervisor refuses (tests/vms/bad/): one line naming the
   # node and the property, a non-zero status, no VM started.
   "bad-affinity-no-cpu|1|fail|||manifest=bad/affinity-no-cpu.dts"
@@ -57,6 +61,8 @@ function(hv_vm_test_spec entry name_var smp_var mode_var input_var quiet_var
     if(v MATCHES "^manifest=(.*)")
       list(APPEND args "--manifest=${PROJECT_SOURCE_DIR}/tests/vms/${CMAKE_MATCH_1}")
     else()
+      string(REGEX REPLACE "disk=([^/,][^,]*)"
+             "disk=${PROJECT_SOURCE_DIR}/tests/vms/\\1" v "${v}")
       list(APPEND args "${v}")
     endif()
   endforeach()
