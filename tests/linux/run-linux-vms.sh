@@ -14,6 +14,10 @@
 #   reset       a Linux VM whose /init asks PSCI for SYSTEM_RESET at once
 #               (hv.reboot): the hypervisor zeroes its RAM, copies the
 #               kernel and initramfs in again and it boots a second time.
+#   disk        a Linux VM with a virtio-blk disk, an ext4 image made here
+#               with mke2fs -d: /init (hv.disk) mounts it, reads a file,
+#               writes two, syncs and resets; booted again it finds them
+#               (the same checksum): the disk outlived the VM's reset.
 # Exit status 77 (skipped) when the Debian packages cannot be downloaded.
 set -u
 if [ $# -lt 8 ] || [ $# -gt 9 ]; then
@@ -40,6 +44,13 @@ two-linux)
 reset)
 	smp=1
 	vms=(--vm "linux,vcpus=1,bootargs=$args hv.reboot") ;;
+disk)
+	smp=1
+	mkdir -p "$work/disk"
+	echo "made by run-linux-vms.sh with mke2fs -d" >"$work/disk/hello.txt"
+	mke2fs -q -t ext4 -d "$work/disk" -L hvdisk "$work/disk.img" 32M ||
+		{ echo "FAIL: mke2fs (scripts/deps installs e2fsprogs)"; exit 1; }
+	vms=(--vm "linux,vcpus=1,disk=$work/disk.img,bootargs=$args hv.disk") ;;
 *) echo "run-linux-vms.sh: unknown scenario '$scenario'" >&2; exit 2 ;;
 esac
 
@@ -70,6 +81,7 @@ wait_for() {
 		printf '\0012line for linux2\n' >&3
 		wait_for "^linux2| linux-test: read"
 		printf '\0011line for linux1\n' >&3 ;;
+	disk) ;;
 	reset)
 		# The second boot's reboot: two boots seen, the test is over.
 		while [ "$(tr -d '\r' <"$out" | grep -c '^linux| linux-test: rebooting$')" -lt 2 ]; do
@@ -127,5 +139,20 @@ reset)
 		fail "the kernel did not boot a second time"
 	has "hv: linux: system reset"
 	has "hv: linux: powered off by Ctrl-A x on the console, status 0" ;;
+disk)
+	has "linux| linux-test: disk: synced, rebooting"
+	has "hv: linux: system reset"
+	[ "$(grep -c '^linux| linux-test: disk: hello.txt: made by run-linux-vms.sh with mke2fs -d$' "$work/log")" -eq 2 ] ||
+		fail "hello.txt was not read on both boots"
+	has "linux| linux-test: disk: note.txt: written by Linux before its reset"
+	sums=$(grep '^linux| linux-test: disk: data ' "$work/log" | sort -u | wc -l)
+	if [ "$(grep -c '^linux| linux-test: disk: data [0-9a-f]\{32\}  -$' "$work/log")" -ne 2 ] ||
+		[ "$sums" -ne 1 ]; then
+		fail "the data file's checksum differs after the reset"
+	fi
+	grep -q '^linux| .*virtio_blk virtio[0-9]: \[vda\] 65536 512-byte logical blocks' "$work/log" ||
+		fail "no /dev/vda of 65536 sectors"
+	has "hv: linux: powered off by PSCI SYSTEM_OFF, status 0" ;;
 esac
+[ -z "${SHOW:-}" ] || cat "$work/log"
 echo "ok: $scenario on $cpu, GICv$gic"
