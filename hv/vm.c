@@ -127,6 +127,22 @@ static void stop_vcpus(struct vm *vm)
 	}
 }
 
+/*
+ * A VM went off: its vCPUs on this CPU yield, and every other CPU looks
+ * again, those running its vCPUs to see it off, an idle one to see whether
+ * any VM is left: the CPU the last VM stops on may not be the one that
+ * reports the end (hv_main's, CPU 0), asleep with nothing of its own.
+ */
+static void stop_all(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i].arch.cpu == hal_cpu_id())
+			vm->vcpus[i].arch.yield = true;
+	for (unsigned cpu = 0; cpu < hal_cpu_count(); cpu++)
+		if (cpu != hal_cpu_id())
+			hal_cpu_kick(cpu);
+}
+
 void vm_power_off(struct vm *vm, int status, const char *why)
 {
 	vm_lock(vm);
@@ -135,7 +151,7 @@ void vm_power_off(struct vm *vm, int status, const char *why)
 			vm->vcpus[i].power = VCPU_OFF;
 		vm->state = VM_OFF;
 		vm->exit_status = status;
-		stop_vcpus(vm);
+		stop_all(vm);
 		hv_log("%s: powered off by %s, status %d", vm->cfg->name, why,
 		       status);
 	}
