@@ -14,6 +14,9 @@
 #   reset       a Linux VM whose /init asks PSCI for SYSTEM_RESET at once
 #               (hv.reboot): the hypervisor zeroes its RAM, copies the
 #               kernel and initramfs in again and it boots a second time.
+#   net         two Linux VMs of 1 vCPU each on -smp 2 joined by virtio-net
+#               (net=a): 10.0.0.1 pings 10.0.0.2, then sends it 1 MiB with
+#               busybox nc; the checksums must match.
 #   disk        a Linux VM with a virtio-blk disk, an ext4 image made here
 #               with mke2fs -d: /init (hv.disk) mounts it, reads a file,
 #               writes two, syncs and resets; booted again it finds them
@@ -44,6 +47,10 @@ two-linux)
 reset)
 	smp=1
 	vms=(--vm "linux,vcpus=1,bootargs=$args hv.reboot") ;;
+net)
+	smp=2
+	vms=(--vm "linux,vcpus=1,name=linux1,affinity=0,net=a,bootargs=$args hv.net=1"
+		--vm "linux,vcpus=1,name=linux2,affinity=1,net=a,bootargs=$args hv.net=2") ;;
 disk)
 	smp=1
 	mkdir -p "$work/disk"
@@ -81,7 +88,7 @@ wait_for() {
 		printf '\0012line for linux2\n' >&3
 		wait_for "^linux2| linux-test: read"
 		printf '\0011line for linux1\n' >&3 ;;
-	disk) ;;
+	disk|net) ;;
 	reset)
 		# The second boot's reboot: two boots seen, the test is over.
 		while [ "$(tr -d '\r' <"$out" | grep -c '^linux| linux-test: rebooting$')" -lt 2 ]; do
@@ -139,6 +146,18 @@ reset)
 		fail "the kernel did not boot a second time"
 	has "hv: linux: system reset"
 	has "hv: linux: powered off by Ctrl-A x on the console, status 0" ;;
+net)
+	has "linux1| linux-test: net: 10.0.0.1 up"
+	has "linux2| linux-test: net: 10.0.0.2 up"
+	has "linux1| linux-test: net: 3 packets transmitted, 3 packets received, 0% packet loss"
+	sent=$(sed -n 's/^linux1| linux-test: net: sending 1048576 bytes, md5 \([0-9a-f]\{32\}\)  -$/\1/p' "$work/log")
+	got=$(sed -n 's/^linux2| linux-test: net: received 1048576 bytes, md5 \([0-9a-f]\{32\}\)  -$/\1/p' "$work/log")
+	[ -n "$sent" ] || fail "linux1 did not send 1 MiB"
+	[ "$sent" = "$got" ] || fail "linux2 received '$got', not the 1 MiB of md5 $sent"
+	has "linux1| linux-test: net: sent"
+	for n in 1 2; do
+		has "hv: linux$n: powered off by PSCI SYSTEM_OFF, status 0"
+	done ;;
 disk)
 	has "linux| linux-test: disk: synced, rebooting"
 	has "hv: linux: system reset"
