@@ -17,6 +17,10 @@
 #   net         two Linux VMs of 1 vCPU each on -smp 2 joined by virtio-net
 #               (net=a): 10.0.0.1 pings 10.0.0.2, then sends it 1 MiB with
 #               busybox nc; the checksums must match.
+#   hostile     the disk scenario beside the hostile VM (tests/guests/
+#               hostile.c) feeding malformed virtqueues to its own devices,
+#               one of them on the Linux VM's network (eth0 up, hv.netup):
+#               each of its cases answered, Linux unaffected.
 #   disk        a Linux VM with a virtio-blk disk, an ext4 image made here
 #               with mke2fs -d: /init (hv.disk) mounts it, reads a file,
 #               writes two, syncs and resets; booted again it finds them
@@ -51,13 +55,18 @@ net)
 	smp=2
 	vms=(--vm "linux,vcpus=1,name=linux1,affinity=0,net=a,bootargs=$args hv.net=1"
 		--vm "linux,vcpus=1,name=linux2,affinity=1,net=a,bootargs=$args hv.net=2") ;;
-disk)
+disk|hostile)
 	smp=1
 	mkdir -p "$work/disk"
 	echo "made by run-linux-vms.sh with mke2fs -d" >"$work/disk/hello.txt"
 	mke2fs -q -t ext4 -d "$work/disk" -L hvdisk "$work/disk.img" 32M ||
 		{ echo "FAIL: mke2fs (scripts/deps installs e2fsprogs)"; exit 1; }
-	vms=(--vm "linux,vcpus=1,disk=$work/disk.img,bootargs=$args hv.disk") ;;
+	if [ "$scenario" = disk ]; then
+		vms=(--vm "linux,vcpus=1,disk=$work/disk.img,bootargs=$args hv.disk")
+	else
+		vms=(--vm "linux,vcpus=1,disk=$work/disk.img,net=h,bootargs=$args hv.netup hv.disk"
+			--vm "hostile,hvc,disk=$src/tests/vms/virtio-disk.txt,net=h,net=h")
+	fi ;;
 *) echo "run-linux-vms.sh: unknown scenario '$scenario'" >&2; exit 2 ;;
 esac
 
@@ -88,7 +97,7 @@ wait_for() {
 		printf '\0012line for linux2\n' >&3
 		wait_for "^linux2| linux-test: read"
 		printf '\0011line for linux1\n' >&3 ;;
-	disk|net) ;;
+	disk|net|hostile) ;;
 	reset)
 		# The second boot's reboot: two boots seen, the test is over.
 		while [ "$(tr -d '\r' <"$out" | grep -c '^linux| linux-test: rebooting$')" -lt 2 ]; do
@@ -158,7 +167,15 @@ net)
 	for n in 1 2; do
 		has "hv: linux$n: powered off by PSCI SYSTEM_OFF, status 0"
 	done ;;
-disk)
+disk|hostile)
+	if [ "$scenario" = hostile ]; then
+		has "linux| linux-test: eth0 up"
+		has "hostile| hostile: done"
+		has "hv: hostile: powered off by PSCI SYSTEM_OFF, status 0"
+		[ "$(grep -c '^hv: hostile: virtio-.*: device needs reset$' "$work/log")" -ge 13 ] ||
+			fail "fewer than 13 devices of the hostile VM needed a reset"
+		! grep -q '^hostile| .*FAIL' "$work/log" || fail "a check of the hostile VM failed"
+	fi
 	has "linux| linux-test: disk: synced, rebooting"
 	has "hv: linux: system reset"
 	[ "$(grep -c '^linux| linux-test: disk: hello.txt: made by run-linux-vms.sh with mke2fs -d$' "$work/log")" -eq 2 ] ||

@@ -27,6 +27,11 @@ set(HV_VM_TESTS
   # A minimal virtio driver: virtio-console, a disk written and read, a
   # read-only one; the disk keeps its write across the VM's reset.
   "virtio|1|exit|||virtio,hvc,disk=virtio-disk.txt,disk=virtio-disk.txt:ro"
+  # A VM feeding malformed virtqueues to its devices (each answered with
+  # DEVICE_NEEDS_RESET and the configuration interrupt) beside the virtio
+  # guest and a victim whose RAM checksum must not change, the victim on
+  # the hostile VM's network.
+  "hostile|1|exit|||virtio,hvc,disk=virtio-disk.txt,disk=virtio-disk.txt:ro+hostile,hvc,disk=virtio-disk.txt,net=h,net=h+victim,net=h"
   # Manifests the hypervisor refuses (tests/vms/bad/): one line naming the
   # node and the property, a non-zero status, no VM started.
   "bad-affinity-no-cpu|1|fail|||manifest=bad/affinity-no-cpu.dts"

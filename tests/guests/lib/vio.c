@@ -72,6 +72,24 @@ static void write64(struct vio_dev *d, unsigned off, uint64_t v)
 	vio_write(d, off + 4, (uint32_t)(v >> 32));
 }
 
+static void setup(struct vio_dev *d, unsigned q, uint16_t num,
+		  volatile struct vio_desc *desc, volatile uint16_t *avail,
+		  volatile uint8_t *used)
+{
+	d->q[q] = (struct vio_queue){
+	    .num = num,
+	    .desc = desc,
+	    .avail = avail,
+	    .used = used,
+	};
+	vio_write(d, VIO_QUEUE_SEL, q);
+	vio_write(d, VIO_QUEUE_NUM, num);
+	write64(d, VIO_QUEUE_DESC, (uintptr_t)desc);
+	write64(d, VIO_QUEUE_DRIVER, (uintptr_t)avail);
+	write64(d, VIO_QUEUE_DEVICE, (uintptr_t)used);
+	vio_write(d, VIO_QUEUE_READY, 1);
+}
+
 void vio_queue_setup(struct vio_dev *d, unsigned q)
 {
 	struct vio_ring *r = &rings[d->slot][q];
@@ -79,17 +97,17 @@ void vio_queue_setup(struct vio_dev *d, unsigned q)
 
 	for (unsigned i = 0; i < sizeof(*r); i++)
 		p[i] = 0;
-	d->q[q] = (struct vio_queue){
-	    .desc = r->desc,
-	    .avail = r->avail,
-	    .used = r->used,
-	};
-	vio_write(d, VIO_QUEUE_SEL, q);
-	vio_write(d, VIO_QUEUE_NUM, VIO_NUM);
-	write64(d, VIO_QUEUE_DESC, (uintptr_t)r->desc);
-	write64(d, VIO_QUEUE_DRIVER, (uintptr_t)r->avail);
-	write64(d, VIO_QUEUE_DEVICE, (uintptr_t)r->used);
-	vio_write(d, VIO_QUEUE_READY, 1);
+	setup(d, q, VIO_NUM, r->desc, r->avail, r->used);
+}
+
+void vio_queue_setup_at(struct vio_dev *d, unsigned q, uint16_t num, void *area)
+{
+	volatile uint8_t *p = area;
+
+	for (unsigned i = 0; i < VIO_AREA_SIZE(num); i++)
+		p[i] = 0;
+	setup(d, q, num, area, (volatile uint16_t *)(p + 16u * num),
+	      p + 16u * num + 0x1000u);
 }
 
 void vio_driver_ok(struct vio_dev *d)
@@ -101,7 +119,7 @@ void vio_publish(struct vio_dev *d, unsigned q, uint16_t head)
 {
 	struct vio_queue *vq = &d->q[q];
 
-	vq->avail[2 + vq->avail_idx % VIO_NUM] = head;
+	vq->avail[2 + vq->avail_idx % vq->num] = head;
 	/* The entry before the index that publishes it (2.7.13). */
 	dsb();
 	vq->avail_idx++;
@@ -116,7 +134,7 @@ uint16_t vio_offer(struct vio_dev *d, unsigned q, const struct vio_seg *s,
 	uint16_t head = vq->next_desc;
 
 	for (unsigned i = 0; i < count; i++) {
-		uint16_t me = (uint16_t)((head + i) % VIO_NUM);
+		uint16_t me = (uint16_t)((head + i) % vq->num);
 		volatile struct vio_desc *desc = &vq->desc[me];
 
 		desc->addr = (uintptr_t)s[i].p;
@@ -124,9 +142,9 @@ uint16_t vio_offer(struct vio_dev *d, unsigned q, const struct vio_seg *s,
 		desc->flags =
 		    (uint16_t)((i + 1 < count ? VIO_DESC_F_NEXT : 0) |
 			       (s[i].device_writes ? VIO_DESC_F_WRITE : 0));
-		desc->next = (uint16_t)((me + 1) % VIO_NUM);
+		desc->next = (uint16_t)((me + 1) % vq->num);
 	}
-	vq->next_desc = (uint16_t)((head + count) % VIO_NUM);
+	vq->next_desc = (uint16_t)((head + count) % vq->num);
 	vio_publish(d, q, head);
 	return head;
 }
@@ -151,7 +169,7 @@ bool vio_take_used(struct vio_dev *d, unsigned q, uint32_t *id, uint32_t *len)
 	/* The index before the element it publishes. */
 	dsb();
 	e = (const volatile uint32_t *)(vq->used + 4 +
-					8 * (vq->used_seen % VIO_NUM));
+					8 * (vq->used_seen % vq->num));
 	*id = e[0];
 	*len = e[1];
 	vq->used_seen++;

@@ -70,9 +70,10 @@ struct vio_desc {
 };
 
 struct vio_queue {
+	uint16_t num;
 	volatile struct vio_desc *desc;
-	volatile uint16_t *avail; /* flags, idx, ring[VIO_NUM] */
-	volatile uint8_t *used;	  /* flags, idx, then {id, len}[VIO_NUM] */
+	volatile uint16_t *avail; /* flags, idx, ring[num] */
+	volatile uint8_t *used;	  /* flags, idx, then {id, len}[num] */
 	uint16_t avail_idx;	  /* the next index to publish */
 	uint16_t next_desc;	  /* the next free descriptor */
 	uint16_t used_seen;	  /* used entries taken */
@@ -108,8 +109,20 @@ uint64_t vio_device_features(const struct vio_dev *d);
  */
 bool vio_negotiate(struct vio_dev *d, uint64_t features);
 
-/* Queue q laid out in this slot's rings, empty, and made ready. */
+/* Queue q of VIO_NUM entries laid out in this slot's rings, empty, and
+ * made ready. */
 void vio_queue_setup(struct vio_dev *d, unsigned q);
+
+/* The bytes rings of num entries take in vio_queue_setup_at's layout. */
+#define VIO_AREA_SIZE(num) (16u * (num) + 0x1000u + 8u * (num) + 6u)
+
+/*
+ * Queue q of num entries (written to QueueNum as is: a hostile guest may
+ * give any) over area, zeroed: descriptors first, the available ring
+ * right after, the used ring 4 KiB further; then QueueReady = 1.
+ */
+void vio_queue_setup_at(struct vio_dev *d, unsigned q, uint16_t num,
+			void *area);
 
 /* Sets DRIVER_OK. */
 void vio_driver_ok(struct vio_dev *d);
