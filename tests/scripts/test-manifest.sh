@@ -536,10 +536,19 @@ bad-spec)
 duplicate-name)
 	base $GiB
 	mkfile g/hello.elf 100
-	refused 1 "manifest: two VMs are named 'hello' (--vm hello and --vm hello): give one of them another name" \
-		--out out --base-dtb base.dtb --guests g --vm hello --vm hello
+	refused 1 "manifest: two VMs are named 'x' (--vm hello,name=x and --vm hello,name=x): give one of them another name" \
+		--out out --base-dtb base.dtb --guests g --vm hello,name=x --vm hello,name=x
 	ok --out out --base-dtb base.dtb --guests g --vm hello --vm hello,name=hello2
 	children /chosen "hello hello2 "
+	# A name not given is numbered when taken, around the names given.
+	ok --out out --base-dtb base.dtb --guests g --vm hello --vm hello \
+		--vm hello,name=hello2 --vm hello
+	children /chosen "hello hello3 hello2 hello4 "
+	rm -rf out
+	refused 2 "manifest: --vm image=g/hellohellohello.elf,ram=2M: 'hellohellohello' is taken and 'hellohellohello2' is too long: give name=NAME" \
+		--out out --base-dtb base.dtb --guests g \
+		--vm image=g/hello.elf,ram=2M,name=hellohellohello \
+		--vm image=g/hellohellohello.elf,ram=2M
 	cat >dup.dts <<'EOF'
 /dts-v1/;
 /plugin/;
