@@ -46,6 +46,8 @@ set(HV_VM_TESTS
   "bad-too-many-vcpus|1|fail|||manifest=bad/too-many-vcpus.dts"
   "bad-too-many-vms|1|fail|||manifest=bad/too-many-vms.dts"
   "bad-unknown-property|1|fail|||manifest=bad/unknown-property.dts"
+  "bad-virtio-disk-over-kernel|1|fail|||manifest=bad/virtio-disk-over-kernel.dts"
+  "bad-virtio-net-property|1|fail|||manifest=bad/virtio-net-property.dts"
 )
 
 # hv_vm_test_spec(ENTRY NAME SMP MODE INPUT QUIET VMS): an entry taken
