@@ -422,6 +422,43 @@ static void test_vm_devices_full_network(void **st)
 	assert_int_equal(vms[0].devices.virtio_count, VNET_MAX_PORTS);
 }
 
+static void test_vm_devices_no_room_for_another_network(void **st)
+{
+	static const char *const names[2] = {"a", "b"};
+
+	(void)st;
+	/* Every network name a machine can have is taken. */
+	for (unsigned i = 0; i < VM_NETWORKS_MAX; i++)
+		vnet_switch_init(&nets.sw[i], names[i % 2]);
+	nets.count = VM_NETWORKS_MAX;
+	add_net(0, "lan");
+	assert_int_equal(
+	    vm_image_plan(&cfgs[0], &plans[0], &(struct config_error){{0}}),
+	    HV_OK);
+	assert_int_equal(vm_create(&vms[0], 0, &cfgs[0], &plans[0], &tp.pool),
+			 HV_OK);
+	assert_int_equal(vm_devices_create(&vms[0], &nets), HV_ERR_NOMEM);
+	/* A network already there is joined. */
+	cfgs[0].virtio[0].network = "b";
+	assert_int_equal(vm_create(&vms[0], 0, &cfgs[0], &plans[0], &tp.pool),
+			 HV_OK);
+	assert_int_equal(vm_devices_create(&vms[0], &nets), HV_OK);
+	assert_int_equal(nets.sw[1].port_count, 1);
+}
+
+static void test_vm_devices_unknown_type_is_refused(void **st)
+{
+	(void)st;
+	add(0, (enum vm_virtio_type)7, "what");
+	assert_int_equal(
+	    vm_image_plan(&cfgs[0], &plans[0], &(struct config_error){{0}}),
+	    HV_OK);
+	assert_int_equal(vm_create(&vms[0], 0, &cfgs[0], &plans[0], &tp.pool),
+			 HV_OK);
+	assert_int_equal(vm_devices_create(&vms[0], &nets), HV_ERR_INVAL);
+	assert_int_equal(vms[0].devices.virtio_count, 0);
+}
+
 static void test_vm_devices_frames_to_a_resetting_vm_are_dropped(void **st)
 {
 	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -459,6 +496,8 @@ int main(void)
 	    T(test_vm_devices_one_switch_per_network),
 	    T(test_vm_devices_full_network),
 	    T(test_vm_devices_frames_to_a_resetting_vm_are_dropped),
+	    T(test_vm_devices_no_room_for_another_network),
+	    T(test_vm_devices_unknown_type_is_refused),
 #undef T
 	};
 
