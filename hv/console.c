@@ -214,16 +214,33 @@ void console_input(void)
 	}
 }
 
+/* Input for a VM's virtio-console, while its FIFO has room. */
+static void feed_virtio(struct in_queue *q, struct virtio_console *c)
+{
+	while (q->count > 0 && !virtio_console_rx_full(c)) {
+		uint8_t byte = q->bytes[q->head];
+
+		q->head = (q->head + 1) % CONSOLE_IN_QUEUE;
+		q->count--;
+		virtio_console_receive(c, byte);
+	}
+}
+
 void console_feed(struct vpl011 *u)
 {
+	struct virtio_console *c;
 	struct in_queue *q;
 	bool fed = false;
 
 	if (u->vm == NULL || vm_count == 0)
 		return;
 	q = &in_queues[u->vm - vms];
+	c = vm_devices_console_input(u->vm);
 	hv_lock_acquire(&q->lock);
-	while (q->count > 0 && u->rx_count < vpl011_fifo_depth(u)) {
+	if (c != NULL)
+		feed_virtio(q, c);
+	while (c == NULL && q->count > 0 &&
+	       u->rx_count < vpl011_fifo_depth(u)) {
 		vpl011_rx_push(u, q->bytes[q->head]);
 		q->head = (q->head + 1) % CONSOLE_IN_QUEUE;
 		q->count--;

@@ -91,6 +91,11 @@ enum hv_err vm_boot(struct vm *vm)
 	/* Checked by vm_create; a machine model may lose it (hal_sim). */
 	if (ram == NULL)
 		return HV_ERR_RANGE;
+	/* Before the RAM changes: a device must not serve rings of the old
+	 * RAM, nor another VM's frame land in it while it is reloaded. */
+	vm_lock(vm);
+	vm_devices_reset(vm);
+	vm_unlock(vm);
 	err = vm_image_load(cfg, &vm->image, ram, vm->vgic.version);
 	if (err != HV_OK)
 		return err;
@@ -126,6 +131,22 @@ static void stop_vcpus(struct vm *vm)
 	}
 }
 
+/*
+ * A VM went off: its vCPUs on this CPU yield, and every other CPU looks
+ * again, those running its vCPUs to see it off, an idle one to see whether
+ * any VM is left: the CPU the last VM stops on may not be the one that
+ * reports the end (hv_main's, CPU 0), asleep with nothing of its own.
+ */
+static void stop_all(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i].arch.cpu == hal_cpu_id())
+			vm->vcpus[i].arch.yield = true;
+	for (unsigned cpu = 0; cpu < hal_cpu_count(); cpu++)
+		if (cpu != hal_cpu_id())
+			hal_cpu_kick(cpu);
+}
+
 void vm_power_off(struct vm *vm, int status, const char *why)
 {
 	vm_lock(vm);
@@ -134,17 +155,7 @@ void vm_power_off(struct vm *vm, int status, const char *why)
 			vm->vcpus[i].power = VCPU_OFF;
 		vm->state = VM_OFF;
 		vm->exit_status = status;
-		/*
-		 * Every other CPU looks again, not only those of its vCPUs:
-		 * an idle one may be the CPU that ends the run once no VM
-		 * is left (CPU 0, whose loop returns to hv_main).
-		 */
-		for (unsigned i = 0; i < vm->vcpu_count; i++)
-			if (vm->vcpus[i].arch.cpu == hal_cpu_id())
-				vm->vcpus[i].arch.yield = true;
-		for (unsigned c = 0; c < hal_cpu_count(); c++)
-			if (c != hal_cpu_id())
-				hal_cpu_kick(c);
+		stop_all(vm);
 		hv_log("%s: powered off by %s, status %d", vm->cfg->name, why,
 		       status);
 	}

@@ -14,6 +14,7 @@
 #include "hv/stage2.h"
 #include "hv/vcpu.h"
 #include "hv/vgic/vgic.h"
+#include "hv/vm_devices.h"
 #include "hv/vm_image.h"
 
 enum vm_state {
@@ -35,6 +36,7 @@ struct vm {
 	struct mmio_bus mmio;
 	struct vpl011 uart;
 	struct vgic vgic;
+	struct vm_devices devices; /* VirtIO: vm_devices_create */
 	uint64_t cntvoff;
 	struct vcpu vcpus[HV_MAX_VCPUS];
 	unsigned vcpu_count;
@@ -66,9 +68,10 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		      struct page_pool *pool);
 
 /*
- * Zeroes the VM's RAM, copies its modules in afresh, writes its device
- * tree (vm_image_load) and powers on vCPU 0 at the entry point with x0 the
- * tree. Also used for SYSTEM_RESET, once none of the VM's vCPUs is running.
+ * Resets the VM's VirtIO devices, then zeroes its RAM, copies its modules
+ * in afresh, writes its device tree (vm_image_load) and powers on vCPU 0
+ * at the entry point with x0 the tree. Also used for SYSTEM_RESET, once
+ * none of the VM's vCPUs is running.
  */
 enum hv_err vm_boot(struct vm *vm);
 
