@@ -1,14 +1,15 @@
 /* engine: see engine.h. The only file that knows Unicorn. */
 #include "engine.h"
 
+#include "exception.h"
 #include "hal_sim.h"
+#include "s1walk.h"
 #include "s2walk.h"
 #include "trap.h"
 #include "vcpuif.h"
 
 #include "hv/arch.h"
 #include "hv/config.h"
-#include "hv/inject.h"
 #include "hv/insn.h"
 
 #include <hal/counter.h>
@@ -37,6 +38,22 @@
 
 /* SCR_EL3 of the CPU model: NS, HCE (HVC enabled), RW (EL2 is AArch64). */
 #define SCR_EL3_NS_HCE_RW 0x501ull
+/*
+ * HCR_EL2 of the CPU model: RW only, EL1 is AArch64 as hal/aarch64 sets
+ * it. Without it Unicorn takes EL1 for AArch32: it would walk the guest's
+ * stage 1 with the short-descriptor format and let an ERET to AArch32 EL1
+ * through. Nothing else: hvsim plays EL2 itself.
+ */
+#define HCR_EL2_RW (1ull << 31)
+/* HCR_EL2.IMO and VI: a virtual IRQ for rebuild_el1(). */
+#define HCR_EL2_IMO (1ull << 4)
+#define HCR_EL2_VI  (1ull << 7)
+
+#define SCTLR_EL1_M (1ull << 0)
+#define SCTLR_EL1_A (1ull << 1)
+
+/* Memory accesses of one instruction recorded while probing. */
+#define PROBE_MAX 8
 
 #define GPR_COUNT 31
 
@@ -60,7 +77,30 @@ struct cpu {
 	bool take_irq;	   /* stopped to take that IRQ */
 	uint32_t cntv_ctl; /* the virtual timer: ENABLE, IMASK as written */
 	uint64_t cntv_cval;
-	bool event; /* stopped at eng.next_event: a timer deadline */
+	bool event;	/* stopped at eng.next_event: a timer deadline */
+	uint64_t sctlr; /* SCTLR_EL1 as last written: M and A */
+	bool illegal;	/* stopped before an instruction with PSTATE.IL */
+	/* A synchronous exception the guest takes at EL1, found by a hook
+	 * and entered once Unicorn has stopped, from the state saved in
+	 * fault_regs, fault_pstate and fault_pc (its ELR). */
+	struct {
+		bool pending;
+		bool has_far;
+		uint64_t esr, far;
+	} entry;
+	bool el_switch; /* running only to take rebuild_el1's IRQ */
+	/* Unicorn raised an EL1 data abort without saying where: the
+	 * instruction at fault_pc runs again, its accesses recorded. */
+	bool dabt_raised;
+	struct probe {
+		bool on, started, faulted;
+		unsigned count;
+		struct probe_access {
+			uint64_t va;
+			unsigned size;
+			bool write;
+		} acc[PROBE_MAX];
+	} probe;
 };
 
 static struct {
@@ -174,7 +214,46 @@ static int sp_of(uint64_t pstate)
 			  : UC_ARM64_REG_SP_EL0;
 }
 
-/* Unicorn's PSTATE write neither switches SP nor re-derives the EL. */
+/* The EL of an AArch64 PSTATE. */
+static unsigned el_of(uint64_t pstate)
+{
+	return ((unsigned)pstate >> 2) & 3;
+}
+
+/*
+ * Unicorn 2.0.1 caches the EL its translator and its MMU index assume (its
+ * hflags) and recomputes them only in its own exception entries and
+ * returns, never when PSTATE is written (nor on any register write hvsim
+ * can make). To bring the guest from EL0 to EL1, hvsim lets the CPU take a
+ * virtual IRQ (HCR_EL2.IMO and VI, PSTATE.I clear) - an entry Unicorn
+ * makes itself - and stops before the vector's first instruction. The
+ * caller writes the state it wants next; ELR_EL1 and SPSR_EL1, which the
+ * IRQ's entry overwrote, are put back. SP is banked by that entry.
+ */
+static void rebuild_el1(struct cpu *c)
+{
+	uint64_t elr = rd(c, UC_ARM64_REG_ELR_EL1);
+	uint64_t spsr = rd_cp(c, 3, 0, 4, 0, 0, NULL);
+	uint64_t pc = rd(c, UC_ARM64_REG_PC);
+	uint32_t p32 = (uint32_t)(rd_pstate(c) & ~PSR_I);
+
+	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &p32);
+	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW | HCR_EL2_IMO | HCR_EL2_VI);
+	c->el_switch = true;
+	uc_emu_start(c->uc, pc, ~0ull, 0, 0);
+	c->el_switch = false;
+	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW);
+	wr(c, UC_ARM64_REG_ELR_EL1, elr);
+	wr_cp(c, 3, 0, 4, 0, 0, spsr);
+	if ((rd_pstate(c) & PSR_MODE_MASK) != PSR_MODE_EL1H)
+		fatal(c, "the CPU model did not take its virtual IRQ", pc);
+}
+
+/*
+ * Unicorn's PSTATE write neither switches SP nor re-derives the EL: hvsim
+ * banks SP itself, and an EL change goes through rebuild_el1(). hvsim never
+ * moves a guest from EL1 down to EL0 (only its ERET does).
+ */
 static void put_pstate(struct cpu *c, uint64_t pstate)
 {
 	uint64_t old = rd_pstate(c);
@@ -182,15 +261,20 @@ static void put_pstate(struct cpu *c, uint64_t pstate)
 
 	if (old == pstate)
 		return;
+	if (el_of(old) != el_of(pstate)) {
+		if (el_of(pstate) != 1) {
+			fatal(c, "a move to EL0 or EL2 by the hypervisor",
+			      pstate);
+			return;
+		}
+		rebuild_el1(c);
+		old = rd_pstate(c);
+	}
 	if (sp_of(old) != sp_of(pstate)) {
 		wr(c, sp_of(old), rd(c, UC_ARM64_REG_SP));
 		wr(c, UC_ARM64_REG_SP, rd(c, sp_of(pstate)));
 	}
 	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &p32);
-	if ((old & PSR_MODE_MASK) != (pstate & PSR_MODE_MASK)) {
-		/* A CP register write makes Unicorn rebuild its hflags. */
-		wr_cp(c, 3, 0, 13, 0, 4, rd(c, UC_ARM64_REG_TPIDR_EL1));
-	}
 }
 
 /* EL1 registers: where each one lives in the CPU model. */
@@ -271,6 +355,8 @@ static void el1_put(struct cpu *c, enum el1_reg r, uint64_t val)
 		wr(c, l->id, val);
 	else
 		wr_cp(c, l->op0, l->op1, l->crn, l->crm, l->op2, val);
+	if (r == EL1_SCTLR)
+		c->sctlr = val;
 }
 
 static uint64_t engine_el1_read(void *ctx, struct hal_vcpu *v, enum el1_reg r)
@@ -317,6 +403,44 @@ static struct s2walk_cfg s2_cfg(const struct hal_vcpu *v)
 	    .start_level = caps->s2_start_level,
 	    .table = s2_table,
 	};
+}
+
+/*
+ * The guest's stage 1 (s1walk.c): its tables are read the way the MMU reads
+ * them, through stage 2; an entry stage 2 does not map readable (or maps
+ * to a device) faults the walk.
+ */
+static bool s1_read_desc(void *ctx, uint64_t ipa, uint64_t *desc)
+{
+	struct cpu *c = ctx;
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+	struct s2_result r = s2walk_translate(&cfg, ipa);
+	const void *p;
+
+	if (r.fault != S2_OK || !(r.perms & S2_PERM_R))
+		return false;
+	p = hal_pa_to_ptr(pa_init(r.pa), sizeof(*desc));
+	if (p == NULL)
+		return false;
+	memcpy(desc, p, sizeof(*desc));
+	return true;
+}
+
+static struct s1_result s1_translate(struct cpu *c, uint64_t va,
+				     enum s1_access acc, bool el0)
+{
+	struct s1walk_cfg cfg = {
+	    .regs = {.sctlr = c->sctlr,
+		     .tcr = el1_get(c, EL1_TCR),
+		     .ttbr0 = el1_get(c, EL1_TTBR0),
+		     .ttbr1 = el1_get(c, EL1_TTBR1),
+		     .mair = el1_get(c, EL1_MAIR)},
+	    .pa_bits = hal_cpu_caps()->pa_bits,
+	    .read = s1_read_desc,
+	    .ctx = c,
+	};
+
+	return s1walk_translate(&cfg, va, acc, el0);
 }
 
 struct map_run {
@@ -670,37 +794,94 @@ static void exit_in_hook(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
 	}
 }
 
-/* An exception the guest takes at EL1 by itself, as the CPU would. */
+/* The CPU's own entry to EL1 (exception.c), from the current PSTATE. */
+static void enter_el1(struct cpu *c, enum exc_kind kind, uint64_t esr,
+		      bool has_far, uint64_t far, uint64_t pc)
+{
+	struct exc_from from = {
+	    .pc = pc,
+	    .pstate = rd_pstate(c),
+	    .vbar = rd(c, UC_ARM64_REG_VBAR_EL1),
+	    .sctlr = c->sctlr,
+	};
+	struct exc_entry e =
+	    exc_take(&from, hal_cpu_caps(), kind, esr, has_far, far);
+
+	put_pstate(c, e.pstate);
+	wr(c, UC_ARM64_REG_ELR_EL1, e.elr);
+	wr_cp(c, 3, 0, 4, 0, 0, e.spsr);
+	if (e.has_esr)
+		wr(c, UC_ARM64_REG_ESR_EL1, e.esr);
+	if (e.has_far)
+		wr(c, UC_ARM64_REG_FAR_EL1, e.far);
+	wr(c, UC_ARM64_REG_PC, e.pc);
+}
+
+/* The registers at a fault, for an exit or an entry made once stopped. */
+static void save_fault_state(struct cpu *c, uint64_t pc)
+{
+	get_gprs(c, c->fault_regs);
+	c->fault_pstate = rd_pstate(c);
+	c->fault_pc = pc;
+}
+
+/* A synchronous exception, entered once Unicorn has stopped; the caller
+ * stops it. */
+static void pend_entry(struct cpu *c, uint64_t esr, bool has_far, uint64_t far,
+		       uint64_t elr)
+{
+	save_fault_state(c, elr);
+	c->entry.esr = esr;
+	c->entry.has_far = has_far;
+	c->entry.far = far;
+	c->entry.pending = true;
+}
+
+/*
+ * A synchronous exception the guest takes at EL1 by itself, from a hook
+ * (in_hook) or not. An entry from EL0 changes the EL, which needs the CPU
+ * to run (rebuild_el1): from a hook it is made once Unicorn has stopped.
+ */
+static void guest_sync(struct cpu *c, uint64_t esr, bool has_far, uint64_t far,
+		       uint64_t elr, bool in_hook)
+{
+	if (in_hook && el_of(rd_pstate(c)) != 1) {
+		pend_entry(c, esr, has_far, far, elr);
+		c->stopped = true;
+		uc_emu_stop(c->uc);
+		return;
+	}
+	eng.stats.guest_exceptions++;
+	enter_el1(c, EXC_SYNC, esr, has_far, far, elr);
+}
+
 static void guest_exception(struct cpu *c, uint64_t esr, uint64_t elr)
 {
-	uint64_t old = rd_pstate(c);
-	uint64_t vbar = rd(c, UC_ARM64_REG_VBAR_EL1);
-
-	eng.stats.guest_exceptions++;
-	wr(c, UC_ARM64_REG_ELR_EL1, elr);
-	wr_cp(c, 3, 0, 4, 0, 0, old);
-	wr(c, UC_ARM64_REG_ESR_EL1, esr);
-	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
-	wr(c, UC_ARM64_REG_PC, vbar + inject_vector_offset(old));
+	guest_sync(c, esr, false, 0, elr, true);
 }
 
 /* The guest takes its virtual IRQ: ELR is the next instruction. */
 static void take_irq(struct cpu *c)
 {
-	uint64_t old = rd_pstate(c);
-	uint64_t vbar = rd(c, UC_ARM64_REG_VBAR_EL1);
-
 	c->take_irq = false;
-	wr(c, UC_ARM64_REG_ELR_EL1, rd(c, UC_ARM64_REG_PC));
-	wr_cp(c, 3, 0, 4, 0, 0, old);
-	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
-	wr(c, UC_ARM64_REG_PC,
-	   vbar + inject_vector_offset(old) - VEC_SYNC + VEC_IRQ);
+	enter_el1(c, EXC_IRQ, 0, false, 0, rd(c, UC_ARM64_REG_PC));
 }
 
+/* Reads guest memory by IPA, as Unicorn maps it. */
 static bool read_insn(struct cpu *c, uint64_t pc, uint32_t *insn)
 {
-	return uc_mem_read(c->uc, pc, insn, 4) == UC_ERR_OK;
+	uint64_t ipa = pc;
+
+	/* uc_mem_read takes the address as physical: translate first. */
+	if (c->sctlr & SCTLR_EL1_M) {
+		struct s1_result t =
+		    s1_translate(c, pc, S1_FETCH, exc_from_el0(rd_pstate(c)));
+
+		if (t.fault != S1_OK)
+			return false;
+		ipa = t.ipa;
+	}
+	return uc_mem_read(c->uc, ipa, insn, 4) == UC_ERR_OK;
 }
 
 static uint16_t insn_imm16(struct cpu *c, uint64_t pc)
@@ -711,7 +892,70 @@ static uint16_t insn_imm16(struct cpu *c, uint64_t pc)
 	return (uint16_t)(insn >> 5);
 }
 
+/*
+ * SCTLR_EL1.A: a load or store whose address is not a multiple of its
+ * access size takes an alignment fault (DFSC 0x21) before it touches
+ * memory. Unicorn 2.0.1 checks alignment for exclusives only, so with A
+ * set hvsim decodes each instruction before it runs. Covered: what
+ * hv/insn.c decodes (loads and stores of general registers); SIMD&FP
+ * accesses are not checked.
+ */
+static bool misaligned(struct cpu *c, uint64_t pc)
+{
+	struct ldst d;
+	uint32_t insn;
+	uint64_t base, rm = 0, va;
+
+	if (!read_insn(c, pc, &insn) || !ldst_decode(insn, &d))
+		return false;
+	base = rd(c, d.rn == 31 ? UC_ARM64_REG_SP : gpr_id(d.rn));
+	if (d.reg_offset && d.rm != 31)
+		rm = rd(c, gpr_id(d.rm));
+	va = ldst_address(&d, base, rm);
+	if ((va & (d.size - 1)) == 0)
+		return false;
+	pend_entry(c,
+		   exc_esr_dabt(rd_pstate(c), !d.load, false, false,
+				EXC_FSC_ALIGNMENT),
+		   true, va, pc);
+	return true;
+}
+
 /* Hooks. */
+
+/*
+ * PSTATE.IL set (an illegal exception return, or a legal one whose SPSR.IL
+ * was set): the next instruction takes an Illegal Execution state
+ * exception (EC 0x0E) instead of running (Arm ARM D1.4.4). Unicorn 2.0.1
+ * sets the bit but never raises the exception. An ERET ends a block, and
+ * so does every stop of hvsim's, so the first instruction after one is the
+ * first of a block: checked here, once per block.
+ */
+static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+	struct cpu *c = ud;
+	uint64_t pstate;
+
+	(void)addr;
+	(void)size;
+	if (c->el_switch) {
+		/* rebuild_el1's IRQ is taken: stop before the vector. */
+		c->stopped = true;
+		uc_emu_stop(uc);
+		return;
+	}
+	if (c->probe.on || c->stopped)
+		return;
+	pstate = rd_pstate(c);
+	if (!(pstate & PSR_IL))
+		return;
+	/* An interrupt comes first: on_code takes it before the insn. */
+	if (c->virq && !(pstate & PSR_I))
+		return;
+	c->illegal = true;
+	c->stopped = true;
+	uc_emu_stop(uc);
+}
 
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
@@ -721,6 +965,19 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	/* Kept exact even after a stop request: the instruction that a
 	 * memory hook reports must be the one that is executing. */
 	c->last_pc = addr;
+	if (c->el_switch) {
+		uc_emu_stop(uc);
+		return;
+	}
+	if (c->probe.on) {
+		/* Only the probed instruction runs; it is not counted. */
+		if (c->probe.started) {
+			c->stopped = true;
+			uc_emu_stop(uc);
+		}
+		c->probe.started = true;
+		return;
+	}
 	if (c->stopped) {
 		/*
 		 * A stop asked for from an MRS/MSR hook that skipped its
@@ -750,7 +1007,106 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		uc_emu_stop(uc);
 		return;
 	}
+	if ((c->sctlr & SCTLR_EL1_A) && misaligned(c, addr)) {
+		c->stopped = true;
+		uc_emu_stop(uc);
+		return;
+	}
 	eng.stats.insns++;
+}
+
+/* A stage-2 fault kind and level from the walk of an IPA. */
+static enum trap_fault s2_fault(const struct s2_result *r, unsigned *level)
+{
+	*level = r->level;
+	switch (r->fault) {
+	case S2_OK: /* mapped: the access lacked the permission */
+		return TRAP_FAULT_PERMISSION;
+	case S2_FAULT_ACCESS_FLAG:
+		return TRAP_FAULT_ACCESS_FLAG;
+	case S2_FAULT_INPUT_RANGE:
+		*level = 0;
+		return TRAP_FAULT_TRANSLATION;
+	case S2_FAULT_TRANSLATION:
+	default:
+		return TRAP_FAULT_TRANSLATION;
+	}
+}
+
+/* Stage 2 gives the access its permission (X for a fetch). */
+static bool s2_permits(const struct s2_result *r, bool fetch, bool write)
+{
+	unsigned need = fetch ? S2_PERM_X : write ? S2_PERM_W : S2_PERM_R;
+
+	return r->fault == S2_OK && (r->perms & need);
+}
+
+/*
+ * The exit for a stage-2 fault on an access to va, whose stage 1 gave ipa
+ * (or, with s1ptw, on the walk's read of the table entry at ipa). iss is
+ * the access part of a data abort's ISS. False when stage 2 permits it
+ * after all: the access failed because Unicorn 2.0.1 looks guest memory up
+ * by virtual address, which only works while stage 1 is the identity.
+ */
+static bool stage2_exit(struct cpu *c, struct vcpu_exit *e, uint64_t va,
+			uint64_t ipa, bool fetch, bool write, bool s1ptw,
+			uint32_t iss)
+{
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+	struct s2_result r = s2walk_translate(&cfg, ipa);
+	unsigned level;
+	enum trap_fault f = s2_fault(&r, &level);
+
+	if (s2_permits(&r, fetch, write) && (s1ptw || ipa != va))
+		return false;
+	*e = (struct vcpu_exit){
+	    .kind = VCPU_EXIT_SYNC, .far = va, .hpfar = trap_hpfar(ipa)};
+	if (fetch)
+		e->esr = trap_esr_iabt(f, level) | (s1ptw ? ISS_DA_S1PTW : 0);
+	else if (s1ptw)
+		e->esr = trap_esr_dabt((write ? ISS_DA_WNR : 0) | ISS_DA_S1PTW,
+				       f, level);
+	else
+		e->esr = trap_esr_dabt(iss, f, level);
+	return true;
+}
+
+static const char *const unreachable_ipa =
+    "a guest virtual address whose stage 1 maps it to another guest-physical "
+    "one (Unicorn 2.0.1 finds guest memory by virtual address)";
+
+/*
+ * Unicorn raised an EL1 instruction abort (its stage-1 walk refused the
+ * fetch at va, the PC): the guest takes it with the syndrome s1walk finds,
+ * or EL2 does for a stage-2 fault on the walk.
+ */
+static void prefetch_abort(struct cpu *c, uint64_t va)
+{
+	uint64_t pstate = rd_pstate(c);
+	struct s1_result t =
+	    s1_translate(c, va, S1_FETCH, exc_from_el0(pstate));
+	struct vcpu_exit e;
+
+	switch (t.fault) {
+	case S1_OK:
+		fatal(c, "an instruction abort stage 1 does not explain", va);
+		break;
+	case S1_FAULT_UNSUPPORTED:
+		fatal(c, "a fetch through an unmodelled stage 1", va);
+		break;
+	case S1_FAULT_WALK:
+		if (!stage2_exit(c, &e, va, t.ipa, true, false, true, 0)) {
+			fatal(c, "a stage-1 table stage 2 maps as a device",
+			      t.ipa);
+			break;
+		}
+		exit_in_hook(c, &e, va, va);
+		break;
+	default:
+		guest_sync(c, exc_esr_iabt(pstate, false, s1walk_fsc(&t)), true,
+			   va, va, true);
+		break;
+	}
 }
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
@@ -759,7 +1115,12 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 	uint64_t pc = rd(c, UC_ARM64_REG_PC);
 	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC};
 
-	(void)uc;
+	if (c->el_switch) {
+		/* The vector cannot be fetched: the caller sets the PC. */
+		c->stopped = true;
+		uc_emu_stop(uc);
+		return;
+	}
 	switch (intno) {
 	case EXCP_HVC:
 		/* Unicorn's PC is past the HVC, as ELR_EL2 is. */
@@ -772,72 +1133,101 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 		exit_in_hook(c, &e, pc - 4, pc);
 		break;
 	case EXCP_UDEF:
-		guest_exception(c, esr_make(EC_UNKNOWN, 1, 0), pc);
+		guest_exception(c, exc_esr_undef(), pc);
 		break;
 	case EXCP_SWI:
-		guest_exception(c, esr_make(EC_SVC64, 1, insn_imm16(c, pc - 4)),
-				pc);
+		guest_exception(c, exc_esr_svc(insn_imm16(c, pc - 4)), pc);
 		break;
 	case EXCP_BKPT:
-		guest_exception(c, esr_make(EC_BRK64, 1, insn_imm16(c, pc)),
-				pc);
+		guest_exception(c, exc_esr_brk(insn_imm16(c, pc)), pc);
+		break;
+	case EXCP_PREFETCH_ABORT:
+		/* Raised before the block at PC is translated. */
+		prefetch_abort(c, pc);
+		break;
+	case EXCP_DATA_ABORT:
+		/* Unicorn has put the PC back on the faulting instruction
+		 * but keeps the address: found once stopped. */
+		if (c->probe.on)
+			c->probe.faulted = true;
+		else
+			c->dabt_raised = true;
+		c->fault_pc = c->last_pc;
+		c->stopped = true;
+		uc_emu_stop(uc);
 		break;
 	default:
-		fatal(c,
-		      intno == EXCP_DATA_ABORT || intno == EXCP_PREFETCH_ABORT
-			  ? "an abort at EL1 (stage 1 or alignment)"
-			  : "an exception of the CPU model",
-		      intno);
+		fatal(c, "an exception of the CPU model", intno);
 		break;
 	}
 }
 
+/*
+ * An access Unicorn could not make: the address is not guest memory as
+ * Unicorn maps it (the leaves of stage 2, by address as the guest issued
+ * it). The guest's stage 1 is walked first, as the MMU would: its faults
+ * are the guest's own (an EL1 abort); what it translates is an IPA, and a
+ * stage-2 fault on that (or on the walk) is an exit to the core.
+ */
 static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
 			 int size, int64_t value, void *ud)
 {
 	struct cpu *c = ud;
-	struct s2walk_cfg cfg = s2_cfg(c->v);
-	struct s2_result r = s2walk_translate(&cfg, addr);
 	bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
 	bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
-	enum trap_fault f = TRAP_FAULT_TRANSLATION;
-	unsigned level = r.level;
+	uint64_t pstate = rd_pstate(c);
+	uint64_t pc = fetch ? addr : c->last_pc;
+	bool el0 = exc_from_el0(pstate);
+	uint32_t iss = write ? ISS_DA_WNR : 0;
+	struct s1_result t;
 	struct ldst d;
 	uint32_t insn;
 
 	(void)uc;
 	(void)size;
 	(void)value;
-	switch (r.fault) {
-	case S2_OK: /* mapped: the access lacked the permission */
-		f = TRAP_FAULT_PERMISSION;
+	if (c->el_switch)
+		return false; /* fetching the vector: the caller sets the PC */
+	if (c->probe.on) {
+		c->probe.faulted = true;
+		return false;
+	}
+	if (!fetch && read_insn(c, pc, &insn) && ldst_decode(insn, &d) &&
+	    d.load == !write) {
+		iss = ldst_iss(&d);
+		el0 = el0 || d.unpriv; /* LDTR/STTR: checked as at EL0 */
+	}
+	t = s1_translate(c, addr,
+			 fetch	 ? S1_FETCH
+			 : write ? S1_WRITE
+				 : S1_READ,
+			 el0);
+	switch (t.fault) {
+	case S1_OK:
+	case S1_FAULT_WALK:
+		save_fault_state(c, pc);
+		if (!stage2_exit(c, &c->fault, addr, t.ipa, fetch, write,
+				 t.fault == S1_FAULT_WALK, iss)) {
+			fatal(c,
+			      t.fault == S1_FAULT_WALK
+				  ? "a stage-1 table stage 2 maps as a device"
+				  : unreachable_ipa,
+			      addr);
+			return false;
+		}
+		c->fault_pending = true;
 		break;
-	case S2_FAULT_ACCESS_FLAG:
-		f = TRAP_FAULT_ACCESS_FLAG;
+	case S1_FAULT_UNSUPPORTED:
+		fatal(c, "an access through an unmodelled stage 1", addr);
 		break;
-	case S2_FAULT_INPUT_RANGE:
-		level = 0;
-		break;
-	case S2_FAULT_TRANSLATION:
+	default:
+		pend_entry(c,
+			   fetch ? exc_esr_iabt(pstate, false, s1walk_fsc(&t))
+				 : exc_esr_dabt(pstate, write, false, false,
+						s1walk_fsc(&t)),
+			   true, addr, pc);
 		break;
 	}
-	c->fault = (struct vcpu_exit){
-	    .kind = VCPU_EXIT_SYNC, .far = addr, .hpfar = trap_hpfar(addr)};
-	if (fetch) {
-		c->fault.esr = trap_esr_iabt(f, level);
-		c->fault_pc = addr;
-	} else {
-		uint32_t iss = write ? ISS_DA_WNR : 0;
-
-		c->fault_pc = c->last_pc;
-		if (read_insn(c, c->fault_pc, &insn) && ldst_decode(insn, &d) &&
-		    d.load == !write)
-			iss = ldst_iss(&d);
-		c->fault.esr = trap_esr_dabt(iss, f, level);
-	}
-	get_gprs(c, c->fault_regs);
-	c->fault_pstate = rd_pstate(c);
-	c->fault_pending = true;
 	/* Not handled: Unicorn stops before the next instruction. */
 	return false;
 }
@@ -877,6 +1267,35 @@ static uint64_t cntv_access(struct cpu *c, unsigned op2, bool read, unsigned rt)
 	return 0;
 }
 
+/*
+ * A write to SCTLR_EL1 or TCR_EL1, which the CPU model executes: hvsim
+ * keeps SCTLR (its M and A bits steer the fault paths and the alignment
+ * check), and stops (not modelled) when the guest turns on a stage 1
+ * s1walk cannot follow. False when stopped.
+ */
+static bool stage1_write(struct cpu *c, const struct sysreg_enc *r,
+			 uint64_t val)
+{
+	bool sctlr = r->op0 == 3 && r->op1 == 0 && r->crn == 1 && r->crm == 0 &&
+		     r->op2 == 0;
+	bool tcr = r->op0 == 3 && r->op1 == 0 && r->crn == 2 && r->crm == 0 &&
+		   r->op2 == 2;
+	struct s1walk_regs regs = {.sctlr = c->sctlr};
+	const char *why = NULL;
+
+	if (!sctlr && !tcr)
+		return true;
+	if (sctlr)
+		regs.sctlr = val;
+	regs.tcr = tcr ? val : el1_get(c, EL1_TCR);
+	if (!s1walk_supported(&regs, &why)) {
+		fatal(c, why, val);
+		return false;
+	}
+	c->sctlr = regs.sctlr;
+	return true;
+}
+
 /* System register accesses, by direction. */
 static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 		       bool read)
@@ -888,6 +1307,8 @@ static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 
 	enum vcpuif_reg vr;
 
+	if (!read && !stage1_write(c, &r, rt < 31 ? rd(c, gpr_id(rt)) : 0))
+		return 1;
 	if (hal_gic()->version == 3 &&
 	    vcpuif_sysreg(r.op0, r.op1, r.crn, r.crm, r.op2, read, &vr)) {
 		if (read) {
@@ -989,9 +1410,22 @@ static bool cpu_open(struct cpu *c, char *err, size_t len)
 
 		ue = uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &scr);
 	}
+	if (ue == UC_ERR_OK) {
+		uc_arm64_cp_reg hcr = {.crn = 1,
+				       .crm = 1,
+				       .op0 = 3,
+				       .op1 = 4,
+				       .op2 = 0,
+				       .val = HCR_EL2_RW};
+
+		ue = uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &hcr);
+	}
 	if (ue == UC_ERR_OK)
 		ue = uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)on_code, c, 1,
 				 0);
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h, UC_HOOK_BLOCK, (void *)on_block, c,
+				 1, 0);
 	if (ue == UC_ERR_OK)
 		ue = uc_hook_add(c->uc, &h, UC_HOOK_INTR, (void *)on_intr, c, 1,
 				 0);
@@ -1082,6 +1516,134 @@ static void deliver_fault(struct cpu *c)
 	put_state(c);
 }
 
+/* The guest takes the exception a hook found, from the state it saved. */
+static void deliver_entry(struct cpu *c)
+{
+	struct vcpu_regs *r = &c->v->regs;
+
+	c->entry.pending = false;
+	memcpy(r->x, c->fault_regs, sizeof(r->x));
+	r->pstate = c->fault_pstate;
+	r->pc = c->fault_pc;
+	put_state(c);
+	guest_sync(c, c->entry.esr, c->entry.has_far, c->entry.far, c->fault_pc,
+		   false);
+}
+
+static void on_probe_access(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			    int size, int64_t value, void *ud)
+{
+	struct cpu *c = ud;
+
+	(void)uc;
+	(void)value;
+	if (c->probe.count < PROBE_MAX)
+		c->probe.acc[c->probe.count++] = (struct probe_access){
+		    addr, (unsigned)size, type == UC_MEM_WRITE};
+}
+
+/*
+ * Runs the instruction at pc once more with every memory access recorded
+ * (a load that crosses a page is recorded whole and as its two halves).
+ * Unicorn calls memory hooks before it translates an address, so the
+ * access that faults is among them. Nothing of the instruction has taken
+ * effect when it faults (stores of a pair excepted, which repeat the same
+ * bytes), so running it again is safe.
+ */
+static void probe(struct cpu *c, uint64_t pc)
+{
+	uc_hook h;
+
+	c->probe = (struct probe){.on = true};
+	if (uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			(void *)on_probe_access, c, 1, 0) == UC_ERR_OK) {
+		c->stopped = false;
+		uc_emu_start(c->uc, pc, ~0ull, 0, 0);
+		uc_hook_del(c->uc, h);
+	}
+	c->probe.on = false;
+	c->stopped = false;
+}
+
+/* The stage-1 fault of one recorded access, or of its second page. */
+static struct s1_result access_fault(struct cpu *c,
+				     const struct probe_access *a, bool el0,
+				     uint64_t *far)
+{
+	enum s1_access kind = a->write ? S1_WRITE : S1_READ;
+	struct s1_result t = s1_translate(c, a->va, kind, el0);
+	uint64_t last = a->va + (a->size != 0 ? a->size - 1 : 0);
+
+	*far = a->va;
+	/* A page-crossing access faulting on its second page reports that
+	 * page's first byte, as QEMU does. */
+	if (t.fault == S1_OK && (last >> 12) != (a->va >> 12)) {
+		*far = last & ~0xfffull;
+		t = s1_translate(c, *far, kind, el0);
+	}
+	return t;
+}
+
+/*
+ * Unicorn raised an EL1 data abort at fault_pc (its stage-1 walk refused
+ * an access, or an exclusive was misaligned) without saying where: the
+ * probe finds the access, s1walk the fault. None faulting at stage 1 means
+ * the alignment fault. A stage-2 fault on the walk goes to EL2.
+ */
+static void deliver_raised_dabt(struct cpu *c)
+{
+	uint64_t pc = c->fault_pc;
+	uint64_t pstate = rd_pstate(c);
+	bool el0 = exc_from_el0(pstate);
+	struct s1_result t = {.fault = S1_OK};
+	const struct probe_access *a = NULL;
+	struct vcpu_exit e;
+	uint64_t far = 0;
+	struct ldst d;
+	uint32_t insn;
+
+	c->dabt_raised = false;
+	if (read_insn(c, pc, &insn) && ldst_decode(insn, &d) && d.unpriv)
+		el0 = true;
+	probe(c, pc);
+	if (!c->probe.faulted || c->probe.count == 0) {
+		fatal(c, "a data abort the CPU model did not raise again", pc);
+		return;
+	}
+	for (unsigned i = 0; i < c->probe.count && t.fault == S1_OK; i++) {
+		a = &c->probe.acc[i];
+		t = access_fault(c, a, el0, &far);
+	}
+	switch (t.fault) {
+	case S1_OK:
+		a = &c->probe.acc[0];
+		guest_sync(c,
+			   exc_esr_dabt(pstate, a->write, false, false,
+					EXC_FSC_ALIGNMENT),
+			   true, a->va, pc, false);
+		break;
+	case S1_FAULT_WALK:
+		if (!stage2_exit(c, &e, far, t.ipa, false, a->write, true, 0)) {
+			fatal(c, "a stage-1 table stage 2 maps as a device",
+			      t.ipa);
+			return;
+		}
+		save_fault_state(c, pc);
+		c->fault = e;
+		deliver_fault(c);
+		break;
+	case S1_FAULT_UNSUPPORTED:
+		fatal(c, "an access through an unmodelled stage 1", far);
+		break;
+	default:
+		guest_sync(c,
+			   exc_esr_dabt(pstate, a->write, false, false,
+					s1walk_fsc(&t)),
+			   true, far, pc, false);
+		break;
+	}
+}
+
 /* Unicorn stopped by itself: after a WFI or WFE, PC past it. */
 static void deliver_wfx(struct cpu *c)
 {
@@ -1101,6 +1663,14 @@ static void deliver_wfx(struct cpu *c)
 	r->pc = c->last_pc;
 	deliver(c, &e);
 	put_state(c);
+}
+
+/* Stopped before an instruction with PSTATE.IL set (on_block). */
+static void take_illegal(struct cpu *c)
+{
+	c->illegal = false;
+	guest_sync(c, exc_esr_illegal_state(), false, 0, rd(c, UC_ARM64_REG_PC),
+		   false);
 }
 
 static double seconds(void)
@@ -1171,6 +1741,7 @@ static void run_vcpu(struct cpu *c)
 		c->reload = false;
 		c->event = false;
 		c->take_irq = false;
+		c->illegal = false;
 		update_gic(c);
 		ue = uc_emu_start(c->uc, rd(c, UC_ARM64_REG_PC), ~0ull, 0, 0);
 		if (eng.limit_reached)
@@ -1181,10 +1752,16 @@ static void run_vcpu(struct cpu *c)
 			put_state(c);
 		else if (c->take_irq)
 			take_irq(c);
+		else if (c->illegal)
+			take_illegal(c);
 		else if (c->event)
 			raise_timers();
 		else if (c->fault_pending)
 			deliver_fault(c);
+		else if (c->entry.pending)
+			deliver_entry(c);
+		else if (c->dabt_raised)
+			deliver_raised_dabt(c);
 		else if (!c->stopped && ue == UC_ERR_OK)
 			deliver_wfx(c);
 		else if (!c->stopped)
@@ -1237,12 +1814,15 @@ static bool engine_translate_va(void *ctx, struct hal_vcpu *v, uint64_t va,
 				ipaddr_t *ipa)
 {
 	struct cpu *c = cpu_of(v);
+	struct s1_result t;
 
 	(void)ctx;
-	/* Only a guest with its MMU off is modelled: VA = IPA. */
-	if (c == NULL || (el1_get(c, EL1_SCTLR) & 1))
+	if (c == NULL)
 		return false;
-	*ipa = ipa_init(va);
+	t = s1_translate(c, va, S1_READ, false);
+	if (t.fault != S1_OK)
+		return false;
+	*ipa = ipa_init(t.ipa);
 	return true;
 }
 
