@@ -7,7 +7,7 @@
 # tests).
 set(HV_GUEST_LIST hello:1 psci:2 hypercall:1 sysreg:1 abort:1 wfi:1:hang mmio:1
     timer:1 ptimer:1 gic:1 lrs:1 standin:2 uart-irq:1:input reset:2 bench:1
-    hvcloop:1 eret:1)
+    hvcloop:1 eret:1 mmu:1)
 
 # hv_guest_spec(SPEC NAME VCPUS MODE): one entry of HV_GUEST_LIST taken
 # apart into the three variables named; MODE is "exit" when the entry has
