@@ -4,7 +4,7 @@
  *
  * An AArch64 ELF64 little-endian executable is placed by the physical
  * addresses of its PT_LOAD segments; a raw binary goes where the caller says;
- * any other file (a device tree blob) is read as it is. Every function
+ * a device tree blob is checked, then passed on as it is. Every function
  * validates its input completely and never reads past what the file holds:
  * a malformed file gets a one-line message "<file>: <problem>" in err, never
  * a crash. On failure img is left empty (sim_image_free is still safe).
@@ -61,6 +61,18 @@ bool sim_image_load_raw(const char *path, uint64_t load, uint64_t ram_ipa,
  */
 bool sim_file_read(const char *path, uint64_t max, struct sim_image *img,
 		   char *err, size_t err_len);
+
+/*
+ * Checks that len bytes at buf are a flattened device tree the guest can
+ * use: the magic, a whole header, version 16 or 17, a totalsize that fits
+ * the file, and its blocks inside that totalsize. name stands for the file.
+ */
+bool sim_dtb_check(const uint8_t *buf, size_t len, const char *name, char *err,
+		   size_t err_len);
+
+/* sim_file_read of a device tree blob, refused unless sim_dtb_check. */
+bool sim_dtb_load(const char *path, uint64_t max, struct sim_image *img,
+		  char *err, size_t err_len);
 
 /* Frees img->data and empties img. */
 void sim_image_free(struct sim_image *img);

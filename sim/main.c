@@ -132,6 +132,21 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+/* The options that take a value (the next argument). */
+static bool takes_value(const char *o)
+{
+	static const char *const opts[] = {
+	    "--name",  "--dtb",	  "--input", "--input-file", "--gic",
+	    "--trace", "--vcpus", "--ram",   "--max-insns",  "--insns-per-tick",
+	};
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (strcmp(o, opts[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int bad(const char *fmt, const char *what)
 {
 	fputs("hvsim: ", stderr);
@@ -166,6 +181,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->input = o;
 			continue;
 		}
+		if (!takes_value(o))
+			return bad("unknown option: %s", o);
 		if (val == NULL)
 			return bad("%s needs a value", o);
 		i++;
@@ -205,8 +222,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return bad("--insns-per-tick: bad count '%s'",
 					   val);
 			a->opt.insns_per_tick = (unsigned)n;
-		} else {
-			return bad("unknown option %s (see --help)", o);
 		}
 	}
 	if (a->input == NULL) {
@@ -274,8 +289,8 @@ static int build_config(struct hv_config *hc)
 		if (!sim_image_load(s->image, s->ram_ipa, s->ram_size, img, err,
 				    sizeof(err)))
 			return bad("%s", err);
-		if (s->dtb[0] != '\0' && !sim_file_read(s->dtb, DTB_BELOW_TOP,
-							dtb, err, sizeof(err)))
+		if (s->dtb[0] != '\0' &&
+		    !sim_dtb_load(s->dtb, DTB_BELOW_TOP, dtb, err, sizeof(err)))
 			return bad("%s", err);
 		snprintf(run.names[i], sizeof(run.names[i]), "%s", s->name);
 		*vm = (struct vm_config){

@@ -1,6 +1,7 @@
 #!/bin/sh
-# hvsim's command line, one case per run: bad input gets one line and status
-# 2, --max-insns stops with 124, --trace exits prints the architectural
+# hvsim's command line, one case per run: bad input (options, images,
+# device trees, configuration files) gets one line and status 2,
+# --max-insns stops with 124, --trace exits prints the architectural
 # syndromes, runs are repeatable, a configuration file runs several VMs.
 #
 # usage: cli.sh CASE HVSIM GUEST_DIR
@@ -55,6 +56,36 @@ outside-ram)
 bad-option)
 	run 2 --vcpus 9 "$guests/hello.elf"
 	stderr_is "hvsim: --vcpus: '9' is not 1 to HV_MAX_VCPUS"
+	;;
+unknown-option)
+	# Known or not, an option is looked up before its value is taken.
+	run 2 --foo "$guests/hello.elf"
+	stderr_is "hvsim: unknown option: --foo"
+	run 2 "$guests/hello.elf" --foo
+	stderr_is "hvsim: unknown option: --foo"
+	run 2 "$guests/hello.elf" --dtb
+	stderr_is "hvsim: --dtb needs a value"
+	;;
+dtb-not-a-tree)
+	run 2 --dtb "$guests/hello.elf" "$guests/hello.elf"
+	stderr_is "hvsim: $guests/hello.elf: not a device tree blob (bad magic)"
+	;;
+dtb-truncated)
+	head -c 20 "$guests/guest.dtb" >"$dir/short.dtb"
+	run 2 --dtb "$dir/short.dtb" "$guests/hello.elf"
+	stderr_is "hvsim: $dir/short.dtb: truncated device tree: 20 bytes, its header has 40"
+	;;
+dtb-totalsize)
+	# The whole header, but the tree is cut short of its totalsize.
+	size=$(wc -c <"$guests/guest.dtb")
+	head -c $((size - 8)) "$guests/guest.dtb" >"$dir/cut.dtb"
+	run 2 --dtb "$dir/cut.dtb" "$guests/hello.elf"
+	stderr_is "hvsim: $dir/cut.dtb: device tree totalsize $size is larger than the file ($((size - 8)) bytes)"
+	# The same refusal for a configuration file's dtb.
+	printf '[vm a]\nimage = %s\ndtb = %s\n' "$guests/hello.elf" \
+		"$dir/cut.dtb" >"$dir/cut.cfg"
+	run 2 "$dir/cut.cfg"
+	stderr_is "hvsim: $dir/cut.dtb: device tree totalsize $size is larger than the file ($((size - 8)) bytes)"
 	;;
 bad-config)
 	printf '[vm a]\nimage = a.elf\nram = 3M+\n' >"$dir/bad.cfg"
