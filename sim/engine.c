@@ -103,6 +103,26 @@ struct cpu {
 	} probe;
 };
 
+/*
+ * Guest memory as Unicorn maps it: the leaves of stage 2, merged into runs
+ * of contiguous host memory with one set of permissions. The map of each
+ * engine is kept: a run whose stage 2 maps the same is not remapped (a new
+ * mapping costs Unicorn a flush of every page of it).
+ */
+#define MAP_MAX 64
+
+struct mapping {
+	uint64_t ipa, size;
+	uint8_t *host; /* NULL: the GICv2 virtual CPU interface frame */
+	unsigned perms;
+};
+
+struct memory_map {
+	unsigned count;
+	bool overflow; /* more runs than MAP_MAX: never equal to another */
+	struct mapping m[MAP_MAX];
+};
+
 static struct {
 	struct sim_options opt;
 	struct sim_stats stats;
@@ -112,6 +132,15 @@ static struct {
 	bool limit_reached;
 	uint64_t next_event; /* instruction count of the next timer deadline */
 	struct cpu *last;    /* the vCPU loaded on the (one) physical CPU */
+	/* The memory map of one stage 2, shared by the vCPUs of its VM:
+	 * valid while no stage 2 changed since (s2_changes). */
+	unsigned s2_changes;
+	struct {
+		bool valid;
+		uint64_t vttbr;
+		unsigned s2_changes;
+		struct memory_map map;
+	} map_cache;
 	double slice_start;
 	int gpr_ids[GPR_COUNT + 2]; /* x0-x30, PC, PSTATE */
 } eng;
@@ -443,28 +472,105 @@ static struct s1_result s1_translate(struct cpu *c, uint64_t va,
 	return s1walk_translate(&cfg, va, acc, el0);
 }
 
-struct map_run {
-	struct cpu *c;
-	uint64_t ipa, size;
-	uint8_t *host;
-	unsigned perms;
-};
+/*
+ * Unicorn engines outlive a run: opening one costs milliseconds, which a
+ * fuzzer running a VM per input would spend on nothing else. The engine of
+ * CPU slot i (whose hooks point at eng.cpus[i]) is kept by
+ * sim_engine_fini and made new again for the next run: no state of one run
+ * reaches the next. With it go what it maps, the range of addresses it
+ * ran code from (the blocks translated there must go when the bytes do)
+ * and a copy of those bytes as the last run left them.
+ */
+static struct engine_slot {
+	uc_engine *uc;
+	uc_context *fresh; /* the CPU as cpu_open left it */
+	struct memory_map mapped;
+	/* Guest code run since its blocks were last all dropped, the pages
+	 * [code_lo, code_hi); code_mmu: some of it with stage 1 on. */
+	uint64_t code_lo, code_hi;
+	bool code_mmu;
+	uint8_t *copy; /* those pages at the end of the last run */
+	size_t copy_len, copy_cap;
+} engines[MAX_CPUS];
 
-static void map_flush(struct map_run *m)
+/* The most guest code whose bytes are kept between runs. */
+#define CODE_COPY_MAX (16u << 20)
+
+static struct engine_slot *slot_of(const struct cpu *c)
 {
-	uint32_t prot = ((m->perms & S2_PERM_R) ? UC_PROT_READ : 0) |
-			((m->perms & S2_PERM_W) ? UC_PROT_WRITE : 0) |
-			((m->perms & S2_PERM_X) ? UC_PROT_EXEC : 0);
-	uc_err err;
+	return &engines[c->index];
+}
 
-	if (m->size == 0)
-		return;
-	err = uc_mem_map_ptr(m->c->uc, m->ipa, m->size, prot, m->host);
-	if (err != UC_ERR_OK)
+static void code_ran(struct cpu *c, uint64_t addr, uint64_t size)
+{
+	struct engine_slot *s = slot_of(c);
+
+	if (addr < s->code_lo)
+		s->code_lo = addr & ~0xfffull;
+	if (addr + size > s->code_hi)
+		s->code_hi = (addr + size + 0xfff) & ~0xfffull;
+	if (c->sctlr & SCTLR_EL1_M)
+		s->code_mmu = true;
+}
+
+static bool map_append(struct memory_map *map, struct mapping m)
+{
+	if (map->count == MAP_MAX) {
+		map->overflow = true;
+		return false;
+	}
+	map->m[map->count++] = m;
+	return true;
+}
+
+static bool map_leaf(void *arg, const struct s2_result *leaf)
+{
+	struct memory_map *map = arg;
+	struct mapping *last = map->count != 0 ? &map->m[map->count - 1] : NULL;
+	uint8_t *host = hal_pa_to_ptr(pa_init(leaf->pa), leaf->size);
+	const struct hal_gic *gic = hal_gic();
+	uint64_t gicv = pa_addr(gic->gicv);
+
+	if (host == NULL && gic->version == 2 && leaf->pa >= gicv &&
+	    leaf->pa - gicv < VCPUIF_GICV_SIZE) {
+		/* The GICv2 virtual CPU interface frame, where stage 2 maps
+		 * it: one MMIO region from its first page. */
+		if (leaf->pa == gicv)
+			map_append(map,
+				   (struct mapping){leaf->base_ipa,
+						    VCPUIF_GICV_SIZE, NULL, 0});
+		return true;
+	}
+	if (host == NULL) {
 		fprintf(stderr,
-			"hvsim: cannot map ipa %#" PRIx64 "+%#" PRIx64 ": %s\n",
-			m->ipa, m->size, uc_strerror(err));
-	m->size = 0;
+			"hvsim: stage 2 maps ipa %#" PRIx64 " to pa %#" PRIx64
+			", outside the machine's memory: left unmapped\n",
+			leaf->base_ipa, leaf->pa);
+		return true;
+	}
+	if (last != NULL && last->host != NULL &&
+	    last->ipa + last->size == leaf->base_ipa &&
+	    last->host + last->size == host && last->perms == leaf->perms) {
+		last->size += leaf->size;
+		return true;
+	}
+	map_append(map, (struct mapping){leaf->base_ipa, leaf->size, host,
+					 leaf->perms});
+	return true;
+}
+
+static bool maps_equal(const struct memory_map *a, const struct memory_map *b)
+{
+	if (a->overflow || b->overflow || a->count != b->count)
+		return false;
+	for (unsigned i = 0; i < a->count; i++) {
+		if (a->m[i].ipa != b->m[i].ipa ||
+		    a->m[i].size != b->m[i].size ||
+		    a->m[i].host != b->m[i].host ||
+		    a->m[i].perms != b->m[i].perms)
+			return false;
+	}
+	return true;
 }
 
 static void update_gic(struct cpu *c);
@@ -495,68 +601,165 @@ static void gicv_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val,
 	}
 }
 
-/* The GICv2 virtual CPU interface frame, where stage 2 maps it. */
-static bool map_gicv(struct map_run *m, const struct s2_result *leaf)
+static void map_apply(struct cpu *c, const struct memory_map *map)
 {
-	const struct hal_gic *gic = hal_gic();
-	uint64_t gicv = pa_addr(gic->gicv);
+	for (unsigned i = 0; i < map->count; i++) {
+		const struct mapping *m = &map->m[i];
+		uint32_t prot = ((m->perms & S2_PERM_R) ? UC_PROT_READ : 0) |
+				((m->perms & S2_PERM_W) ? UC_PROT_WRITE : 0) |
+				((m->perms & S2_PERM_X) ? UC_PROT_EXEC : 0);
+		uc_err err =
+		    m->host == NULL
+			? uc_mmio_map(c->uc, m->ipa, m->size, gicv_read, c,
+				      gicv_write, c)
+			: uc_mem_map_ptr(c->uc, m->ipa, m->size, prot, m->host);
 
-	if (gic->version != 2 || leaf->pa < gicv ||
-	    leaf->pa - gicv >= VCPUIF_GICV_SIZE)
-		return false;
-	map_flush(m);
-	if (leaf->pa == gicv)
-		uc_mmio_map(m->c->uc, leaf->base_ipa, VCPUIF_GICV_SIZE,
-			    gicv_read, m->c, gicv_write, m->c);
-	return true;
+		if (err != UC_ERR_OK)
+			fprintf(stderr,
+				"hvsim: cannot map ipa %#" PRIx64 "+%#" PRIx64
+				": %s\n",
+				m->ipa, m->size, uc_strerror(err));
+	}
 }
 
-static bool map_leaf(void *arg, const struct s2_result *leaf)
+/* TLBI ALLE1, made as a system register write: every EL1&0 entry goes,
+ * and with them Unicorn's lookup cache of translated blocks by PC. */
+static void tlb_flush_all(struct cpu *c)
 {
-	struct map_run *m = arg;
-	uint8_t *host = hal_pa_to_ptr(pa_init(leaf->pa), leaf->size);
-
-	if (host == NULL && map_gicv(m, leaf))
-		return true;
-	if (host == NULL) {
-		fprintf(stderr,
-			"hvsim: stage 2 maps ipa %#" PRIx64 " to pa %#" PRIx64
-			", outside the machine's memory: left unmapped\n",
-			leaf->base_ipa, leaf->pa);
-		return true;
-	}
-	if (m->size != 0 && m->ipa + m->size == leaf->base_ipa &&
-	    m->host + m->size == host && m->perms == leaf->perms) {
-		m->size += leaf->size;
-		return true;
-	}
-	map_flush(m);
-	*m = (struct map_run){m->c, leaf->base_ipa, leaf->size, host,
-			      leaf->perms};
-	return true;
+	wr_cp(c, 1, 4, 8, 7, 4, 0);
 }
 
-static void mem_sync(struct cpu *c)
+/*
+ * Drops the blocks Unicorn translated from the guest code run since the
+ * last time: it keys them by offsets into its own RAM, which a later
+ * mapping may reuse for other bytes, and it cannot see the host write
+ * other bytes where they came from (flushing every block instead costs
+ * Unicorn 2.0.1 a memset of its whole 1 GiB code buffer). It finds the
+ * range through the guest's stage 1, which is turned off meanwhile
+ * (SCTLR_EL1 written raw: nothing else changes); code run with stage 1 on
+ * is dropped from all of guest memory.
+ */
+static void forget_code(struct cpu *c)
 {
-	struct s2walk_cfg cfg = s2_cfg(c->v);
-	struct map_run run = {.c = c};
+	struct engine_slot *s = slot_of(c);
+	uint64_t sctlr = rd_cp(c, 3, 0, 1, 0, 0, NULL);
 	uc_mem_region *regions;
 	uint32_t count;
 
+	if (s->code_lo >= s->code_hi)
+		return;
+	tlb_flush_all(c);
+	wr_cp(c, 3, 0, 1, 0, 0, sctlr & ~SCTLR_EL1_M);
+	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
+		for (uint32_t i = 0; i < count; i++) {
+			uint64_t b = regions[i].begin, e = regions[i].end + 1;
+
+			if (!s->code_mmu) {
+				b = b > s->code_lo ? b : s->code_lo;
+				e = e < s->code_hi ? e : s->code_hi;
+			}
+			if (b < e)
+				uc_ctl_remove_cache(c->uc, b, e);
+		}
+		uc_free(regions);
+	}
+	wr_cp(c, 3, 0, 1, 0, 0, sctlr);
+	s->code_lo = UINT64_MAX;
+	s->code_hi = 0;
+	s->code_mmu = false;
+	s->copy_len = 0;
+}
+
+/* At the end of a run: a copy of the code pages, if it can be had. */
+static void keep_code_bytes(struct cpu *c)
+{
+	struct engine_slot *s = slot_of(c);
+	size_t len = s->code_lo < s->code_hi ? s->code_hi - s->code_lo : 0;
+
+	s->copy_len = 0;
+	if (len == 0 || s->code_mmu || len > CODE_COPY_MAX)
+		return;
+	if (s->copy_cap < len) {
+		uint8_t *p = realloc(s->copy, len);
+
+		if (p == NULL)
+			return;
+		s->copy = p;
+		s->copy_cap = len;
+	}
+	if (uc_mem_read(c->uc, s->code_lo, s->copy, len) == UC_ERR_OK)
+		s->copy_len = len;
+}
+
+/*
+ * At the start of the next run, with the new guest's bytes in place: the
+ * blocks of the pages whose bytes changed go, the others stay (a fuzzer's
+ * guests share most of their code, and translating it again would cost
+ * most of a run). Without a copy, all of them go.
+ */
+static void forget_changed_code(struct cpu *c)
+{
+	struct engine_slot *s = slot_of(c);
+	uint8_t page[4096];
+
+	if (s->code_lo >= s->code_hi)
+		return;
+	if (s->copy_len != s->code_hi - s->code_lo) {
+		forget_code(c);
+		return;
+	}
+	for (uint64_t a = s->code_lo; a < s->code_hi; a += sizeof(page)) {
+		const uint8_t *old = s->copy + (a - s->code_lo);
+
+		if (uc_mem_read(c->uc, a, page, sizeof(page)) != UC_ERR_OK ||
+		    memcmp(page, old, sizeof(page)) != 0)
+			uc_ctl_remove_cache(c->uc, a, a + sizeof(page));
+	}
+}
+
+/* Unmaps all guest memory from Unicorn; the TLB entries of it go too. */
+static void forget_memory(struct cpu *c)
+{
+	uc_mem_region *regions;
+	uint32_t count;
+
+	forget_code(c);
 	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
 		for (uint32_t i = 0; i < count; i++)
 			uc_mem_unmap(c->uc, regions[i].begin,
 				     regions[i].end - regions[i].begin + 1);
 		uc_free(regions);
 	}
-	s2walk_each(&cfg, map_leaf, &run);
-	map_flush(&run);
+	slot_of(c)->mapped = (struct memory_map){0};
+	tlb_flush_all(c);
+}
+
+static void mem_sync(struct cpu *c)
+{
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+	struct memory_map *want = &eng.map_cache.map;
+	struct memory_map *now = &slot_of(c)->mapped;
+
+	if (!eng.map_cache.valid || eng.map_cache.vttbr != c->v->vttbr ||
+	    eng.map_cache.s2_changes != eng.s2_changes) {
+		*want = (struct memory_map){0};
+		s2walk_each(&cfg, map_leaf, want);
+		eng.map_cache.valid = true;
+		eng.map_cache.vttbr = c->v->vttbr;
+		eng.map_cache.s2_changes = eng.s2_changes;
+	}
+	if (!maps_equal(want, now)) {
+		forget_memory(c);
+		map_apply(c, want);
+		*now = *want;
+	}
 	c->mem_stale = false;
 }
 
 static void engine_s2_changed(void *ctx, int vmid)
 {
 	(void)ctx;
+	eng.s2_changes++;
 	for (unsigned i = 0; i < eng.cpu_count; i++) {
 		struct cpu *c = &eng.cpus[i];
 
@@ -750,7 +953,8 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
 	update_gic(c);
 	/* Exits count towards the limit too: a guest that faults forever
 	 * without retiring an instruction must stop as well. */
-	if (eng.stats.insns + eng.stats.exits > eng.limit) {
+	if (eng.stats.insns + eng.stats.exits > eng.limit ||
+	    (eng.opt.max_exits != 0 && eng.stats.exits >= eng.opt.max_exits)) {
 		eng.limit_reached = true;
 		c->stopped = true;
 		uc_emu_stop(c->uc);
@@ -936,8 +1140,7 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct cpu *c = ud;
 	uint64_t pstate;
 
-	(void)addr;
-	(void)size;
+	code_ran(c, addr, size);
 	if (c->el_switch) {
 		/* rebuild_el1's IRQ is taken: stop before the vector. */
 		c->stopped = true;
@@ -1456,6 +1659,44 @@ static bool cpu_open(struct cpu *c, char *err, size_t len)
 	return true;
 }
 
+static bool keep_engine(struct cpu *c, char *err, size_t len)
+{
+	uc_context *fresh = NULL;
+	uc_err ue = uc_context_alloc(c->uc, &fresh);
+
+	if (ue == UC_ERR_OK)
+		ue = uc_context_save(c->uc, fresh);
+	if (ue != UC_ERR_OK) {
+		snprintf(err, len, "cannot save a Unicorn CPU's state: %s",
+			 uc_strerror(ue));
+		if (fresh != NULL)
+			uc_context_free(fresh);
+		return false;
+	}
+	*slot_of(c) = (struct engine_slot){
+	    .uc = c->uc, .fresh = fresh, .code_lo = UINT64_MAX};
+	return true;
+}
+
+/*
+ * The CPU state (registers, system registers, the exclusive monitor,
+ * Unicorn's cached EL) comes back from the saved context; what lives
+ * outside it is dropped by hand: the blocks translated from guest code
+ * (the next run has other bytes at the same addresses), the TLB, and a
+ * virtual IRQ line rebuild_el1 may have left (rewriting HCR_EL2 recomputes
+ * it). Guest memory stays mapped until mem_sync finds the next run's
+ * stage 2 maps it differently.
+ */
+static void reset_engine(struct cpu *c)
+{
+	uc_context_restore(c->uc, slot_of(c)->fresh);
+	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW);
+	/* Stage 1 is off now: the blocks are found by IPA. */
+	tlb_flush_all(c);
+	forget_changed_code(c);
+	tlb_flush_all(c);
+}
+
 static struct cpu *cpu_get(struct hal_vcpu *v)
 {
 	struct cpu *c = cpu_of(v);
@@ -1477,7 +1718,11 @@ static struct cpu *cpu_get(struct hal_vcpu *v)
 	    .version = hal_gic()->version,
 	    .deactivate_phys = deactivate_phys,
 	};
-	if (!cpu_open(c, err, sizeof(err))) {
+	if (slot_of(c)->uc != NULL) {
+		c->uc = slot_of(c)->uc;
+		reset_engine(c);
+	} else if (!cpu_open(c, err, sizeof(err)) ||
+		   !keep_engine(c, err, sizeof(err))) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		hal_system_off(SIM_STATUS_ENGINE);
 	}
@@ -1711,12 +1956,19 @@ static void engine_run_loop(void *ctx, struct hal_vcpu *v, hal_exit_fn on_exit)
 
 static _Noreturn void limit_stop(struct cpu *c)
 {
-	fprintf(stderr,
-		"hvsim: stopped: %" PRIu64 " guest instructions and %" PRIu64
-		" exits reached --max-insns %" PRIu64 " (cpu%u, pc %#" PRIx64
-		")\n",
-		eng.stats.insns, eng.stats.exits, eng.opt.max_insns, c->index,
-		c->last_pc);
+	if (eng.opt.max_exits != 0 && eng.stats.exits >= eng.opt.max_exits)
+		fprintf(stderr,
+			"hvsim: stopped: %" PRIu64
+			" exits reached the limit (cpu%u, pc %#" PRIx64 ")\n",
+			eng.stats.exits, c->index, c->last_pc);
+	else
+		fprintf(stderr,
+			"hvsim: stopped: %" PRIu64
+			" guest instructions and %" PRIu64
+			" exits reached --max-insns %" PRIu64
+			" (cpu%u, pc %#" PRIx64 ")\n",
+			eng.stats.insns, eng.stats.exits, eng.opt.max_insns,
+			c->index, c->last_pc);
 	stop_machine(SIM_STATUS_LIMIT);
 }
 
@@ -1728,6 +1980,7 @@ static void run_vcpu(struct cpu *c)
 		load(c);
 	put_state(c);
 	while (!v->yield) {
+		uint64_t pc;
 		uc_err ue;
 
 		if (eng.limit_reached)
@@ -1743,7 +1996,11 @@ static void run_vcpu(struct cpu *c)
 		c->take_irq = false;
 		c->illegal = false;
 		update_gic(c);
-		ue = uc_emu_start(c->uc, rd(c, UC_ARM64_REG_PC), ~0ull, 0, 0);
+		pc = rd(c, UC_ARM64_REG_PC);
+		/* Its block may be translated and not run, if Unicorn is asked
+		 * to stop before: forget_code must know it all the same. */
+		code_ran(c, pc, 4);
+		ue = uc_emu_start(c->uc, pc, ~0ull, 0, 0);
 		if (eng.limit_reached)
 			limit_stop(c);
 		if (c->fatal)
@@ -1892,8 +2149,21 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 void sim_engine_fini(void)
 {
 	for (unsigned i = 0; i < eng.cpu_count; i++)
-		uc_close(eng.cpus[i].uc);
+		keep_code_bytes(&eng.cpus[i]);
 	memset(&eng, 0, sizeof(eng));
+}
+
+void sim_engine_release(void)
+{
+	sim_engine_fini();
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		if (engines[i].uc == NULL)
+			continue;
+		uc_context_free(engines[i].fresh);
+		uc_close(engines[i].uc);
+		free(engines[i].copy);
+		engines[i] = (struct engine_slot){0};
+	}
 }
 
 const struct sim_stats *sim_engine_stats(void)

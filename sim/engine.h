@@ -29,7 +29,8 @@
 #define SIM_STATUS_ENGINE 125 /* something the simulator does not model */
 
 struct sim_options {
-	uint64_t max_insns;	 /* 0: no limit */
+	uint64_t max_insns;	 /* instructions and exits; 0: no limit */
+	uint64_t max_exits;	 /* exits alone; 0: no limit */
 	unsigned insns_per_tick; /* guest instructions per counter tick */
 	FILE *trace;		 /* one line per exit, or NULL */
 };
@@ -50,8 +51,14 @@ struct sim_stats {
  */
 bool sim_engine_init(const struct sim_options *opt, char *err, size_t len);
 
-/* Closes every CPU; the engine can be initialised again. */
+/*
+ * Ends a run; the engine can be initialised again. The CPUs' Unicorn
+ * engines are kept and reset for the next run (cheaper than new ones).
+ */
 void sim_engine_fini(void);
+
+/* sim_engine_fini, and closes the Unicorn engines too. */
+void sim_engine_release(void);
 
 const struct sim_stats *sim_engine_stats(void);
 

@@ -371,7 +371,7 @@ static void on_stop(int status, int halted)
 
 static void free_all(void)
 {
-	sim_engine_fini();
+	sim_engine_release();
 	for (unsigned i = 0; i < HV_MAX_VMS; i++) {
 		sim_image_free(&run.images[i]);
 		sim_image_free(&run.dtbs[i]);
