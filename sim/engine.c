@@ -23,6 +23,16 @@
 
 #define MAX_CPUS (HV_MAX_VMS * HV_MAX_VCPUS)
 
+/*
+ * For the cold paths of the per-instruction hook: inlined there, their
+ * stack frame and saved registers would cost every guest instruction.
+ */
+#if defined(__GNUC__)
+#define SIM_COLD __attribute__((noinline, cold))
+#else
+#define SIM_COLD
+#endif
+
 /* QEMU's exception numbers, as Unicorn's interrupt hook reports them. */
 #define EXCP_UDEF	    1
 #define EXCP_SWI	    2
@@ -89,6 +99,9 @@ struct cpu {
 		uint64_t esr, far;
 	} entry;
 	bool el_switch; /* running only to take rebuild_el1's IRQ */
+	/* What on_code must look at besides its usual checks, one test on
+	 * the hot path: el_switch, probe.on, SCTLR_EL1.A (see special()). */
+	unsigned char special;
 	/* Unicorn raised an EL1 data abort without saying where: the
 	 * instruction at fault_pc runs again, its accesses recorded. */
 	bool dabt_raised;
@@ -222,6 +235,19 @@ static struct cpu *cpu_of(struct hal_vcpu *v)
 	return NULL;
 }
 
+#define SPECIAL_EL_SWITCH 1u
+#define SPECIAL_PROBE	  2u
+#define SPECIAL_ALIGN	  4u
+
+/* Recomputes c->special after el_switch, probe.on or sctlr changed. */
+static void special(struct cpu *c)
+{
+	c->special =
+	    (unsigned char)((c->el_switch ? SPECIAL_EL_SWITCH : 0) |
+			    (c->probe.on ? SPECIAL_PROBE : 0) |
+			    ((c->sctlr & SCTLR_EL1_A) ? SPECIAL_ALIGN : 0));
+}
+
 /* Stops the machine: the simulator met something it does not model. */
 static void fatal(struct cpu *c, const char *what, uint64_t detail)
 {
@@ -269,8 +295,10 @@ static void rebuild_el1(struct cpu *c)
 	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &p32);
 	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW | HCR_EL2_IMO | HCR_EL2_VI);
 	c->el_switch = true;
+	special(c);
 	uc_emu_start(c->uc, pc, ~0ull, 0, 0);
 	c->el_switch = false;
+	special(c);
 	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW);
 	wr(c, UC_ARM64_REG_ELR_EL1, elr);
 	wr_cp(c, 3, 0, 4, 0, 0, spsr);
@@ -384,8 +412,10 @@ static void el1_put(struct cpu *c, enum el1_reg r, uint64_t val)
 		wr(c, l->id, val);
 	else
 		wr_cp(c, l->op0, l->op1, l->crn, l->crm, l->op2, val);
-	if (r == EL1_SCTLR)
+	if (r == EL1_SCTLR) {
 		c->sctlr = val;
+		special(c);
+	}
 }
 
 static uint64_t engine_el1_read(void *ctx, struct hal_vcpu *v, enum el1_reg r)
@@ -458,13 +488,24 @@ static bool s1_read_desc(void *ctx, uint64_t ipa, uint64_t *desc)
 static struct s1_result s1_translate(struct cpu *c, uint64_t va,
 				     enum s1_access acc, bool el0)
 {
+	unsigned pa_bits = hal_cpu_caps()->pa_bits;
+
+	/* The common case, stage 1 off and an address in range: flat, and
+	 * no register to read (TCR_EL1 matters above pa_bits only). */
+	if (!(c->sctlr & SCTLR_EL1_M) && (va >> pa_bits) == 0)
+		return (struct s1_result){
+		    .fault = S1_OK,
+		    .ipa = va,
+		    .attr = acc == S1_FETCH ? 0x44 : 0x00,
+		};
+
 	struct s1walk_cfg cfg = {
 	    .regs = {.sctlr = c->sctlr,
 		     .tcr = el1_get(c, EL1_TCR),
 		     .ttbr0 = el1_get(c, EL1_TTBR0),
 		     .ttbr1 = el1_get(c, EL1_TTBR1),
 		     .mair = el1_get(c, EL1_MAIR)},
-	    .pa_bits = hal_cpu_caps()->pa_bits,
+	    .pa_bits = pa_bits,
 	    .read = s1_read_desc,
 	    .ctx = c,
 	};
@@ -1104,7 +1145,7 @@ static uint16_t insn_imm16(struct cpu *c, uint64_t pc)
  * hv/insn.c decodes (loads and stores of general registers); SIMD&FP
  * accesses are not checked.
  */
-static bool misaligned(struct cpu *c, uint64_t pc)
+static SIM_COLD bool misaligned(struct cpu *c, uint64_t pc)
 {
 	struct ldst d;
 	uint32_t insn;
@@ -1168,11 +1209,11 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	/* Kept exact even after a stop request: the instruction that a
 	 * memory hook reports must be the one that is executing. */
 	c->last_pc = addr;
-	if (c->el_switch) {
+	if (c->special & SPECIAL_EL_SWITCH) {
 		uc_emu_stop(uc);
 		return;
 	}
-	if (c->probe.on) {
+	if (c->special & SPECIAL_PROBE) {
 		/* Only the probed instruction runs; it is not counted. */
 		if (c->probe.started) {
 			c->stopped = true;
@@ -1210,7 +1251,7 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		uc_emu_stop(uc);
 		return;
 	}
-	if ((c->sctlr & SCTLR_EL1_A) && misaligned(c, addr)) {
+	if ((c->special & SPECIAL_ALIGN) && misaligned(c, addr)) {
 		c->stopped = true;
 		uc_emu_stop(uc);
 		return;
@@ -1496,6 +1537,7 @@ static bool stage1_write(struct cpu *c, const struct sysreg_enc *r,
 		return false;
 	}
 	c->sctlr = regs.sctlr;
+	special(c);
 	return true;
 }
 
@@ -1800,6 +1842,7 @@ static void probe(struct cpu *c, uint64_t pc)
 	uc_hook h;
 
 	c->probe = (struct probe){.on = true};
+	special(c);
 	if (uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
 			(void *)on_probe_access, c, 1, 0) == UC_ERR_OK) {
 		c->stopped = false;
@@ -1807,6 +1850,7 @@ static void probe(struct cpu *c, uint64_t pc)
 		uc_hook_del(c->uc, h);
 	}
 	c->probe.on = false;
+	special(c);
 	c->stopped = false;
 }
 
@@ -2155,7 +2199,7 @@ void sim_engine_fini(void)
 
 void sim_engine_release(void)
 {
-	sim_engine_fini();
+	memset(&eng, 0, sizeof(eng));
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		if (engines[i].uc == NULL)
 			continue;
