@@ -532,6 +532,7 @@ static struct engine_slot {
 	bool code_mmu;
 	uint8_t *copy; /* those pages at the end of the last run */
 	size_t copy_len, copy_cap;
+	bool recheck_code; /* reset: compare them in the first mem_sync */
 } engines[MAX_CPUS];
 
 /* The most guest code whose bytes are kept between runs. */
@@ -711,14 +712,29 @@ static void forget_code(struct cpu *c)
 	s->copy_len = 0;
 }
 
-/* At the end of a run: a copy of the code pages, if it can be had. */
+/* The host memory behind IPAs [ipa, ipa + len) as mapped, or NULL. */
+static const uint8_t *mapped_host(const struct engine_slot *s, uint64_t ipa,
+				  uint64_t len)
+{
+	for (unsigned i = 0; i < s->mapped.count; i++) {
+		const struct mapping *m = &s->mapped.m[i];
+
+		if (m->host != NULL && ipa >= m->ipa && len <= m->size &&
+		    ipa - m->ipa <= m->size - len)
+			return m->host + (ipa - m->ipa);
+	}
+	return NULL;
+}
+
+/* At the end of a run: a copy of the code pages, if they are RAM. */
 static void keep_code_bytes(struct cpu *c)
 {
 	struct engine_slot *s = slot_of(c);
 	size_t len = s->code_lo < s->code_hi ? s->code_hi - s->code_lo : 0;
+	const uint8_t *src = mapped_host(s, s->code_lo, len);
 
 	s->copy_len = 0;
-	if (len == 0 || s->code_mmu || len > CODE_COPY_MAX)
+	if (len == 0 || s->code_mmu || len > CODE_COPY_MAX || src == NULL)
 		return;
 	if (s->copy_cap < len) {
 		uint8_t *p = realloc(s->copy, len);
@@ -728,8 +744,8 @@ static void keep_code_bytes(struct cpu *c)
 		s->copy = p;
 		s->copy_cap = len;
 	}
-	if (uc_mem_read(c->uc, s->code_lo, s->copy, len) == UC_ERR_OK)
-		s->copy_len = len;
+	memcpy(s->copy, src, len);
+	s->copy_len = len;
 }
 
 /*
@@ -741,21 +757,24 @@ static void keep_code_bytes(struct cpu *c)
 static void forget_changed_code(struct cpu *c)
 {
 	struct engine_slot *s = slot_of(c);
-	uint8_t page[4096];
+	const uint8_t *now = mapped_host(s, s->code_lo, s->copy_len);
+	uint64_t sctlr = rd_cp(c, 3, 0, 1, 0, 0, NULL);
 
 	if (s->code_lo >= s->code_hi)
 		return;
-	if (s->copy_len != s->code_hi - s->code_lo) {
+	if (s->copy_len != s->code_hi - s->code_lo || now == NULL) {
 		forget_code(c);
 		return;
 	}
-	for (uint64_t a = s->code_lo; a < s->code_hi; a += sizeof(page)) {
-		const uint8_t *old = s->copy + (a - s->code_lo);
-
-		if (uc_mem_read(c->uc, a, page, sizeof(page)) != UC_ERR_OK ||
-		    memcmp(page, old, sizeof(page)) != 0)
-			uc_ctl_remove_cache(c->uc, a, a + sizeof(page));
+	tlb_flush_all(c);
+	wr_cp(c, 3, 0, 1, 0, 0, sctlr & ~SCTLR_EL1_M);
+	for (size_t off = 0; off < s->copy_len; off += 4096) {
+		if (memcmp(now + off, s->copy + off, 4096) != 0)
+			uc_ctl_remove_cache(c->uc, s->code_lo + off,
+					    s->code_lo + off + 4096);
 	}
+	wr_cp(c, 3, 0, 1, 0, 0, sctlr);
+	tlb_flush_all(c);
 }
 
 /* Unmaps all guest memory from Unicorn; the TLB entries of it go too. */
@@ -793,7 +812,11 @@ static void mem_sync(struct cpu *c)
 		forget_memory(c);
 		map_apply(c, want);
 		*now = *want;
+	} else if (slot_of(c)->recheck_code) {
+		/* The same host memory as the last run: valid to compare. */
+		forget_changed_code(c);
 	}
+	slot_of(c)->recheck_code = false;
 	c->mem_stale = false;
 }
 
@@ -1723,20 +1746,20 @@ static bool keep_engine(struct cpu *c, char *err, size_t len)
 /*
  * The CPU state (registers, system registers, the exclusive monitor,
  * Unicorn's cached EL) comes back from the saved context; what lives
- * outside it is dropped by hand: the blocks translated from guest code
- * (the next run has other bytes at the same addresses), the TLB, and a
- * virtual IRQ line rebuild_el1 may have left (rewriting HCR_EL2 recomputes
- * it). Guest memory stays mapped until mem_sync finds the next run's
- * stage 2 maps it differently.
+ * outside it is dropped by hand: the TLB, a virtual IRQ line rebuild_el1
+ * may have left (rewriting HCR_EL2 recomputes it), and the blocks
+ * translated from guest code whose bytes the next run changed. Those are
+ * found by the first mem_sync: if the next run's stage 2 maps memory as
+ * the last did, by comparing its pages (the host memory is still the
+ * same); else all of them go with the mapping.
  */
 static void reset_engine(struct cpu *c)
 {
 	uc_context_restore(c->uc, slot_of(c)->fresh);
 	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW);
-	/* Stage 1 is off now: the blocks are found by IPA. */
 	tlb_flush_all(c);
-	forget_changed_code(c);
-	tlb_flush_all(c);
+	/* The first mem_sync compares, when the memory is known the same. */
+	slot_of(c)->recheck_code = true;
 }
 
 static struct cpu *cpu_get(struct hal_vcpu *v)

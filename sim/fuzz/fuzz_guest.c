@@ -28,8 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MACHINE_RAM 0x40000000ull
-#define HV_SIZE	    0x00200000ull
+/* The hypervisor's region is only checked for overlaps in hvsim: the
+ * smallest one, below the guest's RAM (2 MiB aligned, one block). */
+#define HV_SIZE	    0x00010000ull
+#define MACHINE_RAM (0x40000000ull - HV_SIZE)
 #define GUEST_IPA   0x40000000ull
 #define GUEST_SIZE  0x00200000ull
 #define VECTORS_OFF 0x800u
