@@ -1123,6 +1123,7 @@ static void guest_sync(struct cpu *c, uint64_t esr, bool has_far, uint64_t far,
 	enter_el1(c, EXC_SYNC, esr, has_far, far, elr);
 }
 
+/* From the interrupt hook: UNDEF, SVC, BRK. */
 static void guest_exception(struct cpu *c, uint64_t esr, uint64_t elr)
 {
 	guest_sync(c, esr, false, 0, elr, true);
@@ -1135,12 +1136,12 @@ static void take_irq(struct cpu *c)
 	enter_el1(c, EXC_IRQ, 0, false, 0, rd(c, UC_ARM64_REG_PC));
 }
 
-/* Reads guest memory by IPA, as Unicorn maps it. */
+/* The instruction word at guest VA pc; false when it cannot be fetched. */
 static bool read_insn(struct cpu *c, uint64_t pc, uint32_t *insn)
 {
 	uint64_t ipa = pc;
 
-	/* uc_mem_read takes the address as physical: translate first. */
+	/* uc_mem_read takes the address as an IPA: through stage 1 first. */
 	if (c->sctlr & SCTLR_EL1_M) {
 		struct s1_result t =
 		    s1_translate(c, pc, S1_FETCH, exc_from_el0(rd_pstate(c)));

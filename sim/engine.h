@@ -12,6 +12,11 @@
  *   WFI, WFE          Unicorn halts after them; the exit reports the WFx
  *   system registers  the MRS/MSR/SYS hooks, filtered by trap.c
  *
+ * What the guest takes at EL1 without EL2 - UNDEF, SVC, BRK, an Illegal
+ * Execution state, aborts from its own stage 1 (walked by s1walk) or
+ * alignment checks - hvsim takes as the CPU would (exception.c): Unicorn
+ * reports those without making the entry.
+ *
  * Time is deterministic: the counter advances one tick per insns_per_tick
  * guest instructions, counted by a per-instruction hook (which also gives
  * the exact PC of a faulting access).
