@@ -10,16 +10,19 @@
 #define RXQ	 0u
 #define TXQ	 1u
 #define VM_COUNT 3u
-#define RAM_SIZE 0x200000ull
+#define RAM_SIZE 0x400000ull /* the least a VM has */
 #define ARENA_PA 0x48000000ull
-#define TX_BUF	 (TV_DATA_IPA + 0x0000)
-#define RX_BUF	 (TV_DATA_IPA + 0x10000)
-#define HDR	 VIRTIO_NET_HDR_SIZE
+/* Each VM's kernel module (16 bytes), past the VMs' RAM. */
+#define KERNEL_PA(i) (ARENA_PA + VM_COUNT * RAM_SIZE + 0x1000ull * (i))
+#define ARENA_SIZE   (VM_COUNT * RAM_SIZE + 0x1000ull * VM_COUNT)
+#define TX_BUF	     (TV_DATA_IPA + 0x0000)
+#define RX_BUF	     (TV_DATA_IPA + 0x10000)
+#define HDR	     VIRTIO_NET_HDR_SIZE
 
 struct net_vm {
 	struct test_pool tp;
-	uint8_t image[16];
 	struct vm_config cfg;
+	struct vm_image_plan plan;
 	struct vm vm;
 	struct virtio_net net;
 	struct tv_driver drv;
@@ -42,17 +45,23 @@ static const uint8_t nobody[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x99};
 static void make_vm(unsigned i)
 {
 	struct net_vm *n = &vms[i];
+	struct config_error err;
 
 	n->cfg = (struct vm_config){
-	    .name = names[i],
 	    .ram_ipa = ipa_init(TEST_RAM_IPA),
 	    .ram_size = RAM_SIZE,
 	    .ram_pa = pa_init(ARENA_PA + i * RAM_SIZE),
-	    .entry = ipa_init(TEST_RAM_IPA),
-	    .image = {n->image, sizeof(n->image), ipa_init(TEST_RAM_IPA)},
+	    .ram_pa_fixed = true,
+	    .kernel = {pa_init(KERNEL_PA(i)), 16},
+	    .kind = VM_KERNEL_RAW,
+	    .load = ipa_init(TEST_RAM_IPA),
 	    .vcpu_count = 1,
 	};
-	assert_int_equal(vm_create(&n->vm, i, &n->cfg,
+	strncpy(n->cfg.name, names[i], HV_NAME_MAX);
+	snprintf(n->cfg.node, sizeof(n->cfg.node), "/chosen/%s", names[i]);
+	if (vm_image_plan(&n->cfg, &n->plan, &err) != HV_OK)
+		fail_msg("%s", err.msg);
+	assert_int_equal(vm_create(&n->vm, i, &n->cfg, &n->plan,
 				   test_pool_init(&n->tp, TEST_POOL_PAGES)),
 			 HV_OK);
 	assert_int_equal(virtio_net_init(&n->net, &n->vm, 0, &sw, mac[i]),
@@ -66,7 +75,7 @@ static void build(unsigned cpus)
 {
 	hal_sim_reset();
 	hal_sim_set_cpus(cpus);
-	hal_sim_mem_init(ARENA_PA, VM_COUNT * RAM_SIZE);
+	hal_sim_mem_init(ARENA_PA, ARENA_SIZE);
 	vnet_switch_init(&sw, "lan");
 	for (unsigned i = 0; i < VM_COUNT; i++)
 		make_vm(i);
