@@ -368,7 +368,7 @@ static void put_pstate(struct cpu *c, uint64_t pstate)
  */
 static void note_spsr(struct cpu *c, uint64_t spsr)
 {
-	c->spsr_a32 = (spsr & (PSR_MODE_MASK | PSR_IL)) == PSR_AA32_USR;
+	c->spsr_a32 = (spsr & PSR_MODE_MASK) == PSR_AA32_USR;
 	special(c);
 }
 
@@ -2323,7 +2323,10 @@ static void take_illegal(struct cpu *c)
 /*
  * The guest's ERET to AArch32 User mode, done here because the AArch32
  * model runs EL0 (aarch32.h): R0-R14 = X0-X14, CPSR = SPSR_EL1, PC =
- * ELR_EL1, TPIDRURW/URO = TPIDR(RO)_EL0[31:0].
+ * ELR_EL1, TPIDRURW/URO = TPIDR(RO)_EL0[31:0]. With SPSR_EL1.IL set the
+ * return is legal, and the first instruction at EL0 takes an Illegal
+ * Execution state exception instead of running (Arm ARM D1.4.4): that
+ * needs no AArch32 model.
  */
 static void enter_a32(struct cpu *c)
 {
@@ -2333,6 +2336,18 @@ static void enter_a32(struct cpu *c)
 	uint64_t spsr = el1_get(c, EL1_SPSR);
 	char err[128];
 
+	eng.stats.insns++; /* the ERET */
+	if (spsr & PSR_IL) {
+		uint64_t pc = el1_get(c, EL1_ELR) & 0xffffffffull &
+			      ((spsr & PSR_AA32_T) ? ~1ull : ~3ull);
+		struct exc_entry e = take_entry(
+		    c, pc, spsr, EXC_SYNC, exc_esr_illegal_state(), false, 0);
+
+		put_pstate(c, e.pstate);
+		write_entry(c, &e);
+		wr(c, UC_ARM64_REG_PC, e.pc);
+		return;
+	}
 	if (sctlr & (SCTLR_EL1_M | SCTLR_EL1_E0E)) {
 		fatal(c,
 		      "AArch32 EL0 with the EL1 MMU on or big-endian "
@@ -2356,7 +2371,6 @@ static void enter_a32(struct cpu *c)
 		      el1_get(c, EL1_TPIDRRO_EL0));
 	/* EL1 may have written the code EL0 is about to run. */
 	a32_flush(&c->a32);
-	eng.stats.insns++; /* the ERET */
 	put_state(c);
 }
 

@@ -9,9 +9,10 @@
  * from the SPSR, sets PSTATE.IL and goes to ELR_EL1, where the first
  * instruction takes an Illegal Execution state exception (EC 0x0E) at EL1.
  * A legal ERET with SPSR.IL set does the same at the EL it returns to (for
- * EL0, through the lower-EL vector). Each case prints the ESR_EL1,
- * SPSR_EL1 and vector of that exception and checks that ELR_EL1 is the
- * ERET's target; the hypervisor never sees any of it.
+ * EL0, through the lower-EL vector: AArch64's, or AArch32's for a return
+ * to AArch32 User mode). Each case prints the ESR_EL1, SPSR_EL1 and
+ * vector of that exception and checks that ELR_EL1 is the ERET's target;
+ * the hypervisor never sees any of it.
  */
 #include "guest.h"
 #include "lib/fmt.h"
@@ -23,9 +24,11 @@
 #define PSR_IL	    0x00100000ul
 #define M_EL0T	    0x0ul
 #define M_EL1H	    0x5ul
+#define M_AA32_USR  0x10ul
 
 #define VECTOR_CUR_SPX_SYNC   0x200ul
 #define VECTOR_LOWER_A64_SYNC 0x400ul
+#define VECTOR_LOWER_A32_SYNC 0x600ul
 
 /* Recorded by eret.S's vectors. */
 struct eret_seen {
@@ -94,6 +97,9 @@ int main(uint64_t dtb)
 		      VECTOR_CUR_SPX_SYNC);
 	check_illegal("EL0t with SPSR.IL", legal | M_EL0T, 1, legal | M_EL0T,
 		      VECTOR_LOWER_A64_SYNC);
+	/* AArch32 User mode (A32: T clear): no instruction runs there. */
+	check_illegal("AArch32 User with SPSR.IL", legal | M_AA32_USR, 1,
+		      legal | M_AA32_USR, VECTOR_LOWER_A32_SYNC);
 
 	return guest_done("eret");
 }
