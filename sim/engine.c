@@ -93,6 +93,9 @@ struct cpu {
 	bool event;	/* stopped at eng.next_event: a timer deadline */
 	uint64_t sctlr; /* SCTLR_EL1 as last written: M and A */
 	bool illegal;	/* stopped before an instruction with PSTATE.IL */
+	/* PSTATE.IL may be set at the next block (on_block reads PSTATE):
+	 * an ERET with SPSR_EL1 now would set it, or hvsim wrote it set. */
+	bool spsr_il, pstate_il, il_check;
 	/*
 	 * A synchronous exception the guest takes at EL1, found by a hook
 	 * (an UNDEF of the trap model or of the CPU model at EL0, a stage-1
@@ -343,6 +346,8 @@ static void put_pstate(struct cpu *c, uint64_t pstate)
 	uint64_t old = rd_pstate(c);
 	uint32_t p32 = (uint32_t)pstate;
 
+	c->pstate_il = (pstate & PSR_IL) != 0;
+	c->il_check = c->spsr_il || c->pstate_il;
 	if (old == pstate)
 		return;
 	if (el_of(old) != el_of(pstate)) {
@@ -362,13 +367,34 @@ static void put_pstate(struct cpu *c, uint64_t pstate)
 }
 
 /*
+ * An ERET at EL1 with this SPSR_EL1 sets PSTATE.IL: SPSR.IL is set, or
+ * the return is illegal (Arm ARM D1.4.4), M naming anything but EL0t,
+ * EL1t, EL1h or AArch32 User mode (EL1 is AArch64, EL2 and EL3 are above).
+ */
+static bool spsr_sets_il(uint64_t spsr)
+{
+	switch (spsr & PSR_MODE_MASK) {
+	case PSR_MODE_EL0T:
+	case PSR_MODE_EL1T:
+	case PSR_MODE_EL1H:
+	case PSR_AA32_USR:
+		return (spsr & PSR_IL) != 0;
+	default:
+		return true;
+	}
+}
+
+/*
  * An ERET with this SPSR_EL1 goes to AArch32 User mode, which the AArch32
  * model runs (aarch32.h): while SPSR_EL1 says so, the code hook looks for
- * the ERET. SPSR_EL1 changes only by MSR, exception entry and the core.
+ * the ERET; while it would set PSTATE.IL, the block hook looks for that.
+ * SPSR_EL1 changes only by MSR, exception entry and the core.
  */
 static void note_spsr(struct cpu *c, uint64_t spsr)
 {
 	c->spsr_a32 = (spsr & PSR_MODE_MASK) == PSR_AA32_USR;
+	c->spsr_il = spsr_sets_il(spsr);
+	c->il_check = c->spsr_il || c->pstate_il;
 	special(c);
 }
 
@@ -584,7 +610,7 @@ static struct engine_slot *slot_of(const struct cpu *c)
 
 static void code_ran(struct cpu *c, uint64_t addr, uint64_t size)
 {
-	struct engine_slot *s = slot_of(c);
+	struct engine_slot *s = &engines[c->index];
 
 	if (addr < s->code_lo)
 		s->code_lo = addr & ~0xfffull;
@@ -1364,7 +1390,8 @@ static SIM_COLD bool misaligned(struct cpu *c, uint64_t pc)
  * exception (EC 0x0E) instead of running (Arm ARM D1.4.4). Unicorn 2.0.1
  * sets the bit but never raises the exception. An ERET ends a block, and
  * so does every stop of hvsim's, so the first instruction after one is the
- * first of a block: checked here, once per block.
+ * first of a block: checked here, once per block, while an ERET or hvsim
+ * may have set it (il_check: reading PSTATE costs every block).
  */
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
@@ -1378,7 +1405,7 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		uc_emu_stop(uc);
 		return;
 	}
-	if (c->probe.on || c->stopped)
+	if (!c->il_check || c->probe.on || c->stopped)
 		return;
 	pstate = rd_pstate(c);
 	if (!(pstate & PSR_IL))
@@ -1434,6 +1461,39 @@ static SIM_COLD bool eret_to_a32(struct cpu *c, uint64_t pc)
 	       read_insn(c, pc, &insn) && insn == INSN_ERET;
 }
 
+/*
+ * on_code with something of c->special to look at, out of the hot path:
+ * false stops Unicorn before the instruction.
+ */
+static SIM_COLD bool insn_special(struct cpu *c, uint64_t addr)
+{
+	if (c->special & SPECIAL_EL_SWITCH)
+		return false;
+	if (c->special & SPECIAL_PROBE) {
+		/* Only the probed instruction runs; it is not counted. */
+		if (c->probe.started) {
+			c->stopped = true;
+			return false;
+		}
+		c->probe.started = true;
+		return true;
+	}
+	if (!insn_gate(c, !c->virq || (rd_pstate(c) & PSR_I) != 0))
+		return false;
+	if ((c->special & SPECIAL_ERET_A32) && eret_to_a32(c, addr)) {
+		/* The AArch32 model takes over: enter_a32 does the ERET. */
+		c->eret_a32 = true;
+		c->stopped = true;
+		return false;
+	}
+	if ((c->special & SPECIAL_ALIGN) && misaligned(c, addr)) {
+		c->stopped = true;
+		return false;
+	}
+	eng.stats.insns++;
+	return true;
+}
+
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	struct cpu *c = ud;
@@ -1442,32 +1502,12 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	/* Kept exact even after a stop request: the instruction that a
 	 * memory hook reports must be the one that is executing. */
 	c->last_pc = addr;
-	if (c->special & SPECIAL_EL_SWITCH) {
-		uc_emu_stop(uc);
-		return;
-	}
-	if (c->special & SPECIAL_PROBE) {
-		/* Only the probed instruction runs; it is not counted. */
-		if (c->probe.started) {
-			c->stopped = true;
+	if (c->special != 0) {
+		if (!insn_special(c, addr))
 			uc_emu_stop(uc);
-		}
-		c->probe.started = true;
 		return;
 	}
 	if (!insn_gate(c, !c->virq || (rd_pstate(c) & PSR_I) != 0)) {
-		uc_emu_stop(uc);
-		return;
-	}
-	if ((c->special & SPECIAL_ERET_A32) && eret_to_a32(c, addr)) {
-		/* The AArch32 model takes over: enter_a32 does the ERET. */
-		c->eret_a32 = true;
-		c->stopped = true;
-		uc_emu_stop(uc);
-		return;
-	}
-	if ((c->special & SPECIAL_ALIGN) && misaligned(c, addr)) {
-		c->stopped = true;
 		uc_emu_stop(uc);
 		return;
 	}
