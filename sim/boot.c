@@ -94,9 +94,9 @@ bool sim_boot_read_dtb(const char *path, struct sim_boot *b, char *err,
 		return false;
 	b->dtb = file.data;
 	b->dtb_size = (size_t)file.size;
-	if (b->dtb_size < 4 || fdt_be32(b->dtb) != FDT_MAGIC)
-		return fail(err, len, "%s: not a device tree (bad magic)",
-			    path);
+	/* The header first, each problem in its own words; then the rest. */
+	if (!sim_dtb_check(b->dtb, b->dtb_size, path, err, len))
+		return false;
 	rc = fdt_check(b->dtb, b->dtb_size);
 	if (rc != 0)
 		return fail(err, len, "%s: not a valid device tree: %s", path,

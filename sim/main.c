@@ -472,7 +472,7 @@ static void on_stop(int status, int halted)
 
 static void free_all(void)
 {
-	sim_engine_fini();
+	sim_engine_release();
 	sim_boot_free(&run.boot);
 	hal_sim_reset();
 }
