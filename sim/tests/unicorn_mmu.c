@@ -502,6 +502,35 @@ static void test_region_at_the_va_is_not_what_is_accessed(void **state)
 		     BY_PA ? RAM_PA + DATA : VA_RW + DATA, RAM_PA + AT_STORE);
 }
 
+/*
+ * Memory replaced at an IPA (as hvsim does when stage 2 changes) is what
+ * the next load through the guest's mapping reads: the remap flushes the
+ * TLB. Through the high VA in 2.1, through the identity map in 2.0.1.
+ */
+static void test_remapped_ipa_is_read_through_the_mmu(void **state)
+{
+	static uint64_t before[512] = {0xb4}, after[512] = {0xaf};
+	uint64_t pa = RAM_PA + 0x300000, va = BY_PA ? VA_RW + 0x300000 : pa;
+
+	(void)state;
+	assert_int_equal(
+	    uc_mem_map_ptr(uc, pa, sizeof(before), UC_PROT_ALL, before),
+	    UC_ERR_OK);
+	wr(UC_ARM64_REG_X1, va);
+	assert_int_equal(run(RAM_PA + AT_LOAD, RAM_PA + AT_LOAD + 4),
+			 UC_ERR_OK);
+	assert_int_equal(rd(UC_ARM64_REG_X2), 0xb4);
+	assert_int_equal(uc_mem_unmap(uc, pa, sizeof(before)), UC_ERR_OK);
+	assert_int_equal(
+	    uc_mem_map_ptr(uc, pa, sizeof(after), UC_PROT_ALL, after),
+	    UC_ERR_OK);
+	assert_int_equal(run(RAM_PA + AT_LOAD, RAM_PA + AT_LOAD + 4),
+			 UC_ERR_OK);
+	assert_int_equal(rd(UC_ARM64_REG_X2), 0xaf);
+	assert_int_equal(event_count, 1);
+	expect_event(0, EV_MEM, UC_MEM_READ, pa, RAM_PA + AT_LOAD);
+}
+
 #define MMU_TEST(t) cmocka_unit_test_setup_teardown(t, mmu_on, close_cpu)
 
 int main(void)
@@ -520,6 +549,7 @@ int main(void)
 	    MMU_TEST(test_branch_to_va_without_descriptor),
 	    MMU_TEST(test_store_to_read_only_va),
 	    MMU_TEST(test_region_at_the_va_is_not_what_is_accessed),
+	    MMU_TEST(test_remapped_ipa_is_read_through_the_mmu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
