@@ -9,6 +9,7 @@
  *   TTBR1_EL1: VA 0xffff0000_4000_0000, 1 GiB block -> PA 0x4000_0000
  *              VA 0xffff0000_8000_0000: no descriptor (translation fault)
  *              VA 0xffff0000_c000_0000 -> PA 0x4000_0000, read-only
+ *              VA 0xffff0001_4000_0000: a level-2 table at PA 0x4020_0000
  * A block spans 1 GiB but RAM only 2 MiB: VA 0xffff0000_4020_0000 becomes
  * PA 0x4020_0000, where no region is, as an IPA hvsim's stage 2 leaves
  * unmapped.
@@ -31,12 +32,13 @@
 /* 2.0 looks guest memory up by VA; 2.1 by the PA the MMU gives. */
 #define BY_PA (UC_API_MAJOR > 2 || UC_API_MINOR >= 1)
 
-#define RAM_PA	 0x40000000ull
-#define RAM_SIZE 0x200000ull
-#define HIGH	 0xffff000000000000ull	/* TTBR1's half, as Linux's */
-#define VA_RW	 (HIGH + RAM_PA)	/* -> PA 0x4000_0000 */
-#define VA_NONE	 (HIGH + 0x80000000ull) /* no descriptor */
-#define VA_RO	 (HIGH + 0xc0000000ull) /* -> PA 0x4000_0000, read-only */
+#define RAM_PA	     0x40000000ull
+#define RAM_SIZE     0x200000ull
+#define HIGH	     0xffff000000000000ull   /* TTBR1's half, as Linux's */
+#define VA_RW	     (HIGH + RAM_PA)	     /* -> PA 0x4000_0000 */
+#define VA_NONE	     (HIGH + 0x80000000ull)  /* no descriptor */
+#define VA_RO	     (HIGH + 0xc0000000ull)  /* -> PA 0x4000_0000, read-only */
+#define VA_WALK_HOLE (HIGH + 0x140000000ull) /* its table: no memory */
 
 /* Offsets in RAM of the guest's code, its tables and its data. */
 #define TTBR0_L0 0x1000ull
@@ -233,6 +235,7 @@ static int open_cpu(uint64_t hcr_el2)
 	put64(RAM_PA + TTBR1_L0, RAM_PA + TTBR1_L1 + (D_VALID | D_TABLE));
 	put64(RAM_PA + TTBR1_L1 + 8 * 1, RAM_PA + D_BLOCK_N);
 	put64(RAM_PA + TTBR1_L1 + 8 * 3, RAM_PA + (D_BLOCK_N | D_AP_RO));
+	put64(RAM_PA + TTBR1_L1 + 8 * 5, RAM_PA + HOLE + (D_VALID | D_TABLE));
 	put64(RAM_PA + DATA, MAGIC);
 	assert_int_equal(uc_hook_add(uc, &h,
 				     UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE |
@@ -445,6 +448,39 @@ static void test_branch_to_va_without_descriptor(void **state)
 	expect_event(0, EV_INTR, EXCP_PREFETCH_ABORT, 0, VA_NONE);
 }
 
+/*
+ * The walk itself reads a table at an IPA with no memory (stage 2 would
+ * fault on the walk, S1PTW): 2.1 raises the CPU's abort, as for a
+ * translation fault, with no unmapped-memory hook call to tell them apart.
+ */
+static void test_load_whose_walk_reaches_no_memory(void **state)
+{
+	uc_err err;
+
+	(void)state;
+	wr(UC_ARM64_REG_X1, VA_WALK_HOLE);
+	err = run(RAM_PA + AT_LOAD, RAM_PA + AT_LOAD + 4);
+	assert_int_equal(rd(UC_ARM64_REG_PC), RAM_PA + AT_LOAD);
+	assert_int_equal(event_count, 1);
+#if BY_PA
+	assert_int_equal(err, UC_ERR_OK);
+	expect_event(0, EV_INTR, EXCP_DATA_ABORT, 0, RAM_PA + AT_LOAD);
+#else
+	assert_int_equal(err, UC_ERR_READ_UNMAPPED);
+	expect_event(0, EV_UNMAPPED, UC_MEM_READ_UNMAPPED, VA_WALK_HOLE,
+		     RAM_PA + AT_LOAD);
+#endif
+}
+
+static void test_branch_whose_walk_reaches_no_memory(void **state)
+{
+	(void)state;
+	wr(UC_ARM64_REG_X6, VA_WALK_HOLE);
+	assert_int_equal(run(RAM_PA + AT_BRANCH, 0), UC_ERR_OK);
+	assert_int_equal(event_count, 1);
+	expect_event(0, EV_INTR, EXCP_PREFETCH_ABORT, 0, VA_WALK_HOLE);
+}
+
 static void test_store_to_read_only_va(void **state)
 {
 	uc_err err;
@@ -547,6 +583,8 @@ int main(void)
 	    MMU_TEST(test_branch_through_high_va_to_no_memory),
 	    MMU_TEST(test_load_from_va_without_descriptor),
 	    MMU_TEST(test_branch_to_va_without_descriptor),
+	    MMU_TEST(test_load_whose_walk_reaches_no_memory),
+	    MMU_TEST(test_branch_whose_walk_reaches_no_memory),
 	    MMU_TEST(test_store_to_read_only_va),
 	    MMU_TEST(test_region_at_the_va_is_not_what_is_accessed),
 	    MMU_TEST(test_remapped_ipa_is_read_through_the_mmu),
