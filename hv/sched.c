@@ -316,6 +316,8 @@ int sched_run(void)
 				   : UINT64_MAX;
 		vtimer_update(v);
 		arm_timer(c);
+		if (c->loaded != NULL && c->loaded != v)
+			vgic_vcpu_put(c->loaded);
 		vgic_sync(v);
 		vgic_flush(v);
 		c->loaded = v;

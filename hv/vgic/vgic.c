@@ -506,6 +506,39 @@ void vgic_vcpu_reset(struct vcpu *v)
 	vm_unlock(vm);
 }
 
+void vgic_vcpu_put(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct vgic_irq *irq = &v->vgic.priv[GIC_PPI_VTIMER];
+
+	if (irq->hw_intid == 0)
+		return;
+	vm_lock(vm);
+	vgic_irq_sync(vm, irq, GIC_PPI_VTIMER);
+	if (irq->hw_intid != 0) {
+		/*
+		 * Pending only: dropped, the line is sampled again when v's
+		 * timer is back in the hardware (it fires again if still
+		 * high). Active: v's guest still completes it, in software.
+		 */
+		if (irq_pending(irq) || irq->active)
+			hal_irq_deactivate(irq->hw_intid);
+		irq->pending = false;
+		irq->hw_intid = 0;
+		vgic_irq_changed(vm, irq, GIC_PPI_VTIMER);
+		/* An active LR keeps its link through a commit: cut it. */
+		if (irq->lr != VGIC_NO_LR) {
+			struct hal_lr lr;
+
+			hal_vgic_lr_read(&v->arch, irq->lr, &lr);
+			lr.hw = false;
+			lr.pintid = 0;
+			hal_vgic_lr_write(&v->arch, irq->lr, &lr);
+		}
+	}
+	vm_unlock(vm);
+}
+
 /* Interrupt inputs */
 
 void vgic_set_level(struct vm *vm, struct vcpu *target, uint32_t intid,

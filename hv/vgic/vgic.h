@@ -107,6 +107,16 @@ enum hv_err vgic_init(struct vm *vm);
  */
 void vgic_reset(struct vm *vm);
 
+/*
+ * v is switched out on its home CPU for another vCPU. The hardware-linked
+ * virtual timer it may hold is banked in that CPU: left active there it
+ * would block the next vCPU's timer, for good if v never ran again (its
+ * VM powered off). The physical PPI is ended; a pending instance goes (the
+ * line is sampled again when v's timer is back in the hardware) and an
+ * active one stays v's to complete, as a software interrupt.
+ */
+void vgic_vcpu_put(struct vcpu *v);
+
 /* Puts a vCPU's private interrupts and redistributor in their reset state. */
 void vgic_vcpu_reset(struct vcpu *v);
 

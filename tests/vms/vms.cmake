@@ -27,6 +27,9 @@ set(HV_VM_TESTS
   # the RTC's VM runs on CPU 1, where its SPI is routed.
   "passthrough|1|exit|||rtc,passthrough=/pl031@9010000+snoop"
   "passthrough-smp2|2|exit|||rtc,passthrough=/pl031@9010000,affinity=1+snoop"
+  # A VM powering off inside its timer's interrupt handler beside one
+  # that needs its own timer on the same CPU.
+  "off-in-timer-irq|1|exit|||offtimer+timer"
   # The console's input switched between two VMs by Ctrl-A 1 and Ctrl-A 2.
   "console-focus|1|exit|console-focus.input||uart-irq,name=first+uart-irq,name=second"
   # A minimal virtio driver: virtio-console, a disk written and read, a
