@@ -63,7 +63,7 @@ bad-config)
 	;;
 max-insns)
 	run 124 --max-insns 1000 "$guests/hello.elf"
-	stderr_is "hvsim: stopped: 1000 guest instructions and 0 exits reached --max-insns 1000 (cpu0, pc 0x4000002c)"
+	stderr_is "hvsim: stopped: 1000 guest instructions and 0 exits reached --max-insns 1000 (cpu0, pc 0x40000028)"
 	;;
 trace-exits)
 	run 0 --trace exits --dtb "$guests/guest.dtb" "$guests/abort.elf"
