@@ -1,7 +1,13 @@
 /*
  * exit: the trap dispatcher. Handlers complete the instruction themselves
  * (advance the PC) when they emulate it, so an injected exception always
- * reports the trapping instruction's address.
+ * reports the trapping instruction's address. The backend calls them
+ * from hv_exit_table, by vector and EC, with the exit in v->exit. A
+ * handler that needs a register the backend has not saved (x18-x30
+ * without all_regs: struct vcpu_exit) sets need_regs and does nothing
+ * else; it is then called again with every register in place. Handlers
+ * end in tail calls where they can: the hot paths are a few instructions
+ * here.
  */
 #include "hv/exit.h"
 
@@ -17,10 +23,21 @@
 
 #include <hal/gic.h>
 
-typedef void (*exit_handler_fn)(struct vcpu *v, const struct vcpu_exit *e);
-
-static void handle_unknown(struct vcpu *v, const struct vcpu_exit *e)
+/* Whether Xn (31: XZR) is one the backend may not have in regs. */
+static bool reg_unsaved(const struct vcpu_exit *e, unsigned n)
 {
+	return !e->all_regs && n >= 18 && n <= 30;
+}
+
+/* The vCPU a handler is called for (struct hal_vcpu comes first in it),
+ * and the exit it handles. */
+#define EXIT_ARGS(a)                                                           \
+	struct vcpu *v = (struct vcpu *)(a);                                   \
+	const struct vcpu_exit *e = &(a)->exit
+
+static void handle_unknown(struct hal_vcpu *a)
+{
+	EXIT_ARGS(a);
 	hv_log_vcpu(v,
 		    "unhandled exception class 0x%02x (esr 0x%08llx) at pc "
 		    "0x%llx: UNDEF injected",
@@ -29,8 +46,9 @@ static void handle_unknown(struct vcpu *v, const struct vcpu_exit *e)
 	inject_undef(v);
 }
 
-static void handle_wfx(struct vcpu *v, const struct vcpu_exit *e)
+static void handle_wfx(struct hal_vcpu *a)
 {
+	EXIT_ARGS(a);
 	bool wfe = (esr_iss(e->esr) & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFE;
 
 	v->arch.regs.pc += 4;
@@ -47,16 +65,19 @@ static void handle_wfx(struct vcpu *v, const struct vcpu_exit *e)
 	v->arch.yield = true;
 }
 
-static void handle_hvc(struct vcpu *v, const struct vcpu_exit *e)
+/* SMCCC calls pass everything in x0-x17: never a register left behind. */
+static void handle_hvc(struct hal_vcpu *a)
 {
 	/* ELR_EL2 already points after the HVC. */
-	smccc_call(v, (uint16_t)(esr_iss(e->esr) & ISS_IMM16_MASK));
+	smccc_call((struct vcpu *)a);
 }
 
-static void handle_smc(struct vcpu *v, const struct vcpu_exit *e)
+static void handle_smc(struct hal_vcpu *a)
 {
+	struct vcpu *v = (struct vcpu *)a;
+
 	/* A trapped SMC leaves ELR_EL2 on the SMC itself. */
-	smccc_call(v, (uint16_t)(esr_iss(e->esr) & ISS_IMM16_MASK));
+	smccc_call(v);
 	v->arch.regs.pc += 4;
 }
 
@@ -74,20 +95,38 @@ static void update_lrs(struct vcpu *v)
 	vgic_flush(v);
 }
 
-static void handle_sysreg(struct vcpu *v, const struct vcpu_exit *e)
+static void handle_sysreg(struct hal_vcpu *a)
 {
-	sysreg_handle(v, esr_iss(e->esr));
+	EXIT_ARGS(a);
+	uint32_t iss = esr_iss(e->esr);
+
+	if (reg_unsaved(e, (iss >> ISS_SYS_RT_SHIFT) & 31)) {
+		v->arch.need_regs = true;
+		return;
+	}
+	sysreg_handle(v, iss);
 	update_lrs(v);
 }
 
-static void handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
+/* Without a syndrome (ISV = 0) the instruction is decoded: any register. */
+static void handle_dabt(struct hal_vcpu *a)
 {
+	EXIT_ARGS(a);
+	uint32_t iss = esr_iss(e->esr);
+
+	if (!e->all_regs &&
+	    (!(iss & ISS_DA_ISV) ||
+	     reg_unsaved(e, (iss >> ISS_DA_SRT_SHIFT) & ISS_DA_SRT_MASK))) {
+		v->arch.need_regs = true;
+		return;
+	}
 	mmio_handle_dabt(v, e);
 	update_lrs(v);
 }
 
-static void handle_iabt(struct vcpu *v, const struct vcpu_exit *e)
+static void handle_iabt(struct hal_vcpu *a)
 {
+	EXIT_ARGS(a);
 	uint64_t vector = hal_vcpu_el1_read(&v->arch, EL1_VBAR) +
 			  inject_vector_offset(v->arch.regs.pstate);
 
@@ -111,97 +150,68 @@ static void handle_iabt(struct vcpu *v, const struct vcpu_exit *e)
 	inject_pabt(v, e->far);
 }
 
-static void handle_async(struct vcpu *v, const struct vcpu_exit *e)
+static void handle_irq(struct hal_vcpu *a)
 {
-	if (e->kind == VCPU_EXIT_SERROR)
-		hv_log_vcpu(v, "SError (esr 0x%08llx) at pc 0x%llx: ignored",
-			    (unsigned long long)e->esr,
-			    (unsigned long long)v->arch.regs.pc);
-	else
-		irq_handle(v);
+	struct vcpu *v = (struct vcpu *)a;
+
+	irq_handle(v);
+	update_lrs(v);
+}
+
+static void handle_serror(struct hal_vcpu *a)
+{
+	EXIT_ARGS(a);
+	hv_log_vcpu(v, "SError (esr 0x%08llx) at pc 0x%llx: ignored",
+		    (unsigned long long)e->esr,
+		    (unsigned long long)v->arch.regs.pc);
 	update_lrs(v);
 }
 
 #define U handle_unknown
-/* Every EC has an entry, so dispatch is one load and one branch. */
-static const exit_handler_fn exit_handlers[EC_COUNT] = {
-    /* 0x00 */ U,
-    handle_wfx,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    /* 0x08 */ U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    /* 0x10 */ U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    handle_hvc,
-    handle_smc,
-    /* 0x18 */ handle_sysreg,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    /* 0x20 */ handle_iabt,
-    U,
-    U,
-    U,
-    handle_dabt,
-    U,
-    U,
-    U,
-    /* 0x28 */ U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    /* 0x30 */ U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    /* 0x38 */ U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
-    U,
+/*
+ * Every entry set: the backend calls through it without a check. By EC, a
+ * row of eight; U, unknown to the hypervisor, injects an UNDEF.
+ */
+/* clang-format off */
+const struct hal_exit_table hv_exit_table = {
+    .sync = {
+	/* 0x00 */ U, handle_wfx, U, U, U, U, U, U,
+	/* 0x08 */ U, U, U, U, U, U, U, U,
+	/* 0x10 */ U, U, U, U, U, U, handle_hvc, handle_smc,
+	/* 0x18 */ handle_sysreg, U, U, U, U, U, U, U,
+	/* 0x20 */ handle_iabt, U, U, U, handle_dabt, U, U, U,
+	/* 0x28 */ U, U, U, U, U, U, U, U,
+	/* 0x30 */ U, U, U, U, U, U, U, U,
+	/* 0x38 */ U, U, U, U, U, U, U, U,
+    },
+    .irq = handle_irq,
+    .fiq = handle_irq,
+    .serror = handle_serror,
 };
+/* clang-format on */
 #undef U
+_Static_assert(EC_COUNT == 64 && EC_HVC64 == 0x16 && EC_SMC64 == 0x17 &&
+		   EC_SYS64 == 0x18 && EC_IABT_LOW == 0x20 &&
+		   EC_DABT_LOW == 0x24 && EC_WFX == 0x01,
+	       "the rows of hv_exit_table");
 
 void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 {
-	if (e->kind == VCPU_EXIT_SYNC)
-		exit_handlers[esr_ec(e->esr)](v, e);
-	else
-		handle_async(v, e);
-}
+	const struct hal_exit_table *t = &hv_exit_table;
 
-void hv_exit_handler(struct hal_vcpu *arch, const struct vcpu_exit *e)
-{
-	/* struct hal_vcpu is the first member of struct vcpu. */
-	hv_handle_exit((struct vcpu *)arch, e);
+	v->arch.exit = *e;
+	switch (e->kind) {
+	case VCPU_EXIT_SYNC:
+		t->sync[esr_ec(e->esr)](&v->arch);
+		break;
+	case VCPU_EXIT_IRQ:
+		t->irq(&v->arch);
+		break;
+	case VCPU_EXIT_FIQ:
+		t->fiq(&v->arch);
+		break;
+	case VCPU_EXIT_SERROR:
+		t->serror(&v->arch);
+		break;
+	}
 }

@@ -10,9 +10,15 @@
 
 struct vcpu;
 
-void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e);
+/* The handlers the scheduler runs vCPUs with (struct hal_exit_table). */
+extern const struct hal_exit_table hv_exit_table;
 
-/* The hal_exit_fn the scheduler runs vCPUs with. */
-void hv_exit_handler(struct hal_vcpu *arch, const struct vcpu_exit *e);
+/*
+ * Handles e through hv_exit_table, as the backend does, or declines (sets
+ * v->arch.need_regs, having changed nothing) when it needs one of x18-x30
+ * and e->all_regs is false: a load or store to a device with such a
+ * register (or without a syndrome), an MSR/MRS of one.
+ */
+void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e);
 
 #endif

@@ -313,7 +313,7 @@ int sched_run(void)
 		vgic_sync(v);
 		vgic_flush(v);
 		c->loaded = v;
-		hal_vcpu_run(&v->arch, hv_exit_handler);
+		hal_vcpu_run(&v->arch, &hv_exit_table);
 		atomic_store(&v->running, false);
 		after_slice(v->vm);
 	}

@@ -15,19 +15,35 @@
 
 #include <stddef.h>
 
+_Static_assert(offsetof(struct vcpu_regs, x[18]) == REGS_X18, "regs");
+_Static_assert(offsetof(struct vcpu_regs, x[19]) == REGS_X19, "regs");
 _Static_assert(offsetof(struct vcpu_regs, x[30]) == REGS_X30, "regs");
 _Static_assert(offsetof(struct vcpu_regs, pc) == REGS_PC, "regs");
 _Static_assert(offsetof(struct vcpu_regs, pstate) == REGS_PSTATE, "regs");
-_Static_assert(offsetof(struct vcpu_exit, kind) == EXIT_KIND, "exit");
-_Static_assert(offsetof(struct vcpu_exit, esr) == EXIT_ESR, "exit");
-_Static_assert(offsetof(struct vcpu_exit, far) == EXIT_FAR, "exit");
-_Static_assert(offsetof(struct vcpu_exit, hpfar) == EXIT_HPFAR, "exit");
 _Static_assert(offsetof(struct hal_vcpu, regs) == 0, "regs first");
-_Static_assert(offsetof(struct hal_vcpu, yield) == HAL_VCPU_YIELD, "yield");
-_Static_assert(offsetof(struct pcpu, vcpu) == PCPU_VCPU, "pcpu");
-_Static_assert(offsetof(struct pcpu, on_exit) == PCPU_ON_EXIT, "pcpu");
-_Static_assert(offsetof(struct pcpu, exit) == PCPU_EXIT, "pcpu");
+_Static_assert(offsetof(struct hal_vcpu, exit) == VCPU_EXIT, "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.kind) == VCPU_EXIT_KIND, "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.all_regs) == VCPU_EXIT_ALL_REGS,
+	       "exit: kind and all_regs are stored as one doubleword");
+_Static_assert(offsetof(struct hal_vcpu, exit.esr) == VCPU_EXIT_ESR, "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.far) == VCPU_EXIT_FAR, "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.hpfar) == VCPU_EXIT_HPFAR,
+	       "exit");
+_Static_assert(offsetof(struct hal_vcpu, host_sp) == VCPU_HOST_SP, "host_sp");
+_Static_assert(offsetof(struct hal_vcpu, exits) == VCPU_EXITS,
+	       "exits: loaded with host_sp as a pair");
+_Static_assert(offsetof(struct hal_vcpu, exit_x18_x30) == VCPU_EXIT_X18_X30,
+	       "x18, x30");
+_Static_assert(offsetof(struct hal_exit_table, irq) == EXITS_IRQ &&
+		   offsetof(struct hal_exit_table, fiq) == EXITS_FIQ &&
+		   offsetof(struct hal_exit_table, serror) == EXITS_SERROR,
+	       "exit table");
 _Static_assert(sizeof(enum vcpu_exit_kind) == 4, "exit kind is a word");
+_Static_assert(offsetof(struct hal_vcpu, yield) == VCPU_YIELD &&
+		   offsetof(struct hal_vcpu, need_regs) == VCPU_NEED_REGS &&
+		   VCPU_YIELD % 2 == 0,
+	       "yield and need_regs: one aligned halfword");
+_Static_assert(offsetof(struct pcpu, vcpu) == PCPU_VCPU, "pcpu");
 
 /* IPA size the stage-2 tables use: one level-1 root, no concatenation. */
 #define HV_IPA_BITS_MAX 39

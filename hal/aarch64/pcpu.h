@@ -11,8 +11,6 @@
 
 struct pcpu {
 	struct hal_vcpu *vcpu;	 /* PCPU_VCPU: the vCPU being run */
-	hal_exit_fn on_exit;	 /* PCPU_ON_EXIT */
-	struct vcpu_exit exit;	 /* PCPU_EXIT: the last exit */
 	struct hal_vcpu *loaded; /* vCPU whose EL1 state is in the hardware */
 	unsigned id;
 	uint64_t mpidr;	    /* from the device tree's cpu node */

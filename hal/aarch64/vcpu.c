@@ -8,7 +8,7 @@
 
 #include "lib/string.h"
 
-void __guest_enter(struct hal_vcpu *v, hal_exit_fn on_exit);
+void __guest_enter(struct hal_vcpu *v);
 void hal_fpsimd_save(struct vcpu_fpsimd *fp);
 void hal_fpsimd_restore(const struct vcpu_fpsimd *fp);
 
@@ -230,7 +230,7 @@ void hal_vcpu_init(struct hal_vcpu *v)
 	v->loaded_on = -1;
 }
 
-void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
+void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)
 {
 	struct pcpu *c = this_pcpu();
 
@@ -239,7 +239,10 @@ void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 			vcpu_put(c->loaded);
 		vcpu_load(v, c);
 	}
-	__guest_enter(v, on_exit);
+	v->exits = exits;
+	v->yield = false;
+	v->need_regs = false;
+	__guest_enter(v);
 }
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)

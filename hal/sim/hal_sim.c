@@ -350,13 +350,55 @@ void hal_vcpu_init(struct hal_vcpu *v)
 	v->loaded_on = -1;
 }
 
-void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
+#define REG_POISON 0x5a5a5a5a5a5a5a00ull
+
+/* The handler of e in exits. */
+static hal_exit_fn handler_of(const struct hal_exit_table *exits,
+			      const struct vcpu_exit *e)
+{
+	switch (e->kind) {
+	case VCPU_EXIT_IRQ:
+		return exits->irq;
+	case VCPU_EXIT_FIQ:
+		return exits->fiq;
+	case VCPU_EXIT_SERROR:
+		return exits->serror;
+	default:
+		return exits->sync[(e->esr >> 26) & 0x3f];
+	}
+}
+
+void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
+		  const struct hal_exit_table *exits)
+{
+	hal_exit_fn h = handler_of(exits, e);
+	uint64_t saved[13];
+
+	/* x18-x30 as the aarch64 backend leaves them: not in regs. */
+	for (unsigned i = 0; i < 13; i++) {
+		saved[i] = v->regs.x[18 + i];
+		v->regs.x[18 + i] = REG_POISON + 18 + i;
+	}
+	v->exit = *e;
+	v->exit.all_regs = false;
+	v->need_regs = false;
+	h(v);
+	for (unsigned i = 0; i < 13; i++)
+		v->regs.x[18 + i] = saved[i];
+	if (!v->need_regs)
+		return;
+	v->need_regs = false;
+	v->exit.all_regs = true;
+	h(v);
+}
+
+void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)
 {
 	struct vcpu_exit exit;
 
 	if (engine.run_loop != NULL) {
 		v->yield = false;
-		engine.run_loop(engine.ctx, v, on_exit);
+		engine.run_loop(engine.ctx, v, exits);
 		return;
 	}
 	if (engine.run == NULL) {
@@ -367,7 +409,7 @@ void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 	v->yield = false;
 	do {
 		engine.run(engine.ctx, v, &exit);
-		on_exit(v, &exit);
+		hal_sim_exit(v, &exit, exits);
 	} while (!v->yield);
 }
 

@@ -27,7 +27,11 @@ static int setup(void **state)
 
 static void sync_exit(unsigned ec, uint32_t iss, uint64_t far, uint64_t hpfar)
 {
-	struct vcpu_exit e = {VCPU_EXIT_SYNC, esr_make(ec, 1, iss), far, hpfar};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .all_regs = true,
+			      .esr = esr_make(ec, 1, iss),
+			      .far = far,
+			      .hpfar = hpfar};
 
 	hv_handle_exit(v, &e);
 }
@@ -465,7 +469,7 @@ static void test_exit_every_unhandled_ec_injects_undef(void **st)
 static void test_exit_irq_and_fiq_change_nothing(void **st)
 {
 	struct vcpu_regs before = v->arch.regs;
-	struct vcpu_exit e = {VCPU_EXIT_IRQ, 0, 0, 0};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_IRQ, .all_regs = true};
 
 	(void)st;
 	hv_handle_exit(v, &e);
@@ -480,7 +484,8 @@ static void test_exit_irq_and_fiq_change_nothing(void **st)
 static void test_exit_serror_is_logged_and_ignored(void **st)
 {
 	struct vcpu_regs before = v->arch.regs;
-	struct vcpu_exit e = {VCPU_EXIT_SERROR, 0xbe000000, 0, 0};
+	struct vcpu_exit e = {
+	    .kind = VCPU_EXIT_SERROR, .all_regs = true, .esr = 0xbe000000};
 
 	(void)st;
 	hv_handle_exit(v, &e);
@@ -490,13 +495,85 @@ static void test_exit_serror_is_logged_and_ignored(void **st)
 				       "pc 0x40081000: ignored\n");
 }
 
-static void test_exit_handler_entry_point_finds_the_vcpu(void **st)
+static void test_exit_table_has_every_entry_and_finds_the_vcpu(void **st)
 {
-	struct vcpu_exit e = {VCPU_EXIT_SYNC, esr_make(EC_WFX, 1, 0), 0, 0};
+	(void)st;
+	for (unsigned ec = 0; ec < EC_COUNT; ec++)
+		assert_non_null(hv_exit_table.sync[ec]);
+	assert_non_null(hv_exit_table.irq);
+	assert_non_null(hv_exit_table.fiq);
+	assert_non_null(hv_exit_table.serror);
+	/* The backend calls it with the exit in the vCPU's struct. */
+	v->arch.exit = (struct vcpu_exit){.kind = VCPU_EXIT_SYNC,
+					  .esr = esr_make(EC_WFX, 1, 0)};
+	hv_exit_table.sync[EC_WFX](&v->arch);
+	assert_int_equal(v->arch.regs.pc, PC + 4);
+	assert_true(v->arch.yield);
+}
+
+/* An exit as the aarch64 backend first hands it over: x18-x30 not saved. */
+static void partial_exit(unsigned ec, uint32_t iss, uint64_t far,
+			 uint64_t hpfar)
+{
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .esr = esr_make(ec, 1, iss),
+			      .far = far,
+			      .hpfar = hpfar};
+
+	v->arch.need_regs = false;
+	hv_handle_exit(v, &e);
+}
+
+static void test_exit_uses_of_x18_to_x30_are_declined_untouched(void **st)
+{
+	struct vcpu_regs before = v->arch.regs;
 
 	(void)st;
-	hv_exit_handler(&v->arch, &e);
-	assert_int_equal(v->arch.regs.pc, PC + 4);
+	/* STRB w20 to the UART, LDR w30 from it. */
+	partial_exit(EC_DABT_LOW, dabt_iss(0, false, 20, false, true),
+		     0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+	assert_true(v->arch.need_regs);
+	partial_exit(EC_DABT_LOW, dabt_iss(2, false, 30, false, false),
+		     0xffff000009000018ull, hpfar_of(VM_PL011_IPA));
+	assert_true(v->arch.need_regs);
+	/* No syndrome: the instruction may name any register. */
+	partial_exit(EC_DABT_LOW, ISS_DA_WNR | 0x07, 0xffff000009000000ull,
+		     hpfar_of(VM_PL011_IPA));
+	assert_true(v->arch.need_regs);
+	/* MRS x18, ACTLR_EL1; MSR ICC_SGI1R_EL1, x25. */
+	partial_exit(EC_SYS64, sys_iss(3, 0, 1, 0, 1, 18, true), 0, 0);
+	assert_true(v->arch.need_regs);
+	partial_exit(EC_SYS64, sys_iss(3, 0, 12, 11, 5, 25, false), 0, 0);
+	assert_true(v->arch.need_regs);
+	/* Nothing happened: no PC, register, console or exception change. */
+	assert_memory_equal(&v->arch.regs, &before, sizeof(before));
+	assert_string_equal(console(), "");
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0);
+}
+
+static void test_exit_without_x18_to_x30_handles_the_rest(void **st)
+{
+	(void)st;
+	/* STRB w17 and XZR (31) to the UART, MRS x0: no register kept. */
+	v->arch.regs.x[17] = 'Q';
+	partial_exit(EC_DABT_LOW, dabt_iss(0, false, 17, false, true),
+		     0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+	assert_false(v->arch.need_regs);
+	partial_exit(EC_DABT_LOW, dabt_iss(0, false, 31, false, true),
+		     0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+	assert_false(v->arch.need_regs);
+	assert_int_equal(v->arch.regs.pc, PC + 8);
+	assert_memory_equal(console(), "ex| Q\0", 7);
+	partial_exit(EC_SYS64, sys_iss(3, 0, 1, 0, 1, 0, true), 0, 0);
+	assert_false(v->arch.need_regs);
+	assert_int_equal(v->arch.regs.x[0], 0);
+	/* A hypercall, a WFI. */
+	v->arch.regs.x[0] = PSCI_0_2_VERSION;
+	partial_exit(EC_HVC64, 0, 0, 0);
+	assert_false(v->arch.need_regs);
+	assert_int_equal(v->arch.regs.x[0], 0x10001);
+	partial_exit(EC_WFX, ISS_WFX_TI_WFI, 0, 0);
+	assert_false(v->arch.need_regs);
 	assert_true(v->arch.yield);
 }
 
@@ -536,7 +613,9 @@ int main(void)
 	    T(test_exit_every_unhandled_ec_injects_undef),
 	    T(test_exit_irq_and_fiq_change_nothing),
 	    T(test_exit_serror_is_logged_and_ignored),
-	    T(test_exit_handler_entry_point_finds_the_vcpu),
+	    T(test_exit_table_has_every_entry_and_finds_the_vcpu),
+	    T(test_exit_uses_of_x18_to_x30_are_declined_untouched),
+	    T(test_exit_without_x18_to_x30_handles_the_rest),
 #undef T
 	};
 

@@ -36,13 +36,14 @@ static struct {
 
 /* clang-format off */
 /* HVC #0, WFI, WFE and a physical IRQ as the hardware reports them. */
-#define HVC {VCPU_EXIT_SYNC, 0x5a000000, 0, 0}
-#define WFI {VCPU_EXIT_SYNC, 0x06000000, 0, 0}
-#define WFE {VCPU_EXIT_SYNC, 0x06000001, 0, 0}
-#define IRQ {VCPU_EXIT_IRQ, 0, 0, 0}
+#define HVC {.kind = VCPU_EXIT_SYNC, .esr = 0x5a000000}
+#define WFI {.kind = VCPU_EXIT_SYNC, .esr = 0x06000000}
+#define WFE {.kind = VCPU_EXIT_SYNC, .esr = 0x06000001}
+#define IRQ {.kind = VCPU_EXIT_IRQ}
 
 /* STRB w3 to the PL011 data register (ISV, SAS 0, SRT 3, WnR, L3 fault). */
-#define DR_WRITE {VCPU_EXIT_SYNC, 0x93030047, 0xffff000009000000ull, 0x90000}
+#define DR_WRITE {.kind = VCPU_EXIT_SYNC, .esr = 0x93030047, \
+		  .far = 0xffff000009000000ull, .hpfar = 0x90000}
 
 /* Script steps: print a character, make a call with 0, 1 or 3 arguments. */
 #define PUTC(c)                {NULL, 1u << 3, {0, 0, 0, (c)}, DR_WRITE}
