@@ -19,6 +19,7 @@
 #include "hv/smccc.h"
 #include "hv/sysreg.h"
 #include "hv/vcpu.h"
+#include "hv/vgic/vgic_fast.h"
 #include "hv/vm.h"
 
 #include <hal/gic.h>
@@ -81,20 +82,6 @@ static void handle_smc(struct hal_vcpu *a)
 	v->arch.regs.pc += 4;
 }
 
-/*
- * After an exit that may have changed interrupt state (a device or vGIC
- * register, a timer, a physical interrupt): refresh the list registers.
- * Hypercalls do not, which keeps their path short.
- */
-static void update_lrs(struct vcpu *v)
-{
-	/* Nothing in the LRs and nothing new: the common device access. */
-	if (v->vgic.lr_used == 0 && !v->vgic.rescan)
-		return;
-	vgic_sync(v);
-	vgic_flush(v);
-}
-
 static void handle_sysreg(struct hal_vcpu *a)
 {
 	EXIT_ARGS(a);
@@ -105,7 +92,7 @@ static void handle_sysreg(struct hal_vcpu *a)
 		return;
 	}
 	sysreg_handle(v, iss);
-	update_lrs(v);
+	vgic_update(v);
 }
 
 /* Without a syndrome (ISV = 0) the instruction is decoded: any register. */
@@ -121,7 +108,7 @@ static void handle_dabt(struct hal_vcpu *a)
 		return;
 	}
 	mmio_handle_dabt(v, e);
-	update_lrs(v);
+	vgic_update(v);
 }
 
 static void handle_iabt(struct hal_vcpu *a)
@@ -150,12 +137,32 @@ static void handle_iabt(struct hal_vcpu *a)
 	inject_pabt(v, e->far);
 }
 
+/* An IRQ exit, its interrupt acknowledged by the backend. */
 static void handle_irq(struct hal_vcpu *a)
+{
+	irq_exit((struct vcpu *)a, a->exit.intid);
+}
+
+/*
+ * The same for the virtual timer's PPI, the interrupt a running guest
+ * takes most: when the vGIC can put it straight into a list register,
+ * that is all this exit does.
+ */
+static void handle_vtimer(struct hal_vcpu *a)
+{
+	struct vcpu *v = (struct vcpu *)a;
+
+	if (!vgic_vtimer_fire(v))
+		irq_exit(v, GIC_PPI_VTIMER);
+}
+
+/* FIQs are not used: anything pending is handled as IRQs are. */
+static void handle_fiq(struct hal_vcpu *a)
 {
 	struct vcpu *v = (struct vcpu *)a;
 
 	irq_handle(v);
-	update_lrs(v);
+	vgic_update(v);
 }
 
 static void handle_serror(struct hal_vcpu *a)
@@ -164,7 +171,7 @@ static void handle_serror(struct hal_vcpu *a)
 	hv_log_vcpu(v, "SError (esr 0x%08llx) at pc 0x%llx: ignored",
 		    (unsigned long long)e->esr,
 		    (unsigned long long)v->arch.regs.pc);
-	update_lrs(v);
+	vgic_update(v);
 }
 
 #define U handle_unknown
@@ -185,7 +192,8 @@ const struct hal_exit_table hv_exit_table = {
 	/* 0x38 */ U, U, U, U, U, U, U, U,
     },
     .irq = handle_irq,
-    .fiq = handle_irq,
+    .vtimer = handle_vtimer,
+    .fiq = handle_fiq,
     .serror = handle_serror,
 };
 /* clang-format on */

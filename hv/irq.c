@@ -4,7 +4,7 @@
 #include "hv/log.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
-#include "hv/vgic/vgic.h"
+#include "hv/vgic/vgic_fast.h"
 #include "hv/vm.h"
 
 #include <hal/cpu.h>
@@ -48,6 +48,16 @@ void irq_init_cpu(void)
 		vpl011_console_input(&console_vm->uart);
 }
 
+/* The next pending interrupt, acknowledged and its priority dropped. */
+static uint32_t irq_next(void)
+{
+	uint32_t intid = hal_irq_ack();
+
+	if (intid < GIC_INTID_SPURIOUS - 3)
+		hal_irq_eoi(intid);
+	return intid;
+}
+
 /* Should the vCPU loaded here stop: its VM or its power state changed? */
 static bool must_stop(struct vcpu *v)
 {
@@ -61,11 +71,21 @@ static bool must_stop(struct vcpu *v)
 
 void irq_handle(struct vcpu *loaded)
 {
-	static bool logged_unexpected;
-	uint32_t intid;
+	irq_handle_acked(loaded, irq_next());
+}
 
-	while ((intid = hal_irq_ack()) < GIC_INTID_SPURIOUS - 3) {
-		hal_irq_eoi(intid);
+void irq_exit(struct vcpu *v, uint32_t intid)
+{
+	irq_handle_acked(v, intid);
+	vgic_update(v);
+}
+
+void irq_handle_acked(struct vcpu *loaded, uint32_t intid)
+{
+	static bool logged_unexpected;
+
+	/* The first is acknowledged and its priority dropped already. */
+	for (; intid < GIC_INTID_SPURIOUS - 3; intid = irq_next()) {
 		switch (intid) {
 		case GIC_PPI_VTIMER:
 			if (loaded != NULL) {

@@ -18,6 +18,8 @@
 #ifndef HV_IRQ_H
 #define HV_IRQ_H
 
+#include <stdint.h>
+
 struct vcpu;
 
 struct vm;
@@ -37,6 +39,13 @@ void irq_init_cpu(void);
 /* Handles every pending physical interrupt; loaded is the vCPU loaded on
  * this physical CPU (the one that exited, or the last one run), or NULL. */
 void irq_handle(struct vcpu *loaded);
+
+/* The same, intid first: acknowledged and its priority dropped already
+ * (the backend does that on an IRQ exit). */
+void irq_handle_acked(struct vcpu *loaded, uint32_t intid);
+
+/* An IRQ exit of v, for intid: irq_handle_acked, then vgic_update. */
+void irq_exit(struct vcpu *v, uint32_t intid);
 
 /* Re-enables the console input interrupt once its VM's UART has room. */
 void irq_resume(void);

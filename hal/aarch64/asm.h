@@ -14,22 +14,24 @@
 #define REGS_PSTATE 256
 
 #define VCPU_EXIT	   264		   /* struct vcpu_exit */
-#define VCPU_EXIT_KIND	   (VCPU_EXIT + 0) /* kind, then all_regs */
-#define VCPU_EXIT_ALL_REGS (VCPU_EXIT + 4)
+#define VCPU_EXIT_INTID	   (VCPU_EXIT + 0) /* intid, then kind */
+#define VCPU_EXIT_KIND	   (VCPU_EXIT + 4)
 #define VCPU_EXIT_ESR	   (VCPU_EXIT + 8)
 #define VCPU_EXIT_FAR	   (VCPU_EXIT + 16)
 #define VCPU_EXIT_HPFAR	   (VCPU_EXIT + 24)
-#define VCPU_HOST_SP	   (VCPU_EXIT + 32)
-#define VCPU_EXITS	   (VCPU_EXIT + 40) /* struct hal_exit_table * */
-#define VCPU_EXIT_X18_X30  (VCPU_EXIT + 48)
+#define VCPU_EXIT_ALL_REGS (VCPU_EXIT + 32)
+#define VCPU_HOST_SP	   (VCPU_EXIT + 40)
+#define VCPU_EXITS	   (VCPU_EXIT + 48) /* struct hal_exit_table * */
+#define VCPU_EXIT_X18_X30  (VCPU_EXIT + 56)
 
 /* struct hal_exit_table */
 #define EXITS_IRQ    (64 * 8)
 #define EXITS_FIQ    (65 * 8)
 #define EXITS_SERROR (66 * 8)
+#define EXITS_VTIMER (67 * 8)
 
 /* struct hal_vcpu: yield, need_regs (one halfword). */
-#define VCPU_YIELD     1092
+#define VCPU_YIELD     1100
 #define VCPU_NEED_REGS (VCPU_YIELD + 1)
 
 #define PCPU_VCPU 0 /* struct hal_vcpu * running here (regs first) */

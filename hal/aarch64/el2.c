@@ -24,10 +24,14 @@ _Static_assert(offsetof(struct hal_vcpu, regs) == 0, "regs first");
 _Static_assert(offsetof(struct hal_vcpu, exit) == VCPU_EXIT, "exit");
 _Static_assert(offsetof(struct hal_vcpu, exit.kind) == VCPU_EXIT_KIND, "exit");
 _Static_assert(offsetof(struct hal_vcpu, exit.all_regs) == VCPU_EXIT_ALL_REGS,
-	       "exit: kind and all_regs are stored as one doubleword");
+	       "exit");
+_Static_assert(VCPU_EXIT_KIND == VCPU_EXIT_INTID + 4,
+	       "exit: intid and kind are stored as one doubleword");
 _Static_assert(offsetof(struct hal_vcpu, exit.esr) == VCPU_EXIT_ESR, "exit");
 _Static_assert(offsetof(struct hal_vcpu, exit.far) == VCPU_EXIT_FAR, "exit");
 _Static_assert(offsetof(struct hal_vcpu, exit.hpfar) == VCPU_EXIT_HPFAR,
+	       "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.intid) == VCPU_EXIT_INTID,
 	       "exit");
 _Static_assert(offsetof(struct hal_vcpu, host_sp) == VCPU_HOST_SP, "host_sp");
 _Static_assert(offsetof(struct hal_vcpu, exits) == VCPU_EXITS,
@@ -36,7 +40,8 @@ _Static_assert(offsetof(struct hal_vcpu, exit_x18_x30) == VCPU_EXIT_X18_X30,
 	       "x18, x30");
 _Static_assert(offsetof(struct hal_exit_table, irq) == EXITS_IRQ &&
 		   offsetof(struct hal_exit_table, fiq) == EXITS_FIQ &&
-		   offsetof(struct hal_exit_table, serror) == EXITS_SERROR,
+		   offsetof(struct hal_exit_table, serror) == EXITS_SERROR &&
+		   offsetof(struct hal_exit_table, vtimer) == EXITS_VTIMER,
 	       "exit table");
 _Static_assert(sizeof(enum vcpu_exit_kind) == 4, "exit kind is a word");
 _Static_assert(offsetof(struct hal_vcpu, yield) == VCPU_YIELD &&

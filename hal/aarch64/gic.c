@@ -106,6 +106,7 @@
 
 static struct hal_gic info;
 static uintptr_t gicd, gicc, gich, gicr_base;
+uintptr_t hal_gicc;
 
 static inline uint32_t rd32(uintptr_t base, uint32_t off)
 {
@@ -237,12 +238,18 @@ static void init_v3_cpu(void)
 	isb();
 }
 
+extern char el2_vectors_v2[];
+
 void hal_gic_init_cpu(void)
 {
-	if (info.version == 3)
+	if (info.version == 3) {
 		init_v3_cpu();
-	else if (info.version == 2)
+	} else if (info.version == 2) {
 		init_v2_cpu();
+		/* Its IRQ vectors acknowledge through GICC. */
+		write_sysreg(vbar_el2, (uint64_t)el2_vectors_v2);
+		isb();
+	}
 }
 
 void hal_gic_init(const void *fdt)
@@ -266,6 +273,7 @@ void hal_gic_init(const void *fdt)
 		info.version = 2;
 		gicd = regs[0];
 		gicc = regs[2];
+		hal_gicc = gicc;
 		gich = regs[4];
 		info.gicv = pa_init(regs[6]);
 		info.gicv_size = regs[7];
@@ -294,6 +302,27 @@ uint32_t hal_irq_ack(void)
 	if (intid == GIC_SGI_KICK)
 		hal_gic_serve_pause();
 	return intid;
+}
+
+void hal_irq_exit(struct hal_vcpu *v);
+
+/*
+ * An IRQ exit of any interrupt but the virtual timer's PPI (which the
+ * vector gives the core's handler directly): the vector acknowledged it
+ * and dropped its priority, leaving the raw IAR in exit.intid; what
+ * hal_irq_ack does besides happens here.
+ */
+void hal_irq_exit(struct hal_vcpu *v)
+{
+	uint32_t iar = v->exit.intid;
+	uint32_t intid = iar & (info.version == 2 ? 0x3ffu : 0xffffffu);
+
+	if (info.version == 2 && intid < GIC_SGI_COUNT)
+		this_pcpu()->sgi_iar = iar;
+	v->exit.intid = intid;
+	if (intid == GIC_SGI_KICK)
+		hal_gic_serve_pause();
+	v->exits->irq(v);
 }
 
 void hal_irq_eoi(uint32_t intid)
@@ -406,38 +435,18 @@ static void lr_decode(uint64_t v, struct hal_lr *lr)
 		lr->source = (uint8_t)((v >> GICH_LR_CPUID_SHIFT) & 7);
 }
 
-/* ICH_LR<n>_EL2 by number: the register name is part of the opcode. */
-#define ICH_LR_CASE(n, crm, op2)                                               \
-	case n:                                                                \
-		if (write)                                                     \
-			write_sysreg(S3_4_C12_##crm##_##op2, val);             \
-		else                                                           \
-			val = read_sysreg(S3_4_C12_##crm##_##op2);             \
-		break
+/* ICH_LR<n>_EL2 by number (the register name is part of the opcode):
+ * a computed branch into a table of MRS/MSR, in ich_lr.S. */
+uint64_t hal_ich_lr_read(unsigned n);
+void hal_ich_lr_write(unsigned n, uint64_t val);
 
 static uint64_t ich_lr(unsigned n, bool write, uint64_t val)
 {
-	switch (n) {
-		ICH_LR_CASE(0, C12, 0);
-		ICH_LR_CASE(1, C12, 1);
-		ICH_LR_CASE(2, C12, 2);
-		ICH_LR_CASE(3, C12, 3);
-		ICH_LR_CASE(4, C12, 4);
-		ICH_LR_CASE(5, C12, 5);
-		ICH_LR_CASE(6, C12, 6);
-		ICH_LR_CASE(7, C12, 7);
-		ICH_LR_CASE(8, C13, 0);
-		ICH_LR_CASE(9, C13, 1);
-		ICH_LR_CASE(10, C13, 2);
-		ICH_LR_CASE(11, C13, 3);
-		ICH_LR_CASE(12, C13, 4);
-		ICH_LR_CASE(13, C13, 5);
-		ICH_LR_CASE(14, C13, 6);
-		ICH_LR_CASE(15, C13, 7);
-	default:
-		break;
+	if (write) {
+		hal_ich_lr_write(n, val);
+		return val;
 	}
-	return val;
+	return hal_ich_lr_read(n);
 }
 
 static bool loaded_here(const struct hal_vcpu *v)
@@ -557,6 +566,25 @@ void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr)
 		(void)ich_lr(i, true, raw);
 	else
 		wr32(gich, GICH_LR(i), (uint32_t)raw);
+}
+
+void hal_vgic_lr_put_hw_loaded(struct hal_vcpu *v, unsigned i, uint32_t intid,
+			       uint8_t priority, bool group1)
+{
+	(void)v;
+	if (info.version == 3) {
+		hal_ich_lr_write(
+		    i, intid | (uint64_t)intid << ICH_LR_PINTID_SHIFT |
+			   (uint64_t)priority << ICH_LR_PRIO_SHIFT |
+			   (group1 ? ICH_LR_GROUP : 0) | ICH_LR_HW |
+			   (uint64_t)HAL_LR_PENDING << ICH_LR_STATE_SHIFT);
+		return;
+	}
+	wr32(gich, GICH_LR(i),
+	     intid | intid << GICH_LR_PHYS_SHIFT |
+		 (uint32_t)(priority >> 3) << GICH_LR_PRIO_SHIFT |
+		 (group1 ? GICH_LR_GRP1 : 0) | GICH_LR_HW |
+		 (uint32_t)HAL_LR_PENDING << GICH_LR_STATE_SHIFT);
 }
 
 void hal_vgic_underflow(struct hal_vcpu *v, bool on)

@@ -71,6 +71,9 @@ int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max);
 void hal_gic_init(const void *fdt);
 void hal_gic_init_cpu(void);
 
+/* The GICv2 CPU interface, for the IRQ vectors (gic.c). */
+extern uintptr_t hal_gicc;
+
 /* Sends the kick SGI to CPU cpu (hal_cpu_kick). */
 void hal_gic_send_kick(unsigned cpu);
 

@@ -23,6 +23,12 @@
 #define KIND_FIQ    2
 #define KIND_SERROR 3
 
+#define PPI_VTIMER  27
+#define GICC_IAR    0x000c
+#define GICC_EOIR   0x0010
+#define ICC_IAR1_EL1  S3_0_C12_C12_0
+#define ICC_EOIR1_EL1 S3_0_C12_C12_1
+
 	.text
 
 /*
@@ -118,7 +124,7 @@ resume_partial:
 .macro guest_sync
 	save_scratch
 	mrs	x1, esr_el2
-	stp	xzr, x1, [sp, #VCPU_EXIT_KIND]	/* SYNC, all_regs false */
+	stp	xzr, x1, [sp, #VCPU_EXIT_INTID]	/* intid 0, SYNC, ESR */
 	/* FAR and HPFAR: for ECs 0x20-0x3f (aborts, alignment, debug). */
 	tbz	x1, #31, 1f
 	mrs	x2, far_el2
@@ -130,20 +136,56 @@ resume_partial:
 	call_handler
 .endm
 
-/* An asynchronous exit: its handler; ESR only for an SError. */
+/* An FIQ or SError exit: its handler; ESR only for an SError. */
 .macro guest_async kind, handler
 	save_scratch
-	mov	x1, #\kind
+	mov	x1, #(\kind << 32)	/* intid 0, kind */
 .if \kind == KIND_SERROR
 	mrs	x2, esr_el2
-	stp	x1, x2, [sp, #VCPU_EXIT_KIND]
+	stp	x1, x2, [sp, #VCPU_EXIT_INTID]
 .else
-	str	x1, [sp, #VCPU_EXIT_KIND]
+	str	x1, [sp, #VCPU_EXIT_INTID]
 .endif
 	ldp	x2, x16, [sp, #VCPU_HOST_SP]
 	ldr	x16, [x16, #\handler]
 	call_handler
 .endm
+
+/*
+ * An IRQ exit: the interrupt is acknowledged and its priority dropped
+ * here, from the GIC's CPU interface (ICC_* on v3, GICC on v2: a vector
+ * table per version), and given to the handler in v->exit.intid (on v2 the
+ * whole GICC_IAR, sender included: hal_irq_exit sorts it out). The
+ * virtual timer's PPI, the one a running guest takes most, goes to the
+ * core's vtimer handler directly; anything else through hal_irq_exit to
+ * its irq handler.
+ */
+.macro guest_irq gic
+	save_scratch
+.if \gic == 3
+	mrs	x1, ICC_IAR1_EL1
+	msr	ICC_EOIR1_EL1, x1
+.else
+	adrp	x2, hal_gicc
+	ldr	x2, [x2, :lo12:hal_gicc]
+	ldr	w1, [x2, #GICC_IAR]
+	str	w1, [x2, #GICC_EOIR]
+.endif
+	orr	x2, x1, #(KIND_IRQ << 32)
+	str	x2, [sp, #VCPU_EXIT_INTID]	/* intid, IRQ */
+	ldp	x2, x16, [sp, #VCPU_HOST_SP]
+	cmp	w1, #PPI_VTIMER
+	b.ne	irq_exit_v\gic
+	ldr	x16, [x16, #EXITS_VTIMER]
+	call_handler
+.endm
+
+/* Any interrupt but the virtual timer's: through hal_irq_exit. */
+irq_exit_v3:
+irq_exit_v2:
+	adrp	x16, hal_irq_exit
+	add	x16, x16, :lo12:hal_irq_exit
+	call_handler
 
 /*
  * The handler declined (need_regs) or yields: x18-x30 go to v->regs
@@ -172,6 +214,8 @@ exit_slow:
 	ldr	x16, [x16, x1, lsl #3]
 	mov	x0, x18
 	blr	x16
+	/* all_regs is false whenever the vector calls a handler. */
+	strb	wzr, [x18, #VCPU_EXIT_ALL_REGS]
 	ldrb	w0, [x18, #VCPU_YIELD]
 	cbz	w0, resume_all
 
@@ -250,9 +294,8 @@ guest_return:
 	.org	9990b + 0x80
 .endm
 
-	.balign 0x800
-	.global el2_vectors
-el2_vectors:
+/* The table for a GIC of version gic (the IRQ slots differ). */
+.macro vector_table gic
 	ventry	el2_sync	/* current EL with SP_EL0 */
 	ventry	el2_irq
 	ventry	el2_fiq
@@ -263,10 +306,23 @@ el2_vectors:
 	ventry	el2_serror
 	.rept 2			/* lower EL, AArch64 then AArch32 */
 	vslot	guest_sync
-	vslot	guest_async KIND_IRQ, EXITS_IRQ
+	vslot	guest_irq \gic
 	vslot	guest_async KIND_FIQ, EXITS_FIQ
 	vslot	guest_async KIND_SERROR, EXITS_SERROR
 	.endr
+.endm
+
+/* el2_vectors until the GIC is known, and for a GICv3; then hal/gic.c
+ * installs el2_vectors_v2 for a GICv2. */
+	.balign 0x800
+	.global el2_vectors
+el2_vectors:
+	vector_table 3
+
+	.balign 0x800
+	.global el2_vectors_v2
+el2_vectors_v2:
+	vector_table 2
 
 el2_sync:
 	el2_fault KIND_SYNC

@@ -381,6 +381,14 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 	}
 	v->exit = *e;
 	v->exit.all_regs = false;
+	if (e->kind == VCPU_EXIT_IRQ) {
+		/* The backend acknowledges an IRQ exit's interrupt. */
+		v->exit.intid = hal_irq_ack();
+		if (v->exit.intid < GIC_INTID_SPURIOUS - 3)
+			hal_irq_eoi(v->exit.intid);
+		if (v->exit.intid == GIC_PPI_VTIMER)
+			h = exits->vtimer;
+	}
 	v->need_regs = false;
 	h(v);
 	for (unsigned i = 0; i < 13; i++)
@@ -568,6 +576,29 @@ void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr)
 {
 	if (i < HAL_LR_MAX)
 		v->vgic.lr[i] = hal_sim_lr_encode(lr);
+}
+
+void hal_vgic_lr_put_hw_loaded(struct hal_vcpu *v, unsigned i, uint32_t intid,
+			       uint8_t priority, bool group1)
+{
+	const struct hal_lr lr = {
+	    .intid = intid,
+	    .pintid = intid,
+	    .priority = priority,
+	    .hw = true,
+	    .group1 = group1,
+	    .state = HAL_LR_PENDING,
+	};
+	struct hal_lr cur;
+
+	/* The core promised an empty list register that exists. */
+	hal_vgic_lr_read(v, i, &cur);
+	if (i >= gic.lr_count || i >= HAL_LR_MAX ||
+	    cur.state != HAL_LR_INVALID) {
+		fprintf(stderr, "hal_sim: list register %u is not free\n", i);
+		abort();
+	}
+	hal_vgic_lr_write(v, i, &lr);
 }
 
 void hal_vgic_underflow(struct hal_vcpu *v, bool on)

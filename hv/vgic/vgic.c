@@ -336,6 +336,8 @@ enum hv_err vgic_init(struct vm *vm)
 	if (gic->version != 2 && gic->version != 3)
 		return HV_ERR_NOTSUP;
 	vm->vgic.version = gic->version;
+	vm->vgic.lr_count =
+	    gic->lr_count < HAL_LR_MAX ? gic->lr_count : HAL_LR_MAX;
 	vgic_reset(vm);
 	if (is_v2(vm)) {
 		/* The guest drives the hardware's GICV as its GICC. */
@@ -364,7 +366,7 @@ void vgic_reset(struct vm *vm)
 	/* The vCPUs first: that empties every list register. */
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		vgic_vcpu_reset(&vm->vcpus[i]);
-	vm->vgic.ctlr = 0;
+	vgic_set_ctlr(vm, 0);
 	vm->vgic.spi_offered = 0;
 	for (unsigned i = 0; i < VGIC_SPI_COUNT; i++) {
 		/*

@@ -42,6 +42,9 @@ struct vcpu;
 #define VGIC_INTID_COUNT   (GIC_PRIVATE_COUNT + VGIC_SPI_COUNT)
 #define VGIC_PRIORITY_MASK 0xf8u
 #define VGIC_NO_LR	   0xffu
+/* GICD_CTLR group enables (IHI 0048B 4.3.1, IHI 0069 12.9.4). */
+#define VGIC_CTLR_GRP0 (1u << 0)
+#define VGIC_CTLR_GRP1 (1u << 1)
 
 /* One interrupt's state, as the distributor and redistributors hold it. */
 struct vgic_irq {
@@ -78,8 +81,12 @@ struct vgic_vcpu {
 };
 
 struct vgic {
-	unsigned version;     /* 2 or 3, the machine's */
-	uint32_t ctlr;	      /* GICD_CTLR */
+	unsigned version;  /* 2 or 3, the machine's */
+	unsigned lr_count; /* list registers the machine has */
+	uint32_t ctlr;	   /* GICD_CTLR */
+	/* ctlr's group enables as the direct paths (vgic_fast.h) see them:
+	 * none when several CPUs share the VM (those paths take no lock). */
+	uint32_t ctlr_direct;
 	uint64_t spi_offered; /* bit per SPI offered (vgic.c) */
 	struct vgic_irq spi[VGIC_SPI_COUNT];
 };
@@ -126,6 +133,10 @@ void vgic_sgi1r_write(struct vcpu *v, uint64_t val);
  */
 void vgic_sync(struct vcpu *v);
 void vgic_flush(struct vcpu *v);
+
+/* vgic_sync, then vgic_flush: what vgic_update (vgic_fast.h) does when
+ * it must. */
+void vgic_update_lrs(struct vcpu *v);
 
 /*
  * True when v has an interrupt the guest could take now or after a WFI: in

@@ -21,9 +21,8 @@
 #include "hv/vgic/vgic.h"
 #include "hv/vm.h"
 
-/* GICD_CTLR group enables (IHI 0048B 4.3.1, IHI 0069 12.9.4). */
-#define GICD_CTLR_ENABLE_GRP0 (1u << 0)
-#define GICD_CTLR_ENABLE_GRP1 (1u << 1)
+#define GICD_CTLR_ENABLE_GRP0 VGIC_CTLR_GRP0
+#define GICD_CTLR_ENABLE_GRP1 VGIC_CTLR_GRP1
 
 /* GICR_WAKER (IHI 0069 12.11.41), reset by vgic.c, read by the guest. */
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
@@ -154,6 +153,13 @@ static inline bool width_ok(unsigned widths, uint64_t off, unsigned size)
 enum hv_err vgic_irq_array_access(struct vm *vm, struct vcpu *cpu, uint64_t off,
 				  unsigned size, uint64_t *val, bool write,
 				  unsigned first, unsigned limit, bool gicd);
+
+/* Sets GICD_CTLR's group enables, and what the direct paths see of them. */
+static inline void vgic_set_ctlr(struct vm *vm, uint32_t ctlr)
+{
+	vm->vgic.ctlr = ctlr;
+	vm->vgic.ctlr_direct = hv_lock_smp ? 0 : ctlr;
+}
 
 /* A write of GICD_CTLR's group enables. */
 void vgic_ctlr_write(struct vm *vm, uint32_t val);

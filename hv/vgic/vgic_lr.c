@@ -219,6 +219,12 @@ static void flush(struct vcpu *v)
 	hal_vgic_underflow(&v->arch, waiting);
 }
 
+void vgic_update_lrs(struct vcpu *v)
+{
+	vgic_sync(v);
+	vgic_flush(v);
+}
+
 void vgic_flush(struct vcpu *v)
 {
 	vm_lock(v->vm);

@@ -503,6 +503,7 @@ static void test_exit_table_has_every_entry_and_finds_the_vcpu(void **st)
 	assert_non_null(hv_exit_table.irq);
 	assert_non_null(hv_exit_table.fiq);
 	assert_non_null(hv_exit_table.serror);
+	assert_non_null(hv_exit_table.vtimer);
 	/* The backend calls it with the exit in the vCPU's struct. */
 	v->arch.exit = (struct vcpu_exit){.kind = VCPU_EXIT_SYNC,
 					  .esr = esr_make(EC_WFX, 1, 0)};

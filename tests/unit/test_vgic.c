@@ -9,6 +9,7 @@
 #include "hv/mmio.h"
 #include "hv/stage2.h"
 #include "hv/vgic/vgic.h"
+#include "hv/vgic/vgic_fast.h"
 
 /* Register offsets (IHI 0048B 4.3, IHI 0069 12.9-12.11). */
 #define GICD_CTLR	0x0000
@@ -1266,6 +1267,161 @@ static void test_vgic_hw_interrupt_lr_links_the_physical_one(void **st)
 	assert_true(lr(0, 0).hw);
 }
 
+/* What the vGIC holds of vCPU c's virtual timer: model and LRs. */
+struct vtimer_view {
+	struct vgic_irq irq;
+	uint16_t lr_used;
+	uint32_t lr_intid[HAL_LR_MAX];
+	uint32_t offered;
+	struct hal_lr lrs[HAL_LR_MAX];
+};
+
+static struct vtimer_view vtimer_view(unsigned c)
+{
+	struct vtimer_view w;
+
+	memset(&w, 0, sizeof(w));
+	w.irq = cpu(c)->vgic.priv[GIC_PPI_VTIMER];
+	w.lr_used = cpu(c)->vgic.lr_used;
+	memcpy(w.lr_intid, cpu(c)->vgic.lr_intid, sizeof(w.lr_intid));
+	w.offered = cpu(c)->vgic.offered;
+	for (unsigned i = 0; i < HAL_LR_MAX; i++)
+		w.lrs[i] = lr(c, i);
+	return w;
+}
+
+/*
+ * vCPU 0's timer enabled at prio, flushed (nothing waits); with
+ * completed, one instance delivered and completed by the guest first.
+ */
+static void vtimer_ready(unsigned version, uint8_t prio, bool completed)
+{
+	boot(version, VCPUS);
+	enable(0, GIC_PPI_VTIMER, prio);
+	enter(0);
+	if (completed) {
+		vtimer_fires(0);
+		enter(0);
+		guest_sets(0, 0, HAL_LR_ACTIVE);
+		guest_sets(0, 0, HAL_LR_INVALID);
+	}
+	vtimer_line(0, true);
+}
+
+/* The direct path leaves the vGIC as vgic_inject_hw and a flush do. */
+static void assert_vtimer_fire_as_inject(unsigned version, uint8_t prio,
+					 bool completed)
+{
+	struct vtimer_view slow, fast;
+
+	vtimer_ready(version, prio, completed);
+	vgic_inject_hw(cpu(0), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	enter(0);
+	slow = vtimer_view(0);
+	vtimer_ready(version, prio, completed);
+	assert_true(vgic_vtimer_fire(cpu(0)));
+	fast = vtimer_view(0);
+	assert_memory_equal(&fast, &slow, sizeof(fast));
+	assert_int_equal(fast.lrs[0].state, HAL_LR_PENDING);
+	assert_true(fast.lrs[0].hw);
+	assert_int_equal(fast.lrs[0].priority, prio);
+	/* And what comes after is the same too: acknowledge, complete. */
+	guest_sets(0, 0, HAL_LR_ACTIVE);
+	enter(0);
+	assert_true(bit_of(0, GICD_ISACTIVER, GIC_PPI_VTIMER));
+	guest_sets(0, 0, HAL_LR_INVALID);
+	vtimer_line(0, false);
+	enter(0);
+	assert_false(bit_of(0, GICD_ISACTIVER, GIC_PPI_VTIMER));
+	assert_false(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	assert_int_equal(lrs_valid(0), 0);
+}
+
+static void test_vgic_vtimer_fire_does_what_inject_and_flush_do(void **st)
+{
+	(void)st;
+	for (unsigned version = 2; version <= 3; version++) {
+		assert_vtimer_fire_as_inject(version, 0x08, false);
+		assert_vtimer_fire_as_inject(version, 0xa0, false);
+		/* Its LR holds the last instance, completed by the guest. */
+		assert_vtimer_fire_as_inject(version, 0x08, true);
+		assert_vtimer_fire_as_inject(version, 0xa0, true);
+	}
+}
+
+/* The direct path declines, changing nothing, what it does not take. */
+static void assert_vtimer_fire_declines(void)
+{
+	struct vtimer_view before = vtimer_view(0);
+	bool rescan = cpu(0)->vgic.rescan;
+
+	assert_false(vgic_vtimer_fire(cpu(0)));
+	struct vtimer_view after = vtimer_view(0);
+
+	assert_memory_equal(&after, &before, sizeof(after));
+	assert_int_equal(cpu(0)->vgic.rescan, rescan);
+}
+
+static void test_vgic_vtimer_fire_declines_what_it_does_not_take(void **st)
+{
+	(void)st;
+	/* Disabled. */
+	vtimer_ready(3, 0x08, false);
+	set_bit_of(0, GICD_ICENABLER, GIC_PPI_VTIMER);
+	enter(0);
+	assert_vtimer_fire_declines();
+	/* Its group disabled. */
+	vtimer_ready(3, 0x08, false);
+	gicd_wr(0, GICD_CTLR, 1);
+	enter(0);
+	assert_vtimer_fire_declines();
+	/* The model changed since the last flush. */
+	vtimer_ready(3, 0x08, false);
+	cpu(0)->vgic.rescan = true;
+	assert_vtimer_fire_declines();
+	/* Pending already (set through ISPENDR, not in an LR: no LR free). */
+	vtimer_ready(2, 0xa0, false);
+	for (unsigned i = 0; i < 4; i++)
+		pend_spi(40 + i, 0x10);
+	set_bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER);
+	enter(0);
+	assert_int_equal(lr_of(0, GIC_PPI_VTIMER), -1);
+	assert_vtimer_fire_declines();
+	/* Idle, but every list register taken. */
+	vtimer_ready(2, 0xa0, false);
+	for (unsigned i = 0; i < 4; i++)
+		pend_spi(40 + i, 0x10);
+	enter(0);
+	assert_int_equal(lrs_valid(0), 4);
+	assert_vtimer_fire_declines();
+	/* In an LR without the hardware link (made pending by the guest). */
+	vtimer_ready(3, 0x08, false);
+	set_bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER);
+	enter(0);
+	assert_int_equal(lr_of(0, GIC_PPI_VTIMER), 0);
+	guest_sets(0, 0, HAL_LR_INVALID);
+	assert_vtimer_fire_declines();
+}
+
+static void test_vgic_vtimer_fire_declines_with_several_cpus(void **st)
+{
+	(void)st;
+	vtimer_ready(3, 0x08, false);
+	/* The machine has two CPUs: locks are real, the VM's shared. */
+	hal_sim_set_cpus(2);
+	hv_lock_init(&vm->lock);
+	gicd_wr(0, GICD_CTLR, 3);
+	enter(0);
+	assert_int_equal(vm->vgic.ctlr_direct, 0);
+	assert_vtimer_fire_declines();
+	/* The ordinary path still works. */
+	vgic_inject_hw(cpu(0), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	enter(0);
+	assert_int_equal(lr(0, 0).state, HAL_LR_PENDING);
+	hal_sim_set_cpus(1);
+	hv_lock_init(&vm->lock);
+}
+
 static void test_vgic_inject_hw_takes_ppis_only(void **st)
 {
 	(void)st;
@@ -1761,6 +1917,9 @@ int main(void)
 	    V3(test_vgic_vcpu_reset_empties_lrs_and_private_state),
 	    V3(test_vgic_vcpu_reset_ends_a_forwarded_physical_interrupt),
 	    V3(test_vgic_reset_restores_the_distributor),
+	    V3(test_vgic_vtimer_fire_does_what_inject_and_flush_do),
+	    V3(test_vgic_vtimer_fire_declines_what_it_does_not_take),
+	    V3(test_vgic_vtimer_fire_declines_with_several_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,7 +81,17 @@ enum vcpu_exit_kind {
 
 /* What the hardware tells EL2 about an exit. */
 struct vcpu_exit {
+	/*
+	 * IRQ exits only: the interrupt the backend acknowledged (as
+	 * hal_irq_ack) and dropped the priority of (hal_irq_eoi), or a
+	 * special INTID (1020-1023) for none.
+	 */
+	uint32_t intid;
 	enum vcpu_exit_kind kind;
+	uint64_t esr; /* ESR_EL2 */
+	/* FAR_EL2 and HPFAR_EL2, for the ECs that set them (aborts) */
+	uint64_t far;
+	uint64_t hpfar;
 	/*
 	 * Whether x18-x30 are in the vCPU's regs. On an exit the aarch64
 	 * backend saves x0-x17, PC and PSTATE there, and x18 and x30 aside:
@@ -92,10 +102,6 @@ struct vcpu_exit {
 	 * set. Nothing may read or write x18-x30 of regs otherwise.
 	 */
 	bool all_regs;
-	uint64_t esr; /* ESR_EL2 */
-	/* FAR_EL2 and HPFAR_EL2, for the ECs that set them (aborts) */
-	uint64_t far;
-	uint64_t hpfar;
 };
 
 struct hal_vcpu;
@@ -120,6 +126,7 @@ struct hal_exit_table {
 	hal_exit_fn irq;
 	hal_exit_fn fiq;
 	hal_exit_fn serror;
+	hal_exit_fn vtimer; /* IRQ exits for the virtual timer's PPI 27 */
 };
 
 /* Per-vCPU state owned by the backend. */
