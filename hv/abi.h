@@ -74,9 +74,12 @@
 	0x86000002u		 /* x0 = 0, x1 = VM id, x2 = vCPU id,          \
 				    x3 = vCPU count */
 #define HV_CALL_EXIT 0x86000003u /* x1 = status: the VM stops with it */
-#define HV_CALL_UID  0x8600ff01u /* x0-x3 = HV_UID0..3 (SMCCC Call UID) */
+#define HV_CALL_VM_BOOTS                                                       \
+	0x86000004u /* x0 = 0, x1 = times the VM has booted: 1 at the first    \
+		       boot, one more after each SYSTEM_RESET */
+#define HV_CALL_UID 0x8600ff01u /* x0-x3 = HV_UID0..3 (SMCCC Call UID) */
 
-#define HV_ABI_VERSION 0x00010000u /* major 1, minor 0 */
+#define HV_ABI_VERSION 0x00010001u /* major 1, minor 1 */
 
 /* The hypervisor's SMCCC Call UID: 6f4d2a3c-81b5-4f4e-9e21-5a1c0b7d44e2. */
 #define HV_UID0 0x3c2a4d6fu

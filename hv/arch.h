@@ -8,6 +8,7 @@
 #ifndef HV_ARCH_H
 #define HV_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* ESR_ELx */
@@ -18,9 +19,15 @@
 
 #define EC_UNKNOWN  0x00
 #define EC_WFX	    0x01
+#define EC_CP15_32  0x03 /* MCR/MRC p15 from AArch32 */
+#define EC_CP15_64  0x04 /* MCRR/MRRC p15 from AArch32 */
+#define EC_CP14_MR  0x05
+#define EC_CP14_LS  0x06
 #define EC_FP_ASIMD 0x07
 #define EC_PAC	    0x09
+#define EC_CP14_64  0x0c
 #define EC_ILLEGAL  0x0e
+#define EC_SVC32    0x11
 #define EC_SVC64    0x15
 #define EC_HVC64    0x16
 #define EC_SMC64    0x17
@@ -33,6 +40,9 @@
 #define EC_DABT_CUR 0x25
 #define EC_SP_ALIGN 0x26
 #define EC_SERROR   0x2f
+#define EC_BKPT32   0x38
+#define EC_WPT_LOW  0x34 /* watchpoint from a lower EL */
+#define EC_WPT_CUR  0x35 /* watchpoint at the EL it is taken to */
 #define EC_BRK64    0x3c
 #define EC_COUNT    64
 
@@ -55,11 +65,15 @@
 /* Fault status codes */
 #define FSC_TRANSLATION_L0 0x04
 #define FSC_EXTERNAL_SYNC  0x10
+#define FSC_DEBUG	   0x22 /* a debug exception (watchpoint) */
 
-/* WFI/WFE ISS: TI field */
-#define ISS_WFX_TI_MASK 0x3u
-#define ISS_WFX_TI_WFI	0u
-#define ISS_WFX_TI_WFE	1u
+/* WFI/WFE ISS: CV, COND (AArch32 only; an A64 WFx reports CV = 1 and
+ * COND = 0xe), TI */
+#define ISS_WFX_CV	   (1u << 24)
+#define ISS_WFX_COND_SHIFT 20
+#define ISS_WFX_TI_MASK	   0x3u
+#define ISS_WFX_TI_WFI	   0u
+#define ISS_WFX_TI_WFE	   1u
 
 /* HVC/SMC ISS */
 #define ISS_IMM16_MASK 0xffffu
@@ -91,6 +105,7 @@
 #define PSR_MODE_EL2T 0x08u
 #define PSR_MODE_EL2H 0x09u
 #define PSR_MODE_32   0x10u /* M[4]: the interrupted state was AArch32 */
+#define PSR_AA32_USR  0x10u /* M[4:0] of AArch32 User mode: EL0 */
 #define PSR_F	      (1u << 6)
 #define PSR_I	      (1u << 7)
 #define PSR_A	      (1u << 8)
@@ -103,8 +118,28 @@
 #define PSR_UAO	      (1u << 23)
 #define PSR_NZCV      (0xfu << 28)
 
-/* SCTLR_EL1 bits the injection logic reads. */
+/* MDSCR_EL1 (D19.3.24): the fields a guest can set. */
+#define MDSCR_SS   (1ull << 0)
+#define MDSCR_TDCC (1ull << 12)
+#define MDSCR_KDE  (1ull << 13)
+#define MDSCR_MDE  (1ull << 15)
+
+/*
+ * SPSR_ELx of an exception taken from AArch32 (C5.2.19): T, the Thumb
+ * state, and IT[7:0], split into IT[1:0] at [26:25] and IT[7:2] at [15:10].
+ */
+#define PSR_AA32_T	     (1u << 5)
+#define PSR_AA32_IT_LO_SHIFT 25
+#define PSR_AA32_IT_LO_MASK  (0x3u << PSR_AA32_IT_LO_SHIFT)
+#define PSR_AA32_IT_HI_SHIFT 10
+#define PSR_AA32_IT_HI_MASK  (0x3fu << PSR_AA32_IT_HI_SHIFT)
+
+/* SCTLR_EL1 bits the injection logic (and hvsim) reads. */
+#define SCTLR_EL1_M	(1ull << 0)
+#define SCTLR_EL1_NTWI	(1ull << 16) /* 0: EL0 WFI traps to EL1 */
+#define SCTLR_EL1_NTWE	(1ull << 18) /* 0: EL0 WFE traps to EL1 */
 #define SCTLR_EL1_SPAN	(1ull << 23)
+#define SCTLR_EL1_E0E	(1ull << 24)
 #define SCTLR_EL1_DSSBS (1ull << 44)
 
 /* Exception vector offsets from VBAR_EL1 (D1.10.2). */
@@ -128,6 +163,12 @@ static inline unsigned esr_ec(uint64_t esr)
 static inline uint32_t esr_iss(uint64_t esr)
 {
 	return (uint32_t)esr & ESR_ISS_MASK;
+}
+
+/* The interrupted state was AArch32 (SPSR M[4], "nRW"). */
+static inline bool psr_is_aarch32(uint64_t pstate)
+{
+	return (pstate & PSR_MODE_32) != 0;
 }
 
 static inline uint64_t esr_make(unsigned ec, int il, uint32_t iss)

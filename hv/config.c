@@ -1,6 +1,8 @@
 /*
- * config: every check names the VM and the field, so a user can fix the
- * configuration from the message alone.
+ * config: every check names the VM's manifest node and the property, so a
+ * user can fix the manifest from the message alone. Host memory is a list
+ * of taken ranges (the hypervisor, the boot tree, the modules, the VMs'
+ * RAM); a VM is placed in the lowest gap of host RAM big enough for it.
  */
 #include "hv/config.h"
 
@@ -9,7 +11,22 @@
 
 #include <stdarg.h>
 
-#define CFG_PAGE 0x1000ull
+typedef unsigned long long ull;
+
+/* The hypervisor, the boot tree, three modules and the RAM of each VM;
+ * and the device window while a direct-mapped VM is placed. */
+#define TAKEN_MAX (2 + HV_MAX_VMS * 4 + 1)
+
+struct range {
+	uint64_t base, size;
+	const char *what; /* for messages: "the hypervisor", a node */
+	const char *prop;
+};
+
+struct taken {
+	struct range r[TAKEN_MAX];
+	unsigned count;
+};
 
 static enum hv_err fail(struct config_error *err, enum hv_err e,
 			const char *fmt, ...)
@@ -60,156 +77,251 @@ uint32_t config_s2_pages(const struct vm_config *vm, unsigned start_level)
 	return (uint32_t)pages;
 }
 
-static enum hv_err check_blob(const char *vm, const char *field,
-			      const struct vm_blob *b,
-			      const struct vm_config *c,
-			      struct config_error *err)
+/* The first taken range [base, base + size) overlaps, or NULL. */
+static const struct range *clash(const struct taken *t, uint64_t base,
+				 uint64_t size)
 {
-	/* data NULL: preloaded by the machine's loader (config.h). */
-	if (!inside(ipa_addr(b->load), b->size, ipa_addr(c->ram_ipa),
-		    c->ram_size))
-		return fail(
-		    err, HV_ERR_RANGE,
-		    "vm '%s': %s (%llu bytes at ipa 0x%llx) does not fit "
-		    "in its RAM [0x%llx, 0x%llx)",
-		    vm, field, (unsigned long long)b->size,
-		    (unsigned long long)ipa_addr(b->load),
-		    (unsigned long long)ipa_addr(c->ram_ipa),
-		    (unsigned long long)(ipa_addr(c->ram_ipa) + c->ram_size));
+	for (unsigned i = 0; i < t->count; i++)
+		if (t->r[i].size != 0 &&
+		    overlaps(base, size, t->r[i].base, t->r[i].size))
+			return &t->r[i];
+	return NULL;
+}
+
+static void take(struct taken *t, uint64_t base, uint64_t size,
+		 const char *what, const char *prop)
+{
+	t->r[t->count++] = (struct range){base, size, what, prop};
+}
+
+/* "the hypervisor", or "the kernel module of /chosen/web". */
+static const char *describe(const struct range *r, char *buf, size_t len)
+{
+	if (r->prop == NULL)
+		return r->what;
+	fmt_snprintf(buf, len, "%s of %s", r->prop, r->what);
+	return buf;
+}
+
+static enum hv_err check_module(const struct vm_config *c, const char *name,
+				const struct vm_module *m,
+				const struct config_limits *lim,
+				struct taken *t, struct config_error *err)
+{
+	const struct hal_platform *p = lim->platform;
+	uint64_t ram = pa_addr(p->ram_base);
+	const struct range *r;
+	char other[80];
+
+	if (m->size == 0)
+		return HV_OK;
+	if (!inside(pa_addr(m->pa), m->size, ram, p->ram_size))
+		return fail(err, HV_ERR_RANGE,
+			    "%s/%s: reg: [0x%llx, 0x%llx) is outside host RAM "
+			    "[0x%llx, 0x%llx)",
+			    c->node, name, (ull)pa_addr(m->pa),
+			    (ull)(pa_addr(m->pa) + m->size), (ull)ram,
+			    (ull)(ram + p->ram_size));
+	r = clash(t, pa_addr(m->pa), m->size);
+	if (r != NULL)
+		return fail(err, HV_ERR_OVERLAP,
+			    "%s/%s: reg: [0x%llx, 0x%llx) overlaps %s", c->node,
+			    name, (ull)pa_addr(m->pa),
+			    (ull)(pa_addr(m->pa) + m->size),
+			    describe(r, other, sizeof(other)));
+	take(t, pa_addr(m->pa), m->size, c->node, name);
 	return HV_OK;
 }
 
-static enum hv_err check_vm(const struct vm_config *c, unsigned idx,
+/* What a VM needs on its own: IPA space, vCPUs, modules in host RAM. */
+static enum hv_err check_vm(const struct vm_config *c,
+			    const struct config_limits *lim, struct taken *t,
+			    struct config_error *err)
+{
+	uint64_t ipa = ipa_addr(c->ram_ipa);
+	enum hv_err e;
+
+	if (c->vcpu_count < 1 || c->vcpu_count > HV_MAX_VCPUS)
+		return fail(err, HV_ERR_INVAL, "%s: vcpus: %u is not 1 to %u",
+			    c->node, c->vcpu_count, HV_MAX_VCPUS);
+	if (c->ram_size == 0 || (c->ram_size & (VM_RAM_ALIGN - 1)))
+		return fail(err, HV_ERR_ALIGN,
+			    "%s: memory: 0x%llx is not a non-zero multiple of "
+			    "2 MiB",
+			    c->node, (ull)c->ram_size);
+	if ((ipa | pa_addr(c->ram_pa)) & (VM_RAM_ALIGN - 1))
+		return fail(err, HV_ERR_ALIGN,
+			    "%s: ram-base 0x%llx or host-address 0x%llx is not "
+			    "2 MiB aligned",
+			    c->node, (ull)ipa, (ull)pa_addr(c->ram_pa));
+	/* A direct-mapped VM's IPA is checked once it is placed. */
+	if (!c->direct_map || c->ram_pa_fixed) {
+		if (ipa + c->ram_size < ipa ||
+		    ipa + c->ram_size > (1ull << lim->ipa_bits))
+			return fail(err, HV_ERR_RANGE,
+				    "%s: ram-base: [0x%llx, 0x%llx) exceeds "
+				    "the %u-bit guest-physical address space",
+				    c->node, (ull)ipa, (ull)(ipa + c->ram_size),
+				    lim->ipa_bits);
+		if (overlaps(ipa, c->ram_size, VM_DEVICE_IPA_BASE,
+			     VM_DEVICE_IPA_END - VM_DEVICE_IPA_BASE))
+			return fail(err, HV_ERR_OVERLAP,
+				    "%s: ram-base: RAM [0x%llx, 0x%llx) "
+				    "overlaps the device window [0x%llx, "
+				    "0x%llx)",
+				    c->node, (ull)ipa, (ull)(ipa + c->ram_size),
+				    VM_DEVICE_IPA_BASE, VM_DEVICE_IPA_END);
+	}
+	for (unsigned i = 0; c->affinity_set && i < c->vcpu_count; i++)
+		if (c->affinity[i] >= lim->cpu_count)
+			return fail(err, HV_ERR_RANGE,
+				    "%s: cpu-affinity: vCPU %u on CPU %u, but "
+				    "the machine has %u",
+				    c->node, i, c->affinity[i], lim->cpu_count);
+	if (c->kernel.size == 0)
+		return fail(err, HV_ERR_NOENT, "%s: no kernel module", c->node);
+	e = check_module(c, "kernel", &c->kernel, lim, t, err);
+	if (e == HV_OK)
+		e = check_module(c, "ramdisk", &c->ramdisk, lim, t, err);
+	if (e == HV_OK)
+		e = check_module(c, "device-tree", &c->dtb, lim, t, err);
+	if (e == HV_OK && c->dtb.size > VM_DTB_MAX)
+		return fail(err, HV_ERR_RANGE,
+			    "%s/device-tree: reg: %llu bytes, at most %llu",
+			    c->node, (ull)c->dtb.size, (ull)VM_DTB_MAX);
+	return e;
+}
+
+/* A fixed host address: inside host RAM, clear of everything taken. */
+static enum hv_err check_fixed(const struct vm_config *c,
+			       const struct config_limits *lim,
+			       const struct taken *t, struct config_error *err)
+{
+	const struct hal_platform *p = lim->platform;
+	uint64_t pa = pa_addr(c->ram_pa);
+	const struct range *r;
+	char other[80];
+
+	if (!inside(pa, c->ram_size, pa_addr(p->ram_base), p->ram_size))
+		return fail(err, HV_ERR_RANGE,
+			    "%s: host-address: RAM [0x%llx, 0x%llx) is outside "
+			    "host RAM [0x%llx, 0x%llx)",
+			    c->node, (ull)pa, (ull)(pa + c->ram_size),
+			    (ull)pa_addr(p->ram_base),
+			    (ull)(pa_addr(p->ram_base) + p->ram_size));
+	r = clash(t, pa, c->ram_size);
+	if (r != NULL)
+		return fail(err, HV_ERR_OVERLAP,
+			    "%s: host-address: RAM [0x%llx, 0x%llx) overlaps "
+			    "%s",
+			    c->node, (ull)pa, (ull)(pa + c->ram_size),
+			    describe(r, other, sizeof(other)));
+	return HV_OK;
+}
+
+/* The lowest 2 MiB aligned gap of host RAM for size bytes, or false. */
+static bool find_gap(const struct taken *t, const struct hal_platform *p,
+		     uint64_t size, uint64_t *at)
+{
+	uint64_t end = pa_addr(p->ram_base) + p->ram_size;
+	uint64_t a =
+	    (pa_addr(p->ram_base) + VM_RAM_ALIGN - 1) & ~(VM_RAM_ALIGN - 1);
+
+	/* Each taken range is passed at most once: the loop ends. */
+	while (a < end && end - a >= size) {
+		const struct range *r = clash(t, a, size);
+
+		if (r == NULL) {
+			*at = a;
+			return true;
+		}
+		a = (r->base + r->size + VM_RAM_ALIGN - 1) &
+		    ~(VM_RAM_ALIGN - 1);
+	}
+	return false;
+}
+
+static enum hv_err place(struct vm_config *c, const struct config_limits *lim,
+			 const struct taken *t, struct config_error *err)
+{
+	struct taken avoid = *t;
+	uint64_t at;
+
+	/* Direct-mapped, host RAM there would be guest RAM over the
+	 * emulated devices (on a machine whose RAM starts below them). */
+	if (c->direct_map)
+		take(&avoid, VM_DEVICE_IPA_BASE,
+		     VM_DEVICE_IPA_END - VM_DEVICE_IPA_BASE,
+		     "the device window", NULL);
+	if (!find_gap(&avoid, lim->platform, c->ram_size, &at))
+		return fail(err, HV_ERR_NOMEM,
+			    "%s: memory: no 0x%llx bytes of host RAM left for "
+			    "it (the hypervisor, the modules and the VMs "
+			    "before it have the rest)",
+			    c->node, (ull)c->ram_size);
+	c->ram_pa = pa_init(at);
+	if (c->direct_map) {
+		c->ram_ipa = ipa_init(at);
+		if (!c->load_set)
+			c->load = c->ram_ipa;
+		if (at + c->ram_size > (1ull << lim->ipa_bits))
+			return fail(err, HV_ERR_RANGE,
+				    "%s: direct-map: RAM at 0x%llx exceeds the "
+				    "%u-bit guest-physical address space",
+				    c->node, (ull)at, lim->ipa_bits);
+	}
+	return HV_OK;
+}
+
+enum hv_err config_validate(struct hv_config *cfg,
 			    const struct config_limits *lim,
 			    struct config_error *err)
 {
 	const struct hal_platform *p = lim->platform;
-	const char *n = c->name;
-	uint64_t ipa = ipa_addr(c->ram_ipa);
-	uint64_t pa = pa_addr(c->ram_pa);
+	struct taken t = {.count = 0};
+	uint64_t pages = 0;
+	unsigned consoles = 0;
 	enum hv_err e;
 
-	if (n == NULL || n[0] == '\0' || strlen(n) > HV_NAME_MAX)
-		return fail(err, HV_ERR_INVAL,
-			    "vm[%u]: name must be 1 to %u characters", idx,
-			    HV_NAME_MAX);
-	if (c->vcpu_count < 1 || c->vcpu_count > HV_MAX_VCPUS)
-		return fail(err, HV_ERR_INVAL,
-			    "vm '%s': vcpu_count %u is not in 1..%u", n,
-			    c->vcpu_count, HV_MAX_VCPUS);
-	if (c->ram_size == 0 || (c->ram_size & (CFG_PAGE - 1)))
-		return fail(err, HV_ERR_ALIGN,
-			    "vm '%s': ram_size 0x%llx is not a non-zero "
-			    "multiple of 4 KiB",
-			    n, (unsigned long long)c->ram_size);
-	if (ipa & (CFG_PAGE - 1))
-		return fail(err, HV_ERR_ALIGN,
-			    "vm '%s': ram_ipa 0x%llx is not 4 KiB aligned", n,
-			    (unsigned long long)ipa);
-	if (pa & (CFG_PAGE - 1))
-		return fail(err, HV_ERR_ALIGN,
-			    "vm '%s': ram_pa 0x%llx is not 4 KiB aligned", n,
-			    (unsigned long long)pa);
-	if (ipa + c->ram_size < ipa ||
-	    ipa + c->ram_size > (1ull << lim->ipa_bits))
-		return fail(err, HV_ERR_RANGE,
-			    "vm '%s': ram_ipa 0x%llx + ram_size 0x%llx exceeds "
-			    "the %u-bit IPA space",
-			    n, (unsigned long long)ipa,
-			    (unsigned long long)c->ram_size, lim->ipa_bits);
-	if (overlaps(ipa, c->ram_size, VM_DEVICE_IPA_BASE,
-		     VM_DEVICE_IPA_END - VM_DEVICE_IPA_BASE))
-		return fail(err, HV_ERR_OVERLAP,
-			    "vm '%s': ram_ipa range overlaps the device window "
-			    "[0x%llx, 0x%llx)",
-			    n, VM_DEVICE_IPA_BASE, VM_DEVICE_IPA_END);
-	if (!inside(pa, c->ram_size, pa_addr(p->ram_base), p->ram_size))
-		return fail(
-		    err, HV_ERR_RANGE,
-		    "vm '%s': ram_pa [0x%llx, 0x%llx) is outside the "
-		    "machine's RAM [0x%llx, 0x%llx)",
-		    n, (unsigned long long)pa,
-		    (unsigned long long)(pa + c->ram_size),
-		    (unsigned long long)pa_addr(p->ram_base),
-		    (unsigned long long)(pa_addr(p->ram_base) + p->ram_size));
-	if (overlaps(pa, c->ram_size, pa_addr(p->hv_base), p->hv_size))
-		return fail(
-		    err, HV_ERR_OVERLAP,
-		    "vm '%s': ram_pa range overlaps the hypervisor at "
-		    "[0x%llx, 0x%llx)",
-		    n, (unsigned long long)pa_addr(p->hv_base),
-		    (unsigned long long)(pa_addr(p->hv_base) + p->hv_size));
-	if (c->image.size == 0)
-		return fail(err, HV_ERR_INVAL, "vm '%s': image is empty", n);
-	e = check_blob(n, "image", &c->image, c, err);
-	if (e != HV_OK)
-		return e;
-	if (c->dtb.size != 0) {
-		e = check_blob(n, "dtb", &c->dtb, c, err);
-		if (e != HV_OK)
-			return e;
-		if (overlaps(ipa_addr(c->dtb.load), c->dtb.size,
-			     ipa_addr(c->image.load), c->image.size))
-			return fail(err, HV_ERR_OVERLAP,
-				    "vm '%s': dtb at ipa 0x%llx overlaps the "
-				    "image",
-				    n,
-				    (unsigned long long)ipa_addr(c->dtb.load));
-	}
-	if (!inside(ipa_addr(c->entry), 4, ipa_addr(c->image.load),
-		    c->image.size) ||
-	    (ipa_addr(c->entry) & 3))
-		return fail(err, HV_ERR_RANGE,
-			    "vm '%s': entry 0x%llx is not an aligned address "
-			    "inside the image",
-			    n, (unsigned long long)ipa_addr(c->entry));
-	return HV_OK;
-}
-
-enum hv_err config_validate(const struct hv_config *cfg,
-			    const struct config_limits *lim,
-			    struct config_error *err)
-{
-	uint64_t pages = 0;
-	unsigned console_count = 0;
-
 	err->msg[0] = '\0';
-	if (cfg->vm_count < 1 || cfg->vm_count > HV_MAX_VMS || cfg->vms == NULL)
-		return fail(err, HV_ERR_INVAL, "vm_count %u is not in 1..%u",
+	if (cfg->vm_count < 1 || cfg->vm_count > HV_MAX_VMS)
+		return fail(err, HV_ERR_INVAL, "%u VMs: 1 to %u are possible",
 			    cfg->vm_count, HV_MAX_VMS);
+	take(&t, pa_addr(p->hv_base), p->hv_size, "the hypervisor", NULL);
+	take(&t, pa_addr(lim->boot_dtb), lim->boot_dtb_size,
+	     "the boot device tree", NULL);
 	for (unsigned i = 0; i < cfg->vm_count; i++) {
-		const struct vm_config *c = &cfg->vms[i];
-		enum hv_err e = check_vm(c, i, lim, err);
-
+		e = check_vm(&cfg->vms[i], lim, &t, err);
 		if (e != HV_OK)
 			return e;
-		for (unsigned j = 0; j < i; j++) {
-			const struct vm_config *o = &cfg->vms[j];
-
-			if (strcmp(o->name, c->name) == 0)
-				return fail(err, HV_ERR_EXIST,
-					    "vm[%u]: name '%s' is already used "
-					    "by vm[%u]",
-					    i, c->name, j);
-			if (overlaps(pa_addr(c->ram_pa), c->ram_size,
-				     pa_addr(o->ram_pa), o->ram_size))
-				return fail(err, HV_ERR_OVERLAP,
-					    "vm '%s': ram_pa range overlaps "
-					    "the RAM of vm '%s'",
-					    c->name, o->name);
-		}
-		console_count += c->console ? 1 : 0;
-		pages += config_s2_pages(c, lim->s2_start_level);
+		consoles += cfg->vms[i].console ? 1 : 0;
 	}
-	if (console_count > 1)
+	if (consoles > 1)
 		return fail(err, HV_ERR_INVAL,
 			    "console: %u VMs claim the console input, at most "
 			    "one may",
-			    console_count);
+			    consoles);
+	/* The fixed ones first: the others go around them. */
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < cfg->vm_count; i++) {
+			struct vm_config *c = &cfg->vms[i];
+
+			if (c->ram_pa_fixed != (pass == 0))
+				continue;
+			e = pass == 0 ? check_fixed(c, lim, &t, err)
+				      : place(c, lim, &t, err);
+			if (e != HV_OK)
+				return e;
+			take(&t, pa_addr(c->ram_pa), c->ram_size, c->node,
+			     "RAM");
+		}
+	}
+	for (unsigned i = 0; i < cfg->vm_count; i++)
+		pages += config_s2_pages(&cfg->vms[i], lim->s2_start_level);
 	if (pages > lim->pool_pages)
 		return fail(err, HV_ERR_NOMEM,
 			    "stage-2 page pool: %llu pages needed, %u "
 			    "configured",
-			    (unsigned long long)pages, lim->pool_pages);
+			    (ull)pages, lim->pool_pages);
 	return HV_OK;
 }

@@ -24,6 +24,37 @@
 
 #include <hal/gic.h>
 
+/* PSTATE.IT after one instruction of an IT block (AArch32.ITAdvance). */
+static uint64_t it_advance(uint64_t pstate)
+{
+	uint32_t it =
+	    (uint32_t)((pstate & PSR_AA32_IT_LO_MASK) >> PSR_AA32_IT_LO_SHIFT) |
+	    (uint32_t)((pstate & PSR_AA32_IT_HI_MASK) >>
+		       (PSR_AA32_IT_HI_SHIFT - 2));
+
+	if ((it & 7) == 0)
+		it = 0; /* that was the block's last instruction */
+	else
+		it = (it & 0xe0) | ((it << 1) & 0x1f);
+	pstate &= ~(uint64_t)(PSR_AA32_IT_LO_MASK | PSR_AA32_IT_HI_MASK);
+	return pstate | ((uint64_t)(it & 3) << PSR_AA32_IT_LO_SHIFT) |
+	       ((uint64_t)(it >> 2) << PSR_AA32_IT_HI_SHIFT);
+}
+
+void exit_skip_insn(struct vcpu *v, uint64_t esr)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	unsigned len = (esr & ESR_IL) ? 4 : 2;
+
+	if (!psr_is_aarch32(r->pstate)) {
+		r->pc += len;
+		return;
+	}
+	r->pc = (r->pc + len) & 0xffffffffull;
+	if (r->pstate & PSR_AA32_T)
+		r->pstate = it_advance(r->pstate);
+}
+
 /* Whether Xn (31: XZR) is one the backend may not have in regs. */
 static bool reg_unsaved(const struct vcpu_exit *e, unsigned n)
 {
@@ -52,7 +83,9 @@ static void handle_wfx(struct hal_vcpu *a)
 	EXIT_ARGS(a);
 	bool wfe = (esr_iss(e->esr) & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFE;
 
-	v->arch.regs.pc += 4;
+	/* A conditional WFx that fails its condition code check does not
+	 * trap (Arm ARM, ESR_ELx EC 0b000001): no condition to test here. */
+	exit_skip_insn(v, e->esr);
 	/*
 	 * WFI with nothing to take blocks until an interrupt or a timer
 	 * wakes the vCPU; WFE (no events are tracked) only gives way.
@@ -79,7 +112,7 @@ static void handle_smc(struct hal_vcpu *a)
 
 	/* A trapped SMC leaves ELR_EL2 on the SMC itself. */
 	smccc_call(v);
-	v->arch.regs.pc += 4;
+	exit_skip_insn(v, a->exit.esr);
 }
 
 static void handle_sysreg(struct hal_vcpu *a)
@@ -91,7 +124,7 @@ static void handle_sysreg(struct hal_vcpu *a)
 		v->arch.need_regs = true;
 		return;
 	}
-	sysreg_handle(v, iss);
+	sysreg_handle(v, e->esr);
 	vgic_update(v);
 }
 

@@ -8,6 +8,8 @@
 
 #include <hal/vcpu.h>
 
+#include <stdint.h>
+
 struct vcpu;
 
 /* The handlers the scheduler runs vCPUs with (struct hal_exit_table). */
@@ -20,5 +22,15 @@ extern const struct hal_exit_table hv_exit_table;
  * register (or without a syndrome), an MSR/MRS of one.
  */
 void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e);
+
+/*
+ * Completes the trapped instruction that esr reports, as the CPU would
+ * have: the PC moves past it by ESR_EL2.IL (2 bytes for a 16-bit T32
+ * instruction, 4 otherwise), wrapping at 4 GiB in AArch32 state, and a T32
+ * instruction inside an IT block advances PSTATE.IT (Arm ARM
+ * AArch32.ITAdvance). Every handler that emulates an instruction ends with
+ * this; HVC does not need it (ELR_EL2 is already past the HVC).
+ */
+void exit_skip_insn(struct vcpu *v, uint64_t esr);
 
 #endif

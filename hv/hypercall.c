@@ -36,11 +36,18 @@ static void exit_call(struct vcpu *v, uint32_t fid)
 	vm_power_off(v->vm, status, "exit hypercall");
 }
 
+static void vm_boots(struct vcpu *v, uint32_t fid)
+{
+	(void)fid;
+	vcpu_reg_write(v, 0, SMCCC_RET_SUCCESS);
+	vcpu_reg_write(v, 1, v->vm->boots);
+}
+
 /* By number, a row of eight. */
 /* clang-format off */
 const smccc_fn hypercall_smc32[SMCCC_FNS] = {
-    /* 0x00 */ version, null_call, vm_info, exit_call,
-	       smccc_other, smccc_other, smccc_other, smccc_other,
+    /* 0x00 */ version, null_call, vm_info, exit_call, vm_boots,
+	       smccc_other, smccc_other, smccc_other,
     /* 0x08 */ SMCCC_OTHER8,
     /* 0x10 */ SMCCC_OTHER8,
     /* 0x18 */ SMCCC_OTHER8,
@@ -48,7 +55,8 @@ const smccc_fn hypercall_smc32[SMCCC_FNS] = {
 /* clang-format on */
 _Static_assert(SMCCC_FN(HV_CALL_VERSION) == 0 && SMCCC_FN(HV_CALL_NULL) == 1 &&
 		   SMCCC_FN(HV_CALL_VM_INFO) == 2 &&
-		   SMCCC_FN(HV_CALL_EXIT) == 3,
+		   SMCCC_FN(HV_CALL_EXIT) == 3 &&
+		   SMCCC_FN(HV_CALL_VM_BOOTS) == 4,
 	       "hypercall_smc32 by number");
 
 void hypercall_uid(struct vcpu *v)

@@ -8,7 +8,8 @@
 
 static bool from_el0(uint64_t pstate)
 {
-	return (pstate & PSR_MODE_32) ||
+	/* With an AArch64 EL1 (HCR_EL2.RW), AArch32 state can only be EL0. */
+	return psr_is_aarch32(pstate) ||
 	       (pstate & PSR_MODE_MASK) == PSR_MODE_EL0T;
 }
 
@@ -60,17 +61,29 @@ void inject_undef(struct vcpu *v)
 	take_exception(v, esr_make(EC_UNKNOWN, 1, 0), false, 0);
 }
 
+/* An AArch32 virtual address is 32 bits: FAR_EL1 holds it zero-extended. */
+static uint64_t fault_address(const struct vcpu *v, uint64_t far)
+{
+	return psr_is_aarch32(v->arch.regs.pstate) ? far & 0xffffffffull : far;
+}
+
+/*
+ * IL is 1 in both abort syndromes whatever the instruction's length: the
+ * Arm ARM defines it so for instruction aborts and for data aborts with
+ * ISV = 0, which an external abort reported this way is.
+ */
 void inject_dabt(struct vcpu *v, uint64_t far, bool write)
 {
 	unsigned ec = from_el0(v->arch.regs.pstate) ? EC_DABT_LOW : EC_DABT_CUR;
 	uint32_t iss = FSC_EXTERNAL_SYNC | (write ? ISS_DA_WNR : 0);
 
-	take_exception(v, esr_make(ec, 1, iss), true, far);
+	take_exception(v, esr_make(ec, 1, iss), true, fault_address(v, far));
 }
 
 void inject_pabt(struct vcpu *v, uint64_t far)
 {
 	unsigned ec = from_el0(v->arch.regs.pstate) ? EC_IABT_LOW : EC_IABT_CUR;
 
-	take_exception(v, esr_make(ec, 1, FSC_EXTERNAL_SYNC), true, far);
+	take_exception(v, esr_make(ec, 1, FSC_EXTERNAL_SYNC), true,
+		       fault_address(v, far));
 }

@@ -1,6 +1,7 @@
 /* irq: the dispatch table is a switch; there are five interrupts. */
 #include "hv/irq.h"
 
+#include "hv/console.h"
 #include "hv/log.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
@@ -10,28 +11,9 @@
 #include <hal/cpu.h>
 #include <hal/gic.h>
 
-#include <stdatomic.h>
-
-static struct vm *console_vm;
-static atomic_bool rx_paused;
-
-void irq_resume(void)
-{
-	/* Any CPU may see the guest make room; one re-enables. */
-	if (atomic_load(&rx_paused) && !vpl011_rx_full(&console_vm->uart) &&
-	    atomic_exchange(&rx_paused, false))
-		hal_irq_enable(IRQ_CONSOLE_RX, true);
-}
-
-void irq_init(struct vm *console)
-{
-	console_vm = console;
-	atomic_store(&rx_paused, false);
-}
-
 void irq_init_cpu(void)
 {
-	bool console = console_vm != NULL && hal_cpu_id() == 0;
+	bool console = console_focus() != NULL && hal_cpu_id() == 0;
 
 	if (hal_gic()->version == 0)
 		return;
@@ -45,7 +27,7 @@ void irq_init_cpu(void)
 	hal_irq_enable(IRQ_CONSOLE_RX, console);
 	/* Input typed before now raised no interrupt the VM could see. */
 	if (console)
-		vpl011_console_input(&console_vm->uart);
+		console_input();
 }
 
 /* The next pending interrupt, acknowledged and its priority dropped. */
@@ -122,15 +104,7 @@ void irq_handle_acked(struct vcpu *loaded, uint32_t intid)
 				sched_kick();
 			break;
 		case IRQ_CONSOLE_RX:
-			if (console_vm == NULL)
-				break;
-			vpl011_console_input(&console_vm->uart);
-			/* The line stays high while input waits: pause it
-			 * until the guest has read some (irq_resume). */
-			if (vpl011_rx_full(&console_vm->uart)) {
-				hal_irq_enable(IRQ_CONSOLE_RX, false);
-				atomic_store(&rx_paused, true);
-			}
+			console_input();
 			break;
 		default:
 			if (!logged_unexpected)

@@ -8,7 +8,7 @@
  *   PPI 25 (maintenance)    list registers of that vCPU synced and refilled
  *   PPI 26 (hypervisor timer) nothing more: the scheduler re-reads every
  *                           vCPU's timers when it picks the next one
- *   SPI 33 (console RX)     the input moved into the console VM's vPL011
+ *   SPI 33 (console RX)     the input handed to the console (hv/console.h)
  *   SGI 0 (kick)            from another CPU: the loaded vCPU stops if its
  *                           VM or power state changed; the exit itself
  *                           refills its list registers
@@ -22,14 +22,8 @@
 
 struct vcpu;
 
-struct vm;
-
 /* The physical console's receive interrupt (SPI 1 on QEMU virt). */
 #define IRQ_CONSOLE_RX 33u
-
-/* console is the VM whose UART receives the physical console's input, or
- * NULL; once, before any CPU calls irq_init_cpu. */
-void irq_init(struct vm *console);
 
 /* Enables, on the calling CPU, the physical interrupts the hypervisor
  * uses there: the kick SGI and the PPIs on every CPU, the console's SPI on
@@ -46,8 +40,5 @@ void irq_handle_acked(struct vcpu *loaded, uint32_t intid);
 
 /* An IRQ exit of v, for intid: irq_handle_acked, then vgic_update. */
 void irq_exit(struct vcpu *v, uint32_t intid);
-
-/* Re-enables the console input interrupt once its VM's UART has room. */
-void irq_resume(void);
 
 #endif

@@ -27,6 +27,12 @@ static enum hv_err fail(const char **why, enum hv_err e, const char *msg)
 	return e;
 }
 
+bool linux_image_is_image(const void *image, uint64_t len)
+{
+	return len >= LINUX_IMAGE_HEADER_SIZE &&
+	       le((const uint8_t *)image + 56, 4) == LINUX_IMAGE_MAGIC;
+}
+
 enum hv_err linux_image_parse(const void *image, uint64_t len,
 			      struct linux_image *img, const char **why)
 {

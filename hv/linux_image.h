@@ -33,6 +33,9 @@ struct linux_range {
 	uint64_t size;
 };
 
+/* True when the file carries the arm64 Image magic ("ARM\x64" at 56). */
+bool linux_image_is_image(const void *image, uint64_t len);
+
 /*
  * Checks the header of the Image file at image, len bytes long (its first
  * 64 bytes suffice, but given the whole file it is also checked to fit in

@@ -5,6 +5,7 @@
  */
 #include "hv/log.h"
 
+#include "hv/console.h"
 #include "hv/vcpu.h"
 #include "hv/vm.h"
 #include "lib/fmt.h"
@@ -36,7 +37,7 @@ static void log_line(const struct vm *vm, const struct vcpu *v, const char *fmt,
 	if (n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	hal_console_write(line, n);
+	console_write_line(line, n);
 }
 
 static void log_line_f(const struct vm *vm, const struct vcpu *v,

@@ -3,6 +3,7 @@
 #include "hv/mmio_insn.h"
 
 #include "hv/arch.h"
+#include "hv/exit.h"
 #include "hv/inject.h"
 #include "hv/log.h"
 #include "hv/vcpu.h"
@@ -149,6 +150,7 @@ void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 		vm_lock(v->vm);
 		err = r->ops->write(r->dev, v, ipa, size, val);
 		vm_unlock(v->vm);
+		mmio_after_write(r, v);
 	} else {
 		err = dabt_read(v, r, ipa, iss);
 	}
@@ -156,5 +158,5 @@ void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 		mmio_fault(v, e, "refused by the device");
 		return;
 	}
-	v->arch.regs.pc += 4;
+	exit_skip_insn(v, e->esr);
 }

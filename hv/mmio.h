@@ -6,13 +6,18 @@
  * SRT, SF and WnR, sent to the device that owns the IPA, and completed:
  * loads are zero- or sign-extended into the target register (XZR discards),
  * stores take the low bytes of the source (XZR stores zero), and the PC
- * moves past the instruction. With ISV = 0 (a load/store pair, a pre- or
- * post-indexed form) the instruction is fetched from guest memory, decoded
- * (hv/insn.h) and emulated the same way, base writeback included. Anything
- * else - no device, an instruction that is not a general-register
- * load/store, an access the device refuses - is answered with a synchronous
- * external abort injected into the guest, and logged; the PC is left on the
- * instruction.
+ * moves past the instruction (2 or 4 bytes, by ESR_EL2.IL). With ISV = 0 (a
+ * load/store pair, a pre- or post-indexed form) the instruction is fetched
+ * from guest memory, decoded (hv/insn.h) and emulated the same way, base
+ * writeback included. Anything else - no device, an instruction that is not
+ * a general-register load/store, an access the device refuses, any ISV = 0
+ * abort from AArch32 state - is answered with a synchronous external abort
+ * injected into the guest, and logged; the PC is left on the instruction.
+ *
+ * AArch32 EL0 (User mode under an AArch64 EL1): SRT is the AArch64 view of
+ * the register, and R0-R14 of User mode are X0-X14, so the syndrome path
+ * needs no mapping; SF is 0 (32-bit registers), and ISV is never 1 for an
+ * instruction that uses R15 or writes its base back (Arm ARM, ESR_EL2.ISV).
  */
 #ifndef HV_MMIO_H
 #define HV_MMIO_H
@@ -37,6 +42,13 @@ struct mmio_ops {
 			    unsigned size, uint64_t *val);
 	enum hv_err (*write)(void *dev, struct vcpu *v, uint64_t off,
 			     unsigned size, uint64_t val);
+	/*
+	 * Optional: called after an access that wrote to the device (a
+	 * store, or a pair of them), once the VM's lock is dropped, for
+	 * work that takes another VM's lock (a CPU holds at most one VM's
+	 * lock, hv/lock.h). Called even if the device refused the store.
+	 */
+	void (*after_write)(void *dev, struct vcpu *v);
 };
 
 struct mmio_region {

@@ -6,6 +6,7 @@
 #include "hv/mmio_insn.h"
 
 #include "hv/arch.h"
+#include "hv/exit.h"
 #include "hv/insn.h"
 #include "hv/stage2.h"
 #include "hv/vcpu.h"
@@ -56,7 +57,8 @@ static bool fetch_insn(struct vcpu *v, uint32_t *insn)
 
 /*
  * A data abort without a syndrome (ISV = 0) comes from a load/store pair or
- * a pre/post-indexed form: the architecture leaves the decoding to the
+ * a pre/post-indexed form (in AArch32 state: LDM/STM, LDRD/STRD, writeback
+ * forms, PC as a register): the architecture leaves the decoding to the
  * hypervisor. Emulated when the faulting access is the instruction's first
  * and every access falls in the one region; registers (and the written-back
  * base) change only once every access has succeeded.
@@ -73,6 +75,17 @@ void mmio_emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 	uint32_t insn;
 	struct ldst d;
 
+	/*
+	 * The decoder knows A64 only: an A32 or T32 instruction (LDM, STM,
+	 * LDRD, a writeback form...) read as A64 would be emulated as some
+	 * other access. Refused with an external abort, as KVM does.
+	 */
+	if (psr_is_aarch32(v->arch.regs.pstate)) {
+		mmio_fault(v, e,
+			   "with no syndrome (ISV=0) from AArch32 state, "
+			   "whose instructions are not decoded");
+		return;
+	}
 	if (!fetch_insn(v, &insn) || !ldst_decode(insn, &d) ||
 	    d.load == write) {
 		mmio_fault(v, e,
@@ -103,6 +116,8 @@ void mmio_emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 			err = r->ops->read(r->dev, v, o, d.size, &vals[i]);
 	}
 	vm_unlock(v->vm);
+	if (write)
+		mmio_after_write(r, v);
 	if (err != HV_OK) {
 		mmio_fault(v, e, "refused by the device");
 		return;
@@ -115,5 +130,5 @@ void mmio_emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 	}
 	if (d.mode != LDST_OFFSET)
 		base_write(v, d.rn, ldst_writeback(&d, base));
-	v->arch.regs.pc += 4;
+	exit_skip_insn(v, e->esr);
 }

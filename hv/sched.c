@@ -1,6 +1,7 @@
 /* sched: the run loop of ARCHITECTURE.md, plus picking the next vCPU. */
 #include "hv/sched.h"
 
+#include "hv/console.h"
 #include "hv/exit.h"
 #include "hv/irq.h"
 #include "hv/log.h"
@@ -256,16 +257,10 @@ static void after_slice(struct vm *vm)
 
 		/* Its vCPUs on other CPUs were kicked out of their guests. */
 		wait_stopped(vm);
-		if (!vm_reloadable(vm)) {
-			vm_power_off(vm, vm->exit_status,
-				     "SYSTEM_RESET (its kernel, placed by the "
-				     "machine's loader, cannot be reloaded)");
-		} else {
-			hv_log_vm(vm, "system reset");
-			err = vm_boot(vm);
-			if (err != HV_OK)
-				vm_power_off(vm, 1, hv_err_str(err));
-		}
+		hv_log_vm(vm, "system reset");
+		err = vm_boot(vm);
+		if (err != HV_OK)
+			vm_power_off(vm, 1, hv_err_str(err));
 		vm_lock(vm);
 		vm->resetting = false;
 		vm_unlock(vm);
@@ -274,18 +269,17 @@ static void after_slice(struct vm *vm)
 
 void sched_init(struct vm *vms, unsigned vm_count)
 {
-	struct vm *console = NULL;
+	unsigned focus = 0;
 
 	all_vms = vms;
 	all_vm_count = vm_count;
 	for (unsigned i = 0; i < HAL_MAX_CPUS; i++)
 		cpus[i] = (struct sched_cpu){.slice_end = UINT64_MAX};
-	for (unsigned i = 0; i < vm_count; i++) {
-		if (vms[i].cfg != NULL && vms[i].cfg->console &&
-		    console == NULL)
-			console = &vms[i];
+	for (unsigned i = vm_count; i-- > 0;) {
+		if (vms[i].cfg != NULL && vms[i].cfg->console)
+			focus = i;
 	}
-	irq_init(console);
+	console_init(vms, vm_count, focus);
 }
 
 int sched_run(void)
@@ -302,7 +296,6 @@ int sched_run(void)
 				break;
 			continue;
 		}
-		irq_resume();
 		/* A vCPU that never waits must still let others run. */
 		c->current = v;
 		c->slice_end = others_on(v)
@@ -319,9 +312,13 @@ int sched_run(void)
 	}
 	hal_timer_cancel();
 	c->current = NULL;
+	/* The worst of the VMs' statuses: any failure beats 0 (a guest's
+	 * exit(-1) too), the highest among failures. */
 	for (unsigned i = 0; i < all_vm_count; i++) {
-		if (status == 0)
-			status = all_vms[i].exit_status;
+		int s = all_vms[i].exit_status;
+
+		if (s != 0 && (status == 0 || s > status))
+			status = s;
 	}
 	return status;
 }

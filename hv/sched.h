@@ -25,7 +25,7 @@ void sched_init(struct vm *vms, unsigned vm_count);
 
 /*
  * The loop of the calling CPU: runs until every VM is off; returns the
- * first non-zero VM status, or 0.
+ * worst VM status: 0 when every VM's is, else the highest non-zero one.
  */
 int sched_run(void);
 

@@ -2,9 +2,11 @@
 #include "hv/sysreg.h"
 
 #include "hv/arch.h"
+#include "hv/exit.h"
 #include "hv/inject.h"
 #include "hv/log.h"
 #include "hv/vcpu.h"
+#include "hv/vdebug.h"
 #include "hv/vgic/vgic.h"
 #include "hv/vm.h"
 #include "hv/vtimer.h"
@@ -23,33 +25,43 @@
 
 #define FIELD(shift) (0xfull << (shift))
 
-/* Fields hidden from the guest in each ID register. */
+/*
+ * Fields hidden from the guest in each ID register: cleared, then set to
+ * what a CPU without the feature reads there (signed fields say "not
+ * implemented" with 0xf).
+ */
 struct id_mask {
 	unsigned crm;
 	unsigned op2;
 	uint64_t clear;
+	uint64_t set;
 };
 
 static const struct id_mask id_masks[] = {
-    /* ID_AA64PFR0_EL1: EL2, EL3, SVE, MPAM, AMU */
-    {4, 0, FIELD(8) | FIELD(12) | FIELD(32) | FIELD(40) | FIELD(44)},
-    /* ID_AA64PFR1_EL1: MTE, SME, MPAM_frac */
-    {4, 1, FIELD(8) | FIELD(16) | FIELD(24)},
+    /* ID_AA64PFR0_EL1: EL2, EL3, RAS, SVE, MPAM, AMU */
+    {4, 0, FIELD(8) | FIELD(12) | FIELD(28) | FIELD(32) | FIELD(40) | FIELD(44),
+     0},
+    /* ID_AA64PFR1_EL1: MTE, RAS_frac, SME, MPAM_frac */
+    {4, 1, FIELD(8) | FIELD(12) | FIELD(16) | FIELD(24), 0},
     /* ID_AA64ZFR0_EL1: SVE features */
-    {4, 4, ~0ull},
+    {4, 4, ~0ull, 0},
     /* ID_AA64SMFR0_EL1: SME features */
-    {4, 5, ~0ull},
-    /* ID_AA64DFR0_EL1: TraceVer, PMUVer, PMSVer, TraceFilt, TraceBuffer */
-    {5, 0, FIELD(4) | FIELD(8) | FIELD(32) | FIELD(40) | FIELD(44)},
+    {4, 5, ~0ull, 0},
+    /* ID_AA64DFR0_EL1: TraceVer, PMUVer, PMSVer, TraceFilt, TraceBuffer;
+     * DoubleLock [39:36] = 0xf, not implemented: OSDLR_EL1 is RAZ/WI. */
+    {5, 0, FIELD(4) | FIELD(8) | FIELD(32) | FIELD(36) | FIELD(40) | FIELD(44),
+     FIELD(36)},
     /* ID_AA64AFR0/1_EL1: implementation defined */
-    {5, 4, ~0ull},
-    {5, 5, ~0ull},
+    {5, 4, ~0ull, 0},
+    {5, 5, ~0ull, 0},
+    /* ID_PFR0_EL1 (AArch32 view): RAS */
+    {1, 0, FIELD(28), 0},
     /* ID_DFR0_EL1 (AArch32 view): CopTrc, MMapTrc, PerfMon, TraceFilt */
-    {1, 2, FIELD(12) | FIELD(16) | FIELD(24) | FIELD(28)},
+    {1, 2, FIELD(12) | FIELD(16) | FIELD(24) | FIELD(28), 0},
     /* ID_AFR0_EL1 */
-    {1, 3, ~0ull},
+    {1, 3, ~0ull, 0},
     /* ID_PFR1_EL1: Security (EL3), Virtualization (EL2) */
-    {1, 1, FIELD(4) | FIELD(12)},
+    {1, 1, FIELD(4) | FIELD(12), 0},
 };
 
 #define ID_AA64PFR0_GIC_SHIFT 24
@@ -68,7 +80,7 @@ uint64_t sysreg_id_value(unsigned crm, unsigned op2)
 
 	for (unsigned i = 0; i < sizeof(id_masks) / sizeof(id_masks[0]); i++) {
 		if (id_masks[i].crm == crm && id_masks[i].op2 == op2)
-			v &= ~id_masks[i].clear;
+			v = (v & ~id_masks[i].clear) | id_masks[i].set;
 	}
 	return v;
 }
@@ -96,8 +108,26 @@ static bool is_id_space(uint32_t name)
 	       crm >= 1 && crm <= 7;
 }
 
-void sysreg_handle(struct vcpu *v, uint32_t iss)
+/*
+ * The RAS error record registers (ERRIDR_EL1, ERRSELR_EL1, ERX*_EL1: op0 3,
+ * op1 0, CRn 5, CRm 3-5), which HCR_EL2.TERR traps on a CPU with RAS.
+ */
+static bool is_ras_error_record(uint32_t name)
 {
+	unsigned crm = (name >> ISS_SYS_CRM_SHIFT) & 15;
+	unsigned op2 = (name >> ISS_SYS_OP2_SHIFT) & 7;
+
+	if ((name & ~(uint32_t)((15u << ISS_SYS_CRM_SHIFT) |
+				(7u << ISS_SYS_OP2_SHIFT))) !=
+	    SYSREG_ISS(3, 0, 5, 0, 0))
+		return false;
+	return (crm == 3 && op2 <= 1) || (crm == 4 && op2 <= 6) ||
+	       (crm == 5 && op2 <= 3);
+}
+
+void sysreg_handle(struct vcpu *v, uint64_t esr)
+{
+	uint32_t iss = esr_iss(esr);
 	uint32_t name = iss & ISS_SYS_REG_MASK;
 	unsigned rt = (iss >> ISS_SYS_RT_SHIFT) & 31;
 	bool read = (iss & ISS_SYS_READ) != 0;
@@ -119,10 +149,24 @@ void sysreg_handle(struct vcpu *v, uint32_t iss)
 	} else if (!read && (name == ISS_DC_ISW || name == ISS_DC_CSW ||
 			     name == ISS_DC_CISW)) {
 		hal_dcache_clean_inval_setway(vcpu_reg_read(v, rt));
+	} else if ((name >> ISS_SYS_OP0_SHIFT) == 2) {
+		if (!vdebug_access(v, name, read, rt)) {
+			log_unhandled(v, iss);
+			inject_undef(v);
+			return;
+		}
+	} else if (is_ras_error_record(name)) {
+		/*
+		 * RAS is hidden (ID_AA64PFR0_EL1.RAS reads 0): the guest gets
+		 * what a CPU without it gives, an UNDEF and nothing else, so
+		 * it reads the same on every machine (docs/design.md).
+		 */
+		inject_undef(v);
+		return;
 	} else {
 		log_unhandled(v, iss);
 		inject_undef(v);
 		return;
 	}
-	v->arch.regs.pc += 4;
+	exit_skip_insn(v, esr);
 }

@@ -1,6 +1,8 @@
 /* vcpu: reset state per the Arm ARM's warm reset into EL1 (D1.9). */
 #include "hv/vcpu.h"
 
+#include "hv/vdebug.h"
+
 #include "lib/string.h"
 
 #include <hal/cpu.h>
@@ -14,6 +16,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
 		hal_vcpu_el1_write(&v->arch, (enum el1_reg)r, 0);
 	hal_vcpu_el1_write(&v->arch, EL1_SCTLR, SCTLR_EL1_RESET);
+	vdebug_reset(v);
 	v->arch.yield = false;
 	v->blocked = false;
 	v->ptimer = (struct vtimer_ptimer){0};

@@ -14,6 +14,7 @@
 #include "hv/stage2.h"
 #include "hv/vcpu.h"
 #include "hv/vgic/vgic.h"
+#include "hv/vm_image.h"
 
 enum vm_state {
 	VM_RUNNING,
@@ -23,11 +24,13 @@ enum vm_state {
 
 struct vm {
 	const struct vm_config *cfg;
+	struct vm_image_plan image; /* what it boots, and where */
 	unsigned id;
 	struct hv_lock lock; /* vm_lock */
 	enum vm_state state;
 	bool resetting; /* a CPU is doing the pending reset */
 	int exit_status;
+	uint64_t boots; /* vm_boot calls: the first boot and each reset */
 	struct stage2 s2;
 	struct mmio_bus mmio;
 	struct vpl011 uart;
@@ -54,24 +57,20 @@ static inline void vm_unlock(struct vm *vm)
 }
 
 /*
- * Builds the VM from a validated configuration: stage-2 tables for its RAM
- * (from pool), its devices and vCPUs. Does not start it.
+ * Builds the VM from a validated configuration and its image plan (both
+ * must outlive it): stage-2 tables for its RAM (from pool), its devices
+ * and vCPUs. Does not start it.
  */
 enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
+		      const struct vm_image_plan *image,
 		      struct page_pool *pool);
 
 /*
- * Loads the image and device tree into guest RAM, makes them visible to a
- * guest running with caches off, and powers on vCPU 0 at the entry point.
- * Also used for SYSTEM_RESET, once none of the VM's vCPUs is running.
+ * Zeroes the VM's RAM, copies its modules in afresh, writes its device
+ * tree (vm_image_load) and powers on vCPU 0 at the entry point with x0 the
+ * tree. Also used for SYSTEM_RESET, once none of the VM's vCPUs is running.
  */
 enum hv_err vm_boot(struct vm *vm);
-
-/*
- * Whether vm_boot can run the VM again from its images: not for a Linux
- * kernel the machine's loader placed, which has run over its own Image.
- */
-bool vm_reloadable(const struct vm *vm);
 
 /* Stops every vCPU (kicking the CPUs that run them); the VM ends with
  * status. */

@@ -1,10 +1,12 @@
-/* engine: see engine.h. The only file that knows Unicorn. */
+/* engine: see engine.h. With aarch32.c, the only file that knows Unicorn. */
 #include "engine.h"
 
+#include "aarch32.h"
 #include "hal_sim.h"
 #include "s2walk.h"
 #include "trap.h"
 #include "vcpuif.h"
+#include "watch.h"
 
 #include "hv/arch.h"
 #include "hv/config.h"
@@ -34,6 +36,7 @@
 #define INSN_WFX_MASK 0xffffffdfu /* WFI 0xd503207f, WFE 0xd503205f */
 #define INSN_WFX      0xd503205fu
 #define INSN_WFE_BIT  0x20u
+#define INSN_ERET     0xd69f03e0u
 
 /* SCR_EL3 of the CPU model: NS, HCE (HVC enabled), RW (EL2 is AArch64). */
 #define SCR_EL3_NS_HCE_RW 0x501ull
@@ -60,7 +63,29 @@ struct cpu {
 	bool take_irq;	   /* stopped to take that IRQ */
 	uint32_t cntv_ctl; /* the virtual timer: ENABLE, IMASK as written */
 	uint64_t cntv_cval;
-	bool event; /* stopped at eng.next_event: a timer deadline */
+	bool event;	    /* stopped at eng.next_event: a timer deadline */
+	struct a32_cpu a32; /* its AArch32 EL0 (aarch32.h), once used */
+	bool in_a32;	    /* running AArch32 EL0 on a32 */
+	bool spsr_a32;	    /* SPSR_EL1 says AArch32 User mode */
+	bool eret_a32;	    /* stopped before an ERET to AArch32 EL0 */
+	/*
+	 * A synchronous exception the guest takes at EL1, found in a hook
+	 * (an UNDEF of the trap model, a watchpoint): taken once Unicorn has
+	 * stopped, with what the instruction changed put back first.
+	 */
+	struct {
+		bool on, with_far;
+		uint64_t esr, far, elr;
+		bool undo; /* registers and memory below are from before it */
+		uint64_t x[GPR_COUNT], sp;
+		uint8_t q[32][16];
+		uint64_t mem_addr;
+		unsigned mem_len;
+		uint8_t mem[16];
+	} exc;
+	uc_hook watch_hook; /* memory accesses, while a watchpoint is armed */
+	bool watch_hooked;
+	bool watch_dirty; /* v->debug changed: look again before running */
 };
 
 static struct {
@@ -193,6 +218,16 @@ static void put_pstate(struct cpu *c, uint64_t pstate)
 	}
 }
 
+/*
+ * An ERET with this SPSR_EL1 goes to AArch32 User mode, which the AArch32
+ * model runs (aarch32.h): while SPSR_EL1 says so, the code hook looks for
+ * the ERET. SPSR_EL1 changes only by MSR, exception entry and the core.
+ */
+static void note_spsr(struct cpu *c, uint64_t spsr)
+{
+	c->spsr_a32 = (spsr & (PSR_MODE_MASK | PSR_IL)) == PSR_AA32_USR;
+}
+
 /* EL1 registers: where each one lives in the CPU model. */
 struct el1_loc {
 	int id; /* a named Unicorn register, or 0 for a CP register */
@@ -219,7 +254,6 @@ static const struct el1_loc el1_locs[EL1_REG_COUNT] = {
     [EL1_AFSR1] = {0, 3, 0, 5, 1, 1},
     [EL1_CNTKCTL] = {0, 3, 0, 14, 1, 0},
     [EL1_CSSELR] = {0, 3, 2, 0, 0, 0},
-    [EL1_MDSCR] = {0, 2, 0, 0, 2, 2},
     [EL1_SP_EL0] = {UC_ARM64_REG_SP_EL0, 0, 0, 0, 0, 0},
     [EL1_SP_EL1] = {UC_ARM64_REG_SP_EL1, 0, 0, 0, 0, 0},
     [EL1_ELR] = {UC_ARM64_REG_ELR_EL1, 0, 0, 0, 0, 0},
@@ -260,6 +294,8 @@ static void el1_put(struct cpu *c, enum el1_reg r, uint64_t val)
 		plan_events();
 		return;
 	}
+	if (r == EL1_SPSR)
+		note_spsr(c, val);
 
 	if (l->id == UC_ARM64_REG_SP_EL0 || l->id == UC_ARM64_REG_SP_EL1) {
 		if (sp_of(rd_pstate(c)) == l->id) {
@@ -340,6 +376,8 @@ static void map_flush(struct map_run *m)
 		fprintf(stderr,
 			"hvsim: cannot map ipa %#" PRIx64 "+%#" PRIx64 ": %s\n",
 			m->ipa, m->size, uc_strerror(err));
+	if (m->c->a32.uc != NULL)
+		a32_map(&m->c->a32, m->ipa, m->size, prot, m->host);
 	m->size = 0;
 }
 
@@ -384,6 +422,9 @@ static bool map_gicv(struct map_run *m, const struct s2_result *leaf)
 	if (leaf->pa == gicv)
 		uc_mmio_map(m->c->uc, leaf->base_ipa, VCPUIF_GICV_SIZE,
 			    gicv_read, m->c, gicv_write, m->c);
+	if (leaf->pa == gicv && m->c->a32.uc != NULL)
+		a32_map_mmio(&m->c->a32, leaf->base_ipa, VCPUIF_GICV_SIZE,
+			     gicv_read, gicv_write, m->c);
 	return true;
 }
 
@@ -425,6 +466,8 @@ static void mem_sync(struct cpu *c)
 				     regions[i].end - regions[i].begin + 1);
 		uc_free(regions);
 	}
+	if (c->a32.uc != NULL)
+		a32_unmap_all(&c->a32);
 	s2walk_each(&cfg, map_leaf, &run);
 	map_flush(&run);
 	c->mem_stale = false;
@@ -452,6 +495,30 @@ static void get_gprs(struct cpu *c, uint64_t *x)
 	uc_reg_read_batch(c->uc, eng.gpr_ids, ptrs, GPR_COUNT);
 }
 
+/* The vCPU's registers, from the CPU model that runs it. */
+static void get_state(struct cpu *c, struct vcpu_regs *r)
+{
+	/* X15-X30 live in the AArch64 model either way. */
+	get_gprs(c, r->x);
+	if (c->in_a32) {
+		a32_get(&c->a32, r->x, &r->pc, &r->pstate);
+		return;
+	}
+	r->pstate = rd_pstate(c);
+	r->pc = rd(c, UC_ARM64_REG_PC);
+}
+
+/* Back to AArch64: TPIDRURW was TPIDR_EL0[31:0] while EL0 ran. */
+static void leave_a32(struct cpu *c)
+{
+	uint64_t tpidr = el1_get(c, EL1_TPIDR_EL0);
+
+	el1_put(c, EL1_TPIDR_EL0,
+		(tpidr & ~0xffffffffull) | a32_get_tpidrurw(&c->a32));
+	c->in_a32 = false;
+}
+
+/* Loads v->regs into the CPU model for its Execution state. */
 static void put_state(struct cpu *c)
 {
 	struct vcpu_regs *r = &c->v->regs;
@@ -460,6 +527,14 @@ static void put_state(struct cpu *c)
 	for (unsigned i = 0; i < GPR_COUNT; i++)
 		ptrs[i] = &r->x[i];
 	uc_reg_write_batch(c->uc, eng.gpr_ids, ptrs, GPR_COUNT);
+	/* Only hvsim's own ERET (enter_a32) puts a vCPU in AArch32 state. */
+	if (psr_is_aarch32(r->pstate) && c->a32.uc != NULL) {
+		c->in_a32 = true;
+		a32_put(&c->a32, r->x, r->pc, r->pstate);
+		return;
+	}
+	if (c->in_a32)
+		leave_a32(c);
 	put_pstate(c, r->pstate);
 	wr(c, UC_ARM64_REG_PC, r->pc);
 }
@@ -488,6 +563,7 @@ static void load(struct cpu *c)
 	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &el1h);
 	v->loaded_on = 0;
 	c->mem_stale = true;
+	c->watch_dirty = true;
 }
 
 /* Exits. */
@@ -679,9 +755,31 @@ static void guest_exception(struct cpu *c, uint64_t esr, uint64_t elr)
 	eng.stats.guest_exceptions++;
 	wr(c, UC_ARM64_REG_ELR_EL1, elr);
 	wr_cp(c, 3, 0, 4, 0, 0, old);
+	note_spsr(c, old);
 	wr(c, UC_ARM64_REG_ESR_EL1, esr);
 	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
 	wr(c, UC_ARM64_REG_PC, vbar + inject_vector_offset(old));
+}
+
+/*
+ * An exception from AArch32 EL0 to EL1, as the CPU takes it: ELR_EL1,
+ * SPSR_EL1 (the CPSR) and, for a synchronous one, ESR_EL1 from x; EL1h with
+ * D, A, I, F masked at VBAR_EL1 + vector; X0-X14 from R0-R14.
+ */
+static void a32_to_el1(struct cpu *c, const struct a32_exception *x,
+		       unsigned vector)
+{
+	struct vcpu_regs *r = &c->v->regs;
+
+	get_state(c, r);
+	wr(c, UC_ARM64_REG_ELR_EL1, x->elr);
+	wr_cp(c, 3, 0, 4, 0, 0, x->spsr);
+	note_spsr(c, x->spsr);
+	if (vector == VEC_LOWER_A32 + VEC_SYNC)
+		wr(c, UC_ARM64_REG_ESR_EL1, x->esr);
+	r->pstate = (x->spsr & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H;
+	r->pc = rd(c, UC_ARM64_REG_VBAR_EL1) + vector;
+	put_state(c);
 }
 
 /* The guest takes its virtual IRQ: ELR is the next instruction. */
@@ -691,11 +789,135 @@ static void take_irq(struct cpu *c)
 	uint64_t vbar = rd(c, UC_ARM64_REG_VBAR_EL1);
 
 	c->take_irq = false;
+	if (c->in_a32) {
+		struct vcpu_regs *r = &c->v->regs;
+
+		get_state(c, r);
+		a32_to_el1(
+		    c, &(struct a32_exception){.elr = r->pc, .spsr = r->pstate},
+		    VEC_LOWER_A32 + VEC_IRQ);
+		return;
+	}
 	wr(c, UC_ARM64_REG_ELR_EL1, rd(c, UC_ARM64_REG_PC));
 	wr_cp(c, 3, 0, 4, 0, 0, old);
+	note_spsr(c, old);
 	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
 	wr(c, UC_ARM64_REG_PC,
 	   vbar + inject_vector_offset(old) - VEC_SYNC + VEC_IRQ);
+}
+
+/* Asks for exception esr at elr once Unicorn stops (from a hook). */
+static void pend_exception(struct cpu *c, uint64_t esr, uint64_t elr)
+{
+	c->exc.on = true;
+	c->exc.esr = esr;
+	c->exc.elr = elr;
+	c->stopped = true;
+	uc_emu_stop(c->uc);
+}
+
+static void take_pending_exception(struct cpu *c)
+{
+	c->exc.on = false;
+	/* A later access of the same instruction that faulted at stage 2
+	 * never happened either. */
+	c->fault_pending = false;
+	if (c->exc.undo) {
+		c->exc.undo = false;
+		for (unsigned i = 0; i < GPR_COUNT; i++)
+			wr(c, gpr_id(i), c->exc.x[i]);
+		wr(c, UC_ARM64_REG_SP, c->exc.sp);
+		for (unsigned i = 0; i < 32; i++)
+			uc_reg_write(c->uc, UC_ARM64_REG_Q0 + (int)i,
+				     c->exc.q[i]);
+		uc_mem_write(c->uc, c->exc.mem_addr, c->exc.mem,
+			     c->exc.mem_len);
+	}
+	guest_exception(c, c->exc.esr, c->exc.elr);
+	if (c->exc.with_far)
+		wr(c, UC_ARM64_REG_FAR_EL1, c->exc.far);
+	c->exc.with_far = false;
+}
+
+/*
+ * A data access while a watchpoint is armed. Unicorn calls this before
+ * the access, but the instruction completes before it stops: what it
+ * may change (general, SP and vector registers, the bytes accessed) is
+ * saved here and put back, as if it had never run.
+ */
+static void on_watch(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+		     int64_t value, void *ud)
+{
+	struct cpu *c = ud;
+	uint64_t pstate = rd_pstate(c), far;
+	bool write = type == UC_MEM_WRITE;
+	unsigned el = (unsigned)(pstate >> 2) & 3;
+	unsigned len = size > 0 && size <= 16 ? (unsigned)size : 16;
+
+	(void)value;
+	if (c->exc.on || !watch_check(&c->v->debug, el, (pstate & PSR_D) != 0,
+				      addr, len, write, &far))
+		return;
+	get_gprs(c, c->exc.x);
+	c->exc.sp = rd(c, UC_ARM64_REG_SP);
+	for (unsigned i = 0; i < 32; i++)
+		uc_reg_read(uc, UC_ARM64_REG_Q0 + (int)i, c->exc.q[i]);
+	c->exc.mem_addr = addr;
+	c->exc.mem_len = len;
+	uc_mem_read(uc, addr, c->exc.mem, len);
+	c->exc.undo = true;
+	c->exc.far = far;
+	c->exc.with_far = true;
+	pend_exception(c, trap_esr_watchpoint(el == 1, write), c->last_pc);
+}
+
+/*
+ * After the vCPU's debug state changed: memory accesses are hooked only
+ * while a watchpoint can fire, and code translated without the hook never
+ * looks for one, so the translations of guest memory go too.
+ */
+static void watch_update(struct cpu *c)
+{
+	bool want = watch_armed(&c->v->debug);
+	const char *what = watch_unmodelled(&c->v->debug);
+	uc_mem_region *regions;
+	uint32_t count;
+
+	c->watch_dirty = false;
+	if (what != NULL) {
+		fatal(c, what, c->v->debug.mdscr);
+		return;
+	}
+	if (want == c->watch_hooked)
+		return;
+	if (want)
+		uc_hook_add(c->uc, &c->watch_hook,
+			    UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			    (void *)on_watch, c, 1, 0);
+	else
+		uc_hook_del(c->uc, c->watch_hook);
+	c->watch_hooked = want;
+	/* Only what the guest can execute: a whole flush (uc_ctl_flush_tlb)
+	 * zeroes Unicorn's gigabyte of code buffer. */
+	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
+		for (uint32_t i = 0; i < count; i++)
+			uc_ctl_remove_cache(c->uc, regions[i].begin,
+					    regions[i].end + 1);
+		uc_free(regions);
+	}
+}
+
+static void engine_debug_changed(void *ctx, struct hal_vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+
+	(void)ctx;
+	if (c == NULL)
+		return;
+	/* Hooks change between runs, not inside one. */
+	c->watch_dirty = true;
+	c->stopped = true;
+	uc_emu_stop(c->uc);
 }
 
 static bool read_insn(struct cpu *c, uint64_t pc, uint32_t *insn)
@@ -713,11 +935,12 @@ static uint16_t insn_imm16(struct cpu *c, uint64_t pc)
 
 /* Hooks. */
 
-static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+/*
+ * Before each guest instruction, on either CPU model (irq_masked: PSTATE.I
+ * or CPSR.I): false means stop before it.
+ */
+static bool insn_step(struct cpu *c, uint64_t addr, bool irq_masked)
 {
-	struct cpu *c = ud;
-
-	(void)size;
 	/* Kept exact even after a stop request: the instruction that a
 	 * memory hook reports must be the one that is executing. */
 	c->last_pc = addr;
@@ -727,30 +950,53 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		 * instruction does not always take effect: ask again from
 		 * here, where it stops Unicorn before this instruction.
 		 */
-		uc_emu_stop(uc);
-		return;
+		return false;
 	}
-	if (c->virq && !(rd_pstate(c) & PSR_I)) {
+	if (c->virq && !irq_masked) {
 		/* Taken before this instruction, as the CPU would. */
 		c->take_irq = true;
 		c->stopped = true;
-		uc_emu_stop(uc);
-		return;
+		return false;
 	}
 	if (eng.stats.insns >= eng.next_event) {
 		c->event = true;
 		c->stopped = true;
-		uc_emu_stop(uc);
-		return;
+		return false;
 	}
 	if (eng.stats.insns + eng.stats.exits >= eng.limit) {
 		/* This instruction would go over: it is not executed. */
 		eng.limit_reached = true;
 		c->stopped = true;
+		return false;
+	}
+	eng.stats.insns++;
+	return true;
+}
+
+/* An ERET at EL1 (at EL0 it is UNDEFINED) while SPSR_EL1 is AArch32. */
+static bool eret_to_a32(struct cpu *c, uint64_t pc)
+{
+	uint32_t insn = 0;
+
+	return (rd_pstate(c) & PSR_MODE_MASK) != PSR_MODE_EL0T &&
+	       read_insn(c, pc, &insn) && insn == INSN_ERET;
+}
+
+static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+	struct cpu *c = ud;
+
+	(void)size;
+	if (c->spsr_a32 && !c->stopped && eret_to_a32(c, addr)) {
+		/* The AArch32 model takes over: enter_a32 does the ERET. */
+		c->last_pc = addr;
+		c->eret_a32 = true;
+		c->stopped = true;
 		uc_emu_stop(uc);
 		return;
 	}
-	eng.stats.insns++;
+	if (!insn_step(c, addr, !c->virq || (rd_pstate(c) & PSR_I) != 0))
+		uc_emu_stop(uc);
 }
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
@@ -792,22 +1038,19 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 	}
 }
 
-static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
-			 int size, int64_t value, void *ud)
+/*
+ * A stage-2 abort, from either CPU model's memory hook: iss is the access
+ * part of a data abort's ISS, il its IL bit. Delivered once the CPU model
+ * has stopped.
+ */
+static void record_abort(struct cpu *c, uint64_t addr, bool fetch, uint32_t iss,
+			 bool il)
 {
-	struct cpu *c = ud;
 	struct s2walk_cfg cfg = s2_cfg(c->v);
 	struct s2_result r = s2walk_translate(&cfg, addr);
-	bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
-	bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
 	enum trap_fault f = TRAP_FAULT_TRANSLATION;
 	unsigned level = r.level;
-	struct ldst d;
-	uint32_t insn;
 
-	(void)uc;
-	(void)size;
-	(void)value;
 	switch (r.fault) {
 	case S2_OK: /* mapped: the access lacked the permission */
 		f = TRAP_FAULT_PERMISSION;
@@ -823,23 +1066,53 @@ static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
 	}
 	c->fault = (struct vcpu_exit){
 	    .kind = VCPU_EXIT_SYNC, .far = addr, .hpfar = trap_hpfar(addr)};
-	if (fetch) {
+	if (fetch)
 		c->fault.esr = trap_esr_iabt(f, level);
-		c->fault_pc = addr;
-	} else {
-		uint32_t iss = write ? ISS_DA_WNR : 0;
-
-		c->fault_pc = c->last_pc;
-		if (read_insn(c, c->fault_pc, &insn) && ldst_decode(insn, &d) &&
-		    d.load == !write)
-			iss = ldst_iss(&d);
+	else
 		c->fault.esr = trap_esr_dabt(iss, f, level);
-	}
+	if (!il)
+		c->fault.esr &= ~(uint64_t)ESR_IL;
 	get_gprs(c, c->fault_regs);
-	c->fault_pstate = rd_pstate(c);
+	if (c->in_a32) {
+		a32_get(&c->a32, c->fault_regs, &c->fault_pc, &c->fault_pstate);
+	} else {
+		c->fault_pc = fetch ? addr : c->last_pc;
+		c->fault_pstate = rd_pstate(c);
+	}
 	c->fault_pending = true;
+}
+
+static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			 int size, int64_t value, void *ud)
+{
+	struct cpu *c = ud;
+	bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+	bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+	uint32_t iss = write ? ISS_DA_WNR : 0;
+	struct ldst d;
+	uint32_t insn;
+
+	(void)uc;
+	(void)size;
+	(void)value;
+	if (!fetch && read_insn(c, c->last_pc, &insn) &&
+	    ldst_decode(insn, &d) && d.load == !write)
+		iss = ldst_iss(&d);
+	record_abort(c, addr, fetch, iss, true);
 	/* Not handled: Unicorn stops before the next instruction. */
 	return false;
+}
+
+/* The AArch32 model's side of the same (struct a32_ops). */
+static bool a32_insn(void *ctx, uint64_t pc, bool irq_masked)
+{
+	return insn_step(ctx, pc, irq_masked);
+}
+
+static void a32_abort(void *ctx, uint64_t addr, bool fetch, uint32_t iss,
+		      bool il)
+{
+	record_abort(ctx, addr, fetch, iss, il);
 }
 
 /*
@@ -906,6 +1179,10 @@ static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 		}
 		return 1;
 	}
+	/* msr spsr_el1: may arm the ERET to AArch32 (note_spsr). */
+	if (!read && r.op0 == 3 && r.op1 == 0 && r.crn == 4 && r.crm == 0 &&
+	    r.op2 == 0)
+		note_spsr(c, rt < 31 ? rd(c, gpr_id(rt)) : 0);
 	switch (trap_sysreg(&r, read)) {
 	case SYSREG_NATIVE:
 		return 0;
@@ -918,6 +1195,17 @@ static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 			wr(c, UC_ARM64_REG_PC, pc + 4); /* skips the access */
 		return 1;
 	}
+	case SYSREG_UNDEF:
+		wr(c, UC_ARM64_REG_PC, pc);
+		pend_exception(c, esr_make(EC_UNKNOWN, 1, 0), pc);
+		return 1;
+	case SYSREG_CONST:
+		if (!read) {
+			wr(c, UC_ARM64_REG_PC, pc + 4);
+			return 1;
+		}
+		val = trap_sysreg_const(&r);
+		break;
 	case SYSREG_MIDR:
 		val = hal_cpu_caps()->midr;
 		break;
@@ -1061,9 +1349,7 @@ static void deliver_irqs(struct cpu *c)
 
 	raise_timers();
 	while (!c->v->yield && phys_irq_pending()) {
-		get_gprs(c, r->x);
-		r->pstate = rd_pstate(c);
-		r->pc = rd(c, UC_ARM64_REG_PC);
+		get_state(c, r);
 		deliver(c, &e);
 		put_state(c);
 		raise_timers();
@@ -1101,6 +1387,90 @@ static void deliver_wfx(struct cpu *c)
 	r->pc = c->last_pc;
 	deliver(c, &e);
 	put_state(c);
+}
+
+/*
+ * The guest's ERET to AArch32 User mode, done here because the AArch32
+ * model runs EL0 (aarch32.h): R0-R14 = X0-X14, CPSR = SPSR_EL1, PC =
+ * ELR_EL1, TPIDRURW/URO = TPIDR(RO)_EL0[31:0].
+ */
+static void enter_a32(struct cpu *c)
+{
+	static const struct a32_ops ops = {a32_insn, a32_abort};
+	struct vcpu_regs *r = &c->v->regs;
+	uint64_t sctlr = el1_get(c, EL1_SCTLR);
+	char err[128];
+
+	if (sctlr & (SCTLR_EL1_M | SCTLR_EL1_E0E)) {
+		fatal(c,
+		      "AArch32 EL0 with the EL1 MMU on or big-endian "
+		      "(SCTLR_EL1)",
+		      sctlr);
+		return;
+	}
+	if (c->a32.uc == NULL) {
+		if (!a32_open(&c->a32, &ops, c, err, sizeof(err))) {
+			fprintf(stderr, "hvsim: %s\n", err);
+			c->fatal = true;
+			return;
+		}
+		c->mem_stale = true;
+	}
+	get_gprs(c, r->x);
+	r->pc = el1_get(c, EL1_ELR) & 0xffffffffull;
+	r->pstate = el1_get(c, EL1_SPSR);
+	a32_put_tpidr(&c->a32, el1_get(c, EL1_TPIDR_EL0),
+		      el1_get(c, EL1_TPIDRRO_EL0));
+	/* EL1 may have written the code EL0 is about to run. */
+	a32_flush(&c->a32);
+	eng.stats.insns++; /* the ERET */
+	put_state(c);
+}
+
+/*
+ * A WFI or WFE at AArch32 EL0: SCTLR_EL1.nTWI (nTWE) clear traps it to
+ * EL1 before HCR_EL2.TWI (TWE) is looked at; otherwise the trap that
+ * hal/aarch64 sets takes it to EL2.
+ */
+static void a32_wfx(struct cpu *c)
+{
+	struct vcpu_regs *r = &c->v->regs;
+	uint64_t esr = c->a32.wfx_esr;
+	bool wfe = (esr_iss(esr) & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFE;
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC, .esr = esr};
+
+	get_state(c, r);
+	if (!(el1_get(c, EL1_SCTLR) &
+	      (wfe ? SCTLR_EL1_NTWE : SCTLR_EL1_NTWI))) {
+		eng.stats.guest_exceptions++;
+		a32_to_el1(c,
+			   &(struct a32_exception){
+			       .esr = esr, .elr = r->pc, .spsr = r->pstate},
+			   VEC_LOWER_A32 + VEC_SYNC);
+		return;
+	}
+	deliver(c, &e);
+	put_state(c);
+}
+
+/* What stopped the AArch32 model, once the hooks' own flags are handled. */
+static void a32_stopped(struct cpu *c, enum a32_stop stop)
+{
+	switch (stop) {
+	case A32_STOP_HOOK:
+		break;
+	case A32_STOP_EL1:
+		eng.stats.guest_exceptions++;
+		a32_to_el1(c, &c->a32.exc, VEC_LOWER_A32 + VEC_SYNC);
+		break;
+	case A32_STOP_WFX:
+		a32_wfx(c);
+		break;
+	case A32_STOP_FATAL:
+		c->last_pc = c->a32.cur_pc;
+		fatal(c, c->a32.why, c->a32.why_detail);
+		break;
+	}
 }
 
 static double seconds(void)
@@ -1159,12 +1529,17 @@ static void run_vcpu(struct cpu *c)
 		load(c);
 	put_state(c);
 	while (!v->yield) {
-		uc_err ue;
+		enum a32_stop a32_stop = A32_STOP_HOOK;
+		uc_err ue = UC_ERR_OK;
 
 		if (eng.limit_reached)
 			limit_stop(c);
 		if (c->mem_stale)
 			mem_sync(c);
+		if (c->watch_dirty)
+			watch_update(c);
+		if (c->fatal)
+			stop_machine(SIM_STATUS_ENGINE);
 		deliver_irqs(c);
 		if (v->yield)
 			break;
@@ -1172,20 +1547,31 @@ static void run_vcpu(struct cpu *c)
 		c->reload = false;
 		c->event = false;
 		c->take_irq = false;
+		c->eret_a32 = false;
 		update_gic(c);
-		ue = uc_emu_start(c->uc, rd(c, UC_ARM64_REG_PC), ~0ull, 0, 0);
+		if (c->in_a32)
+			a32_stop = a32_run(&c->a32);
+		else
+			ue = uc_emu_start(c->uc, rd(c, UC_ARM64_REG_PC), ~0ull,
+					  0, 0);
 		if (eng.limit_reached)
 			limit_stop(c);
 		if (c->fatal)
 			stop_machine(SIM_STATUS_ENGINE);
 		if (c->reload)
 			put_state(c);
+		else if (c->exc.on)
+			take_pending_exception(c);
 		else if (c->take_irq)
 			take_irq(c);
 		else if (c->event)
 			raise_timers();
 		else if (c->fault_pending)
 			deliver_fault(c);
+		else if (c->eret_a32)
+			enter_a32(c);
+		else if (c->in_a32)
+			a32_stopped(c, a32_stop);
 		else if (!c->stopped && ue == UC_ERR_OK)
 			deliver_wfx(c);
 		else if (!c->stopped)
@@ -1196,9 +1582,7 @@ static void run_vcpu(struct cpu *c)
 	if (eng.limit_reached)
 		limit_stop(c);
 	/* Leave the core's copy of the registers current. */
-	get_gprs(c, v->regs.x);
-	v->regs.pc = rd(c, UC_ARM64_REG_PC);
-	v->regs.pstate = rd_pstate(c);
+	get_state(c, &v->regs);
 }
 
 /*
@@ -1278,6 +1662,7 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 	    .el1_write = engine_el1_write,
 	    .s2_changed = engine_s2_changed,
 	    .translate_va = engine_translate_va,
+	    .debug_changed = engine_debug_changed,
 	    .idle = engine_idle,
 	    .counter = engine_counter,
 	};
@@ -1312,8 +1697,10 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 
 void sim_engine_fini(void)
 {
-	for (unsigned i = 0; i < eng.cpu_count; i++)
+	for (unsigned i = 0; i < eng.cpu_count; i++) {
 		uc_close(eng.cpus[i].uc);
+		a32_close(&eng.cpus[i].a32);
+	}
 	memset(&eng, 0, sizeof(eng));
 }
 

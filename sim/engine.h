@@ -1,6 +1,7 @@
 /*
  * engine: the Unicorn-based instruction engine behind hal/sim. Each vCPU is
- * one Unicorn AArch64 CPU (a Cortex-A57 model) running at EL1; what real
+ * one Unicorn AArch64 CPU (a Cortex-A57 model) running at EL1, and, for
+ * AArch32 EL0 code, one 32-bit CPU that aarch32.h describes; what real
  * hardware would trap to EL2 becomes an exit with the syndrome the
  * architecture defines, handed to the core's exit handler in place:
  *

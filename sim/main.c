@@ -1,27 +1,30 @@
 /*
- * hvsim: runs guest images on the host against the hypervisor core.
+ * hvsim: runs VMs on the host against the hypervisor core.
  *
- *   hvsim [options] IMAGE      one VM running an AArch64 ELF image
- *   hvsim [options] CONFIG.cfg the VMs a configuration file describes
+ *   hvsim [options] [--load FILE@ADDR]... BOOT.dtb
+ *       the VMs the boot device tree's manifest describes (docs/manifest.md),
+ *       their modules placed with --load as QEMU's -device loader would
+ *   hvsim [options] IMAGE
+ *       one VM running an image (ELF, arm64 Image or raw): hvsim writes the
+ *       manifest for it
  *
- * The machine has a GICv3 (or a GICv2 with --gic 2) with 4 list registers
- * and the generic timers, modelled by the engine.
- * The machine is hal/sim's: the hypervisor's own memory at 0x4000_0000
- * (64 MiB, as on QEMU virt), then each VM's RAM. The guests' console output
+ * The machine is hal/sim's: RAM and the GIC version as the boot tree says
+ * (QEMU's dumped tree gives 1 GiB at 0x4000_0000), the hypervisor's own
+ * memory at the base of RAM as on QEMU virt. The guests' console output
  * goes to stdout exactly as the hypervisor prints it on a serial line;
  * hvsim's own messages, the exit trace and the statistics go to stderr. The
- * exit status is the hypervisor's: that of the guests (1 for one outside
- * 0..255, which exit() would cut to 8 bits: 256 must not read as success),
- * 124 when --max-insns stopped the run, 125 when the simulator met
- * something it does not model, 2 for bad usage or input.
+ * exit status is the hypervisor's: that of the guests, 124 when
+ * --max-insns stopped the run, 125 when the simulator met something it does
+ * not model, 2 for bad usage or input.
  */
+#include "boot.h"
 #include "engine.h"
 #include "hal_sim.h"
 #include "image.h"
-#include "vmconfig.h"
 
 #include "hv/config.h"
-#include "hv/main.h"
+
+#include <hal/core.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -30,61 +33,71 @@
 #include <string.h>
 #include <time.h>
 
-#define STATUS_USAGE 2
+#define STATUS_USAGE   2
+#define HV_REGION_SIZE 0x02000000ull /* the hypervisor's, at the RAM base */
+#define MODULE_ALIGN   0x00200000ull
+#define MAX_LOADS      16
 
-#define MACHINE_RAM_BASE 0x40000000ull
-#define HV_REGION_SIZE	 0x04000000ull /* as on QEMU virt (configs/) */
-#define DTB_BELOW_TOP	 0x00200000ull /* DTB 2 MiB below the RAM's top */
-#define RAM_ALIGN	 0x00200000ull
+struct load {
+	const char *path;
+	uint64_t pa;
+};
 
 struct args {
-	const char *input;	  /* IMAGE or CONFIG */
+	const char *input;	  /* BOOT.dtb or IMAGE */
 	const char *name;	  /* --name */
 	const char *dtb;	  /* --dtb */
 	const char *console;	  /* --input */
 	const char *console_file; /* --input-file */
 	unsigned vcpus;
-	unsigned gic; /* --gic: 2 or 3 */
+	unsigned gic; /* --gic: 2 or 3, or 0 for the boot tree's */
 	uint64_t ram;
+	struct load loads[MAX_LOADS];
+	unsigned load_count;
+	bool image_opts; /* --name, --vcpus, --ram or --dtb given */
 	bool stats;
 	struct sim_options opt;
 };
 
 static struct {
-	struct sim_config cfg;
-	struct sim_image images[HV_MAX_VMS];
-	struct sim_image dtbs[HV_MAX_VMS];
-	struct vm_config vms[HV_MAX_VMS];
-	char names[HV_MAX_VMS][HV_NAME_MAX + 1];
+	struct sim_boot boot;
 	bool stats;
 	struct timespec start;
 } run;
 
 static void usage(FILE *f)
 {
-	fputs("usage: hvsim [options] IMAGE|CONFIG.cfg\n"
-	      "Runs AArch64 guests on the host against the hypervisor core.\n"
-	      "\n"
-	      "  IMAGE             an AArch64 ELF executable: one VM\n"
-	      "  CONFIG.cfg        a VM configuration file (sim/vmconfig.h)\n"
-	      "\n"
-	      "For an IMAGE:\n"
-	      "  --name NAME       the VM's name (default: the file's name)\n"
-	      "  --vcpus N         number of vCPUs (default 1)\n"
-	      "  --ram SIZE        guest RAM, e.g. 64M (default 64M)\n"
-	      "  --dtb FILE        device tree blob for the guest (x0)\n"
-	      "Always:\n"
-	      "  --gic 2|3         the machine's GIC version (default 3)\n"
-	      "  --max-insns N     stop (status 124) after N guest "
-	      "instructions\n"
-	      "  --insns-per-tick N  guest instructions per counter tick\n"
-	      "                    (default 16: a 62.5 MHz counter at 1 GHz)\n"
-	      "  --trace exits     one line per exit on stderr\n"
-	      "  --stats           instructions and exits, on stderr\n"
-	      "  --input TEXT      characters for the console's input\n"
-	      "  --input-file FILE the same from a file\n"
-	      "  -h, --help        this text\n",
-	      f);
+	fputs(
+	    "usage: hvsim [options] [--load FILE@ADDR]... BOOT.dtb\n"
+	    "       hvsim [options] IMAGE\n"
+	    "Runs VMs on the host against the hypervisor core.\n"
+	    "\n"
+	    "  BOOT.dtb          a boot device tree with VMs under /chosen\n"
+	    "                    (docs/manifest.md; scripts/manifest makes "
+	    "one)\n"
+	    "  --load FILE@ADDR  FILE's bytes at host address ADDR, as QEMU's\n"
+	    "                    -device loader,force-raw=on puts them\n"
+	    "  IMAGE             one VM running an ELF, arm64 Image or raw "
+	    "image\n"
+	    "\n"
+	    "For an IMAGE:\n"
+	    "  --name NAME       the VM's name (default: the file's name)\n"
+	    "  --vcpus N         number of vCPUs (default 1)\n"
+	    "  --ram SIZE        guest RAM, e.g. 64M (default 64M)\n"
+	    "  --dtb FILE        the VM's device tree (default: generated)\n"
+	    "Always:\n"
+	    "  --gic 2|3         the machine's GIC version (default: the boot\n"
+	    "                    tree's, else 3)\n"
+	    "  --max-insns N     stop (status 124) after N guest "
+	    "instructions\n"
+	    "  --insns-per-tick N  guest instructions per counter tick\n"
+	    "                    (default 16: a 62.5 MHz counter at 1 GHz)\n"
+	    "  --trace exits     one line per exit on stderr\n"
+	    "  --stats           instructions and exits, on stderr\n"
+	    "  --input TEXT      characters for the console's input\n"
+	    "  --input-file FILE the same from a file\n"
+	    "  -h, --help        this text\n",
+	    f);
 }
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -141,17 +154,94 @@ static int bad(const char *fmt, const char *what)
 	return STATUS_USAGE;
 }
 
+/* FILE@ADDR of --load. */
+static int parse_load(const char *val, struct args *a)
+{
+	const char *at = strrchr(val, '@');
+	char addr[32];
+
+	if (a->load_count == MAX_LOADS)
+		return bad("--load: more than %s files", "16");
+	if (at == NULL || at == val || strlen(at + 1) >= sizeof(addr))
+		return bad("--load: '%s' is not FILE@ADDR", val);
+	memcpy(addr, at + 1, strlen(at + 1) + 1);
+	if (!parse_u64(addr, &a->loads[a->load_count].pa))
+		return bad("--load: '%s' is not FILE@ADDR", val);
+	a->loads[a->load_count].path = val;
+	a->load_count++;
+	return 0;
+}
+
+/* An option with its value: 0, a status, or -1 when o is no option. */
+static int value_option(const char *o, const char *val, struct args *a)
+{
+	uint64_t n;
+
+	if (strcmp(o, "--load") == 0)
+		return parse_load(val, a);
+	if (strcmp(o, "--input") == 0) {
+		a->console = val;
+	} else if (strcmp(o, "--input-file") == 0) {
+		a->console_file = val;
+	} else if (strcmp(o, "--gic") == 0) {
+		if (strcmp(val, "2") != 0 && strcmp(val, "3") != 0)
+			return bad("--gic: '%s' is not 2 or 3", val);
+		a->gic = (unsigned)(val[0] - '0');
+	} else if (strcmp(o, "--trace") == 0) {
+		if (strcmp(val, "exits") != 0)
+			return bad("--trace: unknown kind '%s' (known: exits)",
+				   val);
+		a->opt.trace = stderr;
+	} else if (strcmp(o, "--max-insns") == 0) {
+		if (!parse_u64(val, &a->opt.max_insns) || a->opt.max_insns == 0)
+			return bad("--max-insns: bad count '%s'", val);
+	} else if (strcmp(o, "--insns-per-tick") == 0) {
+		if (!parse_u64(val, &n) || n == 0 || n > 1000000)
+			return bad("--insns-per-tick: bad count '%s'", val);
+		a->opt.insns_per_tick = (unsigned)n;
+	} else if (strcmp(o, "--name") == 0) {
+		a->name = val;
+		a->image_opts = true;
+	} else if (strcmp(o, "--dtb") == 0) {
+		a->dtb = val;
+		a->image_opts = true;
+	} else if (strcmp(o, "--vcpus") == 0) {
+		if (!parse_u64(val, &n) || n == 0 || n > HV_MAX_VCPUS)
+			return bad("--vcpus: '%s' is not 1 to HV_MAX_VCPUS",
+				   val);
+		a->vcpus = (unsigned)n;
+		a->image_opts = true;
+	} else if (strcmp(o, "--ram") == 0) {
+		if (!parse_size(val, &a->ram) || a->ram == 0)
+			return bad("--ram: bad size '%s'", val);
+		a->image_opts = true;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static bool takes_value(const char *o)
+{
+	static const char *const known[] = {
+	    "--load",  "--input",     "--input-file",	 "--gic",
+	    "--trace", "--name",      "--dtb",		 "--vcpus",
+	    "--ram",   "--max-insns", "--insns-per-tick"};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(o, known[i]) == 0)
+			return true;
+	return false;
+}
+
 /* 0 when args are good, else the status to exit with. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	*a = (struct args){.vcpus = 1,
-			   .gic = 3,
-			   .ram = 64ull << 20,
-			   .opt = {.insns_per_tick = 16}};
+	*a = (struct args){
+	    .vcpus = 1, .ram = 64ull << 20, .opt = {.insns_per_tick = 16}};
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		uint64_t n;
+		int rc;
 
 		if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
 			usage(stdout);
@@ -163,65 +253,29 @@ static int parse_args(int argc, char **argv, struct args *a)
 		}
 		if (o[0] != '-') {
 			if (a->input != NULL)
-				return bad("more than one image: %s", o);
+				return bad("more than one image or tree: %s",
+					   o);
 			a->input = o;
 			continue;
 		}
-		if (val == NULL)
+		if (i + 1 >= argc) {
+			if (!takes_value(o))
+				return bad("unknown option: %s (see --help)",
+					   o);
 			return bad("%s needs a value", o);
-		i++;
-		if (strcmp(o, "--name") == 0) {
-			a->name = val;
-		} else if (strcmp(o, "--dtb") == 0) {
-			a->dtb = val;
-		} else if (strcmp(o, "--input") == 0) {
-			a->console = val;
-		} else if (strcmp(o, "--gic") == 0) {
-			if (strcmp(val, "2") != 0 && strcmp(val, "3") != 0)
-				return bad("--gic: '%s' is not 2 or 3", val);
-			a->gic = (unsigned)(val[0] - '0');
-		} else if (strcmp(o, "--input-file") == 0) {
-			a->console_file = val;
-		} else if (strcmp(o, "--trace") == 0) {
-			if (strcmp(val, "exits") != 0)
-				return bad("--trace: unknown kind '%s' (known: "
-					   "exits)",
-					   val);
-			a->opt.trace = stderr;
-		} else if (strcmp(o, "--vcpus") == 0) {
-			if (!parse_u64(val, &n) || n == 0 || n > HV_MAX_VCPUS)
-				return bad("--vcpus: '%s' is not 1 to "
-					   "HV_MAX_VCPUS",
-					   val);
-			a->vcpus = (unsigned)n;
-		} else if (strcmp(o, "--ram") == 0) {
-			if (!parse_size(val, &a->ram) || a->ram == 0)
-				return bad("--ram: bad size '%s'", val);
-		} else if (strcmp(o, "--max-insns") == 0) {
-			if (!parse_u64(val, &a->opt.max_insns) ||
-			    a->opt.max_insns == 0)
-				return bad("--max-insns: bad count '%s'", val);
-		} else if (strcmp(o, "--insns-per-tick") == 0) {
-			if (!parse_u64(val, &n) || n == 0 || n > 1000000)
-				return bad("--insns-per-tick: bad count '%s'",
-					   val);
-			a->opt.insns_per_tick = (unsigned)n;
-		} else {
-			return bad("unknown option %s (see --help)", o);
 		}
+		rc = value_option(o, argv[i + 1], a);
+		if (rc == -1)
+			return bad("unknown option: %s (see --help)", o);
+		if (rc != 0)
+			return rc;
+		i++;
 	}
 	if (a->input == NULL) {
 		usage(stderr);
 		return STATUS_USAGE;
 	}
 	return 0;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
 /* The VM's name for an image: its file name without directory and suffix. */
@@ -238,73 +292,113 @@ static void name_from_path(const char *path, char *name)
 	name[n] = '\0';
 }
 
-static int spec_from_args(const struct args *a)
+/* Whether the file starts with the device tree magic. */
+static bool is_dtb(const char *path)
 {
-	struct sim_vm_spec *s = &run.cfg.vms[0];
+	unsigned char m[4] = {0};
+	FILE *f = fopen(path, "rb");
+	size_t n = f != NULL ? fread(m, 1, 4, f) : 0;
+
+	if (f != NULL)
+		fclose(f);
+	return n == 4 && m[0] == 0xd0 && m[1] == 0x0d && m[2] == 0xfe &&
+	       m[3] == 0xed;
+}
+
+/* The machine hal_sim models: RAM and the GIC the boot tree says. */
+static void machine(const struct args *a)
+{
+	struct hal_platform *plat = hal_sim_platform();
+
+	plat->ram_base = pa_init(run.boot.ram_base);
+	plat->ram_size = run.boot.ram_size;
+	plat->hv_base = pa_init(run.boot.ram_base);
+	plat->hv_size = HV_REGION_SIZE;
+	hal_sim_gic()->version = a->gic != 0	     ? a->gic
+				 : run.boot.gic != 0 ? run.boot.gic
+						     : 3;
+	hal_sim_mem_init(run.boot.ram_base, run.boot.ram_size);
+}
+
+/* One VM for an image, its modules at the top of host RAM; 0 or status. */
+static int boot_image(const struct args *a, char *err, size_t len)
+{
+	uint64_t top = run.boot.ram_base + run.boot.ram_size;
+	uint64_t size = 0, dtb_size = 0, dtb_pa = 0, pa;
+	char name[HV_NAME_MAX + 1];
+	struct sim_image file;
 
 	if (a->name != NULL &&
 	    (strlen(a->name) == 0 || strlen(a->name) > HV_NAME_MAX))
 		return bad("--name: '%s' is empty or too long", a->name);
-	memset(&run.cfg, 0, sizeof(run.cfg));
-	run.cfg.vm_count = 1;
 	if (a->name != NULL)
-		snprintf(s->name, sizeof(s->name), "%s", a->name);
+		snprintf(name, sizeof(name), "%s", a->name);
 	else
-		name_from_path(a->input, s->name);
-	snprintf(s->image, sizeof(s->image), "%s", a->input);
-	snprintf(s->dtb, sizeof(s->dtb), "%s", a->dtb != NULL ? a->dtb : "");
-	s->vcpus = a->vcpus;
-	s->ram_size = a->ram;
-	s->ram_ipa = 0x40000000ull;
-	s->console = true;
+		name_from_path(a->input, name);
+	if (!sim_file_read(a->input, top - run.boot.ram_base, &file, err, len))
+		return bad("%s", err);
+	pa = (top - file.size) & ~(MODULE_ALIGN - 1);
+	sim_image_free(&file);
+	if (!sim_boot_load(a->input, pa, &size, err, len))
+		return bad("%s", err);
+	if (a->dtb != NULL) {
+		struct sim_boot check;
+
+		if (!sim_boot_read_dtb(a->dtb, &check, err, len) &&
+		    strstr(err, "no /memory") == NULL) {
+			sim_boot_free(&check);
+			return bad("--dtb %s", err);
+		}
+		dtb_pa = (pa - check.dtb_size) & ~(MODULE_ALIGN - 1);
+		sim_boot_free(&check);
+		if (!sim_boot_load(a->dtb, dtb_pa, &dtb_size, err, len))
+			return bad("%s", err);
+	}
+	if (!sim_boot_image(&run.boot, name, a->vcpus, a->ram, pa, size, dtb_pa,
+			    dtb_size, err, len))
+		return bad("%s", err);
 	return 0;
 }
 
-/* Loads images and builds the core's configuration; 0 or a status. */
-static int build_config(struct hv_config *hc)
+/* The boot tree and its modules; 0 or a status. */
+static int boot(const struct args *a)
 {
-	uint64_t pa = MACHINE_RAM_BASE + HV_REGION_SIZE;
 	char err[512];
 
-	for (unsigned i = 0; i < run.cfg.vm_count; i++) {
-		const struct sim_vm_spec *s = &run.cfg.vms[i];
-		struct sim_image *img = &run.images[i];
-		struct sim_image *dtb = &run.dtbs[i];
-		struct vm_config *vm = &run.vms[i];
+	if (is_dtb(a->input)) {
+		if (a->image_opts)
+			return bad("%s: --name, --vcpus, --ram and --dtb are "
+				   "for an IMAGE; a boot tree says them",
+				   a->input);
+		if (!sim_boot_read_dtb(a->input, &run.boot, err, sizeof(err)))
+			return bad("%s", err);
+		machine(a);
+		for (unsigned i = 0; i < a->load_count; i++) {
+			char path[4096];
+			const char *at = strrchr(a->loads[i].path, '@');
+			uint64_t size;
 
-		if (!sim_image_load(s->image, s->ram_ipa, s->ram_size, img, err,
-				    sizeof(err)))
-			return bad("%s", err);
-		if (s->dtb[0] != '\0' && !sim_file_read(s->dtb, DTB_BELOW_TOP,
-							dtb, err, sizeof(err)))
-			return bad("%s", err);
-		snprintf(run.names[i], sizeof(run.names[i]), "%s", s->name);
-		*vm = (struct vm_config){
-		    .name = run.names[i],
-		    .ram_ipa = ipa_init(s->ram_ipa),
-		    .ram_size = s->ram_size,
-		    .ram_pa = pa_init(pa),
-		    .entry = ipa_init(img->entry),
-		    .image = {img->data, img->size, ipa_init(img->load)},
-		    .vcpu_count = s->vcpus,
-		    .console = s->console,
-		};
-		if (dtb->size != 0 && s->ram_size > DTB_BELOW_TOP)
-			vm->dtb = (struct vm_blob){
-			    dtb->data, dtb->size,
-			    ipa_init(s->ram_ipa + s->ram_size - DTB_BELOW_TOP)};
-		pa += (s->ram_size + RAM_ALIGN - 1) & ~(RAM_ALIGN - 1);
+			snprintf(path, sizeof(path), "%.*s",
+				 (int)(at - a->loads[i].path),
+				 a->loads[i].path);
+			if (!sim_boot_load(path, a->loads[i].pa, &size, err,
+					   sizeof(err)))
+				return bad("--load %s", err);
+		}
+	} else {
+		if (a->load_count != 0)
+			return bad(
+			    "%s: --load is for a boot tree, not an image",
+			    a->input);
+		run.boot = (struct sim_boot){.ram_base = SIM_RAM_BASE,
+					     .ram_size = SIM_RAM_SIZE};
+		machine(a);
+		int status = boot_image(a, err, sizeof(err));
+
+		if (status != 0)
+			return status;
 	}
-	hc->vms = run.vms;
-	hc->vm_count = run.cfg.vm_count;
-
-	struct hal_platform *plat = hal_sim_platform();
-
-	plat->ram_base = pa_init(MACHINE_RAM_BASE);
-	plat->ram_size = pa - MACHINE_RAM_BASE;
-	plat->hv_base = pa_init(MACHINE_RAM_BASE);
-	plat->hv_size = HV_REGION_SIZE;
-	hal_sim_mem_init(MACHINE_RAM_BASE, plat->ram_size);
+	hal_sim_set_boot_dtb(run.boot.dtb, run.boot.dtb_size);
 	return 0;
 }
 
@@ -358,16 +452,12 @@ static void on_stop(int status, int halted)
 static void free_all(void)
 {
 	sim_engine_fini();
-	for (unsigned i = 0; i < HV_MAX_VMS; i++) {
-		sim_image_free(&run.images[i]);
-		sim_image_free(&run.dtbs[i]);
-	}
+	sim_boot_free(&run.boot);
 	hal_sim_reset();
 }
 
 int main(int argc, char **argv)
 {
-	struct hv_config hc;
 	struct args a;
 	char err[512];
 	int status;
@@ -376,20 +466,7 @@ int main(int argc, char **argv)
 	if (status != 0)
 		return status;
 	hal_sim_reset();
-	if (ends_with(a.input, ".cfg")) {
-		if (a.name != NULL || a.dtb != NULL)
-			return bad("%s: --name and --dtb are for an IMAGE; a "
-				   "configuration file says them",
-				   a.input);
-		if (!sim_config_load(a.input, &run.cfg, err, sizeof(err)))
-			return bad("%s", err);
-	} else {
-		status = spec_from_args(&a);
-		if (status != 0)
-			return status;
-	}
-	hal_sim_gic()->version = a.gic;
-	status = build_config(&hc);
+	status = boot(&a);
 	if (status == 0 && !sim_engine_init(&a.opt, err, sizeof(err)))
 		status = bad("%s", err);
 	if (status != 0) {
@@ -418,8 +495,9 @@ int main(int argc, char **argv)
 	}
 	hal_sim_set_stop_hook(on_stop);
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
-	status = hv_main(&hc);
+	status = hv_boot();
 	on_stop(status, 0);
 	free_all();
+	/* Outside 0-255 exit() would wrap: 256 would read as success. */
 	return status >= 0 && status <= 255 ? status : 1;
 }

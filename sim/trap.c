@@ -3,6 +3,8 @@
 
 #include "hv/arch.h"
 
+#include <hal/cpu.h>
+
 static bool is(const struct sysreg_enc *r, unsigned op0, unsigned op1,
 	       unsigned crn, unsigned crm, unsigned op2)
 {
@@ -17,10 +19,75 @@ static bool tid3(const struct sysreg_enc *r, bool read)
 	       r->crm >= 1 && r->crm <= 7;
 }
 
-/* HCR_EL2.TIDCP: IMPLEMENTATION DEFINED registers, CRn 11 and 15. */
-static bool tidcp(const struct sysreg_enc *r)
+/*
+ * The debug and trace space, op0 = 2: MDCR_EL2.TDA, TDOSA and TDRA trap
+ * the debug registers QEMU 7.2's Cortex-A57 has, in the direction it has
+ * them (D19.3; its MDCCSR_EL0, MDRAR_EL1 and OSLSR_EL1 are read-only,
+ * OSLAR_EL1 write-only); everything else there is unallocated for it,
+ * including the trace unit, the claim tags, DBGAUTHSTATUS_EL1 and the
+ * DCC data registers.
+ */
+static enum sysreg_action debug(const struct sysreg_enc *r, bool read)
+{
+	uint64_t dfr0 = hal_cpu_id_reg(5, 0);
+	unsigned brps = (unsigned)((dfr0 >> 12) & 0xf) + 1;
+	unsigned wrps = (unsigned)((dfr0 >> 20) & 0xf) + 1;
+	bool ok;
+
+	if (r->op1 == 3)
+		ok = r->crn == 0 && r->crm == 1 && r->op2 == 0 && read;
+	else if (r->op1 != 0)
+		ok = false;
+	else if (r->crn == 0 && r->op2 >= 4)
+		ok = r->crm < (r->op2 < 6 ? brps : wrps); /* DBG{B,W}{V,C}R */
+	else if (r->crn == 0)
+		ok = r->crm == 2 && (r->op2 == 0 || r->op2 == 2); /* MDCCINT,
+								     MDSCR */
+	else if (r->crn == 1 && r->op2 == 0)
+		ok = r->crm == 0 && read; /* MDRAR_EL1 */
+	else if (r->crn == 1 && r->op2 == 4)
+		ok = (r->crm == 0 && !read) || (r->crm == 1 && read) ||
+		     r->crm == 3; /* OSLAR, OSLSR, OSDLR */
+	else
+		ok = false;
+	return ok ? SYSREG_TRAP : SYSREG_UNDEF;
+}
+
+/* The IMPLEMENTATION DEFINED space (op0 3, CRn 11 and 15). */
+static bool impdef(const struct sysreg_enc *r)
 {
 	return r->op0 == 3 && (r->crn == 11 || r->crn == 15);
+}
+
+/* QEMU's Cortex-A57 CBAR_EL1: the virt board's GIC base, 0x0800_0000. */
+#define CBAR_EL1_VIRT 0x08000000ull
+
+/*
+ * What QEMU 7.2's Cortex-A57 (and "max", built on it) has there:
+ * L2CTLR_EL1, L2ECTLR_EL1, L2ACTLR, CPUACTLR_EL1, CPUECTLR_EL1,
+ * CPUMERRSR_EL1, L2MERRSR_EL1 read as zero (L2CTLR's core count field
+ * says one core, as the simulated machine has) and ignore writes;
+ * CBAR_EL1 is read-only.
+ */
+static enum sysreg_action impdef_action(const struct sysreg_enc *r, bool read)
+{
+	if (r->op1 != 1)
+		return SYSREG_UNDEF;
+	if (r->crn == 11 && r->crm == 0 && (r->op2 == 2 || r->op2 == 3))
+		return SYSREG_CONST;
+	if (r->crn == 15 &&
+	    ((r->crm == 0 && r->op2 == 0) || (r->crm == 2 && r->op2 <= 3)))
+		return SYSREG_CONST;
+	if (r->crn == 15 && r->crm == 3 && r->op2 == 0 && read)
+		return SYSREG_CONST;
+	return SYSREG_UNDEF;
+}
+
+uint64_t trap_sysreg_const(const struct sysreg_enc *r)
+{
+	return r->op1 == 1 && r->crn == 15 && r->crm == 3 && r->op2 == 0
+		   ? CBAR_EL1_VIRT
+		   : 0;
 }
 
 /* HCR_EL2.TSW: DC ISW, DC CSW, DC CISW. */
@@ -46,12 +113,6 @@ static bool tpm(const struct sysreg_enc *r)
 	       (r->op2 == 1 || r->op2 == 2);
 }
 
-/* CPTR_EL2.TTA: the trace unit's System registers (op0 2, op1 1). */
-static bool tta(const struct sysreg_enc *r)
-{
-	return r->op0 == 2 && r->op1 == 1;
-}
-
 /* CNTHCTL_EL2.EL1PCEN = 0: CNTP_TVAL_EL0, CNTP_CTL_EL0, CNTP_CVAL_EL0. */
 static bool el1pcen(const struct sysreg_enc *r)
 {
@@ -68,9 +129,12 @@ static bool sgi(const struct sysreg_enc *r, bool read)
 
 enum sysreg_action trap_sysreg(const struct sysreg_enc *r, bool read)
 {
-	if (tid3(r, read) || tidcp(r) || tsw(r) || tpm(r) || tta(r) ||
-	    el1pcen(r) || is(r, 3, 0, 1, 0, 1) /* TACR: ACTLR_EL1 */ ||
-	    sgi(r, read))
+	if (r->op0 == 2)
+		return debug(r, read);
+	if (impdef(r))
+		return impdef_action(r, read);
+	if (tid3(r, read) || tsw(r) || tpm(r) || el1pcen(r) ||
+	    is(r, 3, 0, 1, 0, 1) /* TACR: ACTLR_EL1 */ || sgi(r, read))
 		return SYSREG_TRAP;
 	/* The virtual timer is the CPU's, so not trapped; hvsim models it
 	 * because the CPU model's timer runs on the host's clock. */
@@ -119,6 +183,12 @@ uint64_t trap_esr_sysreg(const struct sysreg_enc *r, unsigned rt, bool read)
 		       (read ? ISS_SYS_READ : 0);
 
 	return esr_make(EC_SYS64, 1, iss);
+}
+
+uint64_t trap_esr_watchpoint(bool same_el, bool write)
+{
+	return esr_make(same_el ? EC_WPT_CUR : EC_WPT_LOW, 1,
+			(write ? ISS_DA_WNR : 0) | FSC_DEBUG);
 }
 
 uint32_t trap_fsc(enum trap_fault f, unsigned level)

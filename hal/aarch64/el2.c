@@ -13,6 +13,8 @@
 #include <hal/mm.h>
 #include <hal/stage2.h>
 
+#include "lib/string.h"
+
 #include <stddef.h>
 
 _Static_assert(offsetof(struct vcpu_regs, x[18]) == REGS_X18, "regs");
@@ -54,6 +56,7 @@ _Static_assert(offsetof(struct pcpu, vcpu) == PCPU_VCPU, "pcpu");
 #define HV_IPA_BITS_MAX 39
 #define QEMU_DTB_BASE	0x40000000ull
 #define QEMU_RAM_BASE	0x40000000ull
+#define HV_IMAGE_BASE	0x40200000ull /* hal.ld */
 
 struct pcpu pcpus[HAL_MAX_CPUS];
 _Alignas(16) uint8_t pcpu_stacks[HAL_MAX_CPUS][PCPU_STACK_SIZE];
@@ -264,6 +267,34 @@ paddr_t hal_ptr_to_pa(const void *p)
 	return pa_init((uint64_t)p);
 }
 
+/*
+ * DC ZVA zeroes a block (DCZID_EL0.BS) at a time, much faster than stores,
+ * and DC CVAC pushes each line to memory for a guest whose caches are off.
+ */
+void hal_mem_zero(void *p, uint64_t len)
+{
+	uint64_t dczid = read_sysreg(dczid_el0);
+	uint64_t block = 4ull << (dczid & 0xf);
+	uint64_t line = 4ull << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	uint64_t a = (uint64_t)p, end = a + len;
+
+	if ((dczid & DCZID_DZP) || ((a | len) & (block - 1)) ||
+	    (block & (line - 1))) {
+		memset(p, 0, len);
+		hal_cache_sync_range(p, len);
+		return;
+	}
+	for (; a < end; a += block) {
+		__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
+		for (uint64_t l = 0; l < block; l += line)
+			__asm__ volatile("dc cvac, %0"
+					 :
+					 : "r"(a + l)
+					 : "memory");
+	}
+	dsb_ish();
+}
+
 void hal_cache_sync_range(const void *p, uint64_t len)
 {
 	uint64_t ctr = read_sysreg(ctr_el0);
@@ -276,6 +307,20 @@ void hal_cache_sync_range(const void *p, uint64_t len)
 	__asm__ volatile("ic iallu" ::: "memory");
 	dsb_ish();
 	isb();
+}
+
+const void *hal_boot_dtb(size_t *size)
+{
+	const uint8_t *h = (const uint8_t *)QEMU_DTB_BASE;
+	uint32_t total = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
+			 (uint32_t)h[6] << 8 | h[7];
+
+	/* QEMU leaves it at the RAM base, below the image: at most that. */
+	if (h[0] != 0xd0 || h[1] != 0x0d || h[2] != 0xfe || h[3] != 0xed ||
+	    total > HV_IMAGE_BASE - QEMU_DTB_BASE)
+		return NULL;
+	*size = total;
+	return h;
 }
 
 /* TLB maintenance by VMID needs that VMID in VTTBR_EL2 for a moment. */
@@ -353,7 +398,14 @@ static void el2_configure(unsigned parange)
 		       HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW;
 	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
 	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
-	uint64_t mdcr = MDCR_TPM | MDCR_TPMCR;
+	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+	/*
+	 * Every debug register access traps: the core emulates them on each
+	 * vCPU's own copy (hv/vdebug.c), so no vCPU sees or arms another's
+	 * breakpoints, and the world switch never saves them.
+	 */
+	uint64_t mdcr =
+	    MDCR_TPM | MDCR_TPMCR | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA;
 
 	/*
 	 * Pointer authentication: let guests use it untrapped when the CPU
@@ -363,6 +415,10 @@ static void el2_configure(unsigned parange)
 		hcr |= HCR_API | HCR_APK;
 		hal_pauth = true;
 	}
+	/* RAS is hidden from guests (ID_AA64PFR0_EL1.RAS reads 0): its error
+	 * record registers trap and UNDEF, as on a CPU without it. */
+	if (((pfr0 >> 28) & 0xf) != 0)
+		hcr |= HCR_TERR;
 	write_sysreg(hcr_el2, hcr);
 
 	unsigned t0sz = 64 - caps.ipa_bits;
@@ -382,6 +438,7 @@ static void el2_configure(unsigned parange)
 	if (((dfr0 >> 8) & 0xf) != 0 && ((dfr0 >> 8) & 0xf) != 0xf)
 		mdcr |= (read_sysreg(pmcr_el0) >> 11) & 0x1f;
 	write_sysreg(mdcr_el2, mdcr);
+	hal_debug_init_cpu();
 	write_sysreg(hstr_el2, 0);
 	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
 	isb();

@@ -12,6 +12,10 @@
 struct pcpu {
 	struct hal_vcpu *vcpu;	 /* PCPU_VCPU: the vCPU being run */
 	struct hal_vcpu *loaded; /* vCPU whose EL1 state is in the hardware */
+	/* vCPU whose breakpoint and watchpoint values the hardware holds,
+	 * as of its debug.gen (vcpu.c). */
+	const struct hal_vcpu *debug_owner;
+	uint32_t debug_gen;
 	unsigned id;
 	uint64_t mpidr;	    /* from the device tree's cpu node */
 	uintptr_t gicr;	    /* v3: this CPU's redistributor */
@@ -41,6 +45,13 @@ static inline struct pcpu *this_pcpu(void)
  * keys are switched with the vCPU (vcpu.c). */
 extern bool hal_pauth;
 
+/* Breakpoint and watchpoint pairs of the CPU, from ID_AA64DFR0_EL1. */
+extern unsigned hal_debug_brps, hal_debug_wrps;
+
+/* This CPU's debug hardware at boot: counts read, OS Lock clear, MDE
+ * clear, no vCPU's values loaded (vcpu.c). */
+void hal_debug_init_cpu(void);
+
 /* EL2 stage-1 MMU with W^X for the image; defined in mmu.c. Built once
  * by CPU 0, then turned on by every CPU. */
 void hal_mmu_init(unsigned pa_range);
@@ -50,7 +61,13 @@ void hal_mmu_enable(unsigned pa_range);
 void hal_pl011_init(void);
 void hal_pl011_putc(char c);
 
-/* Largest RAM region of the machine from QEMU's device tree, if any. */
+/*
+ * QEMU's device tree (fdt.c, with lib/fdt). Each function returns -1 when
+ * fdt is not a tree that passes fdt_check (within 2 MiB); reg values are
+ * read with the root's #address-cells and #size-cells.
+ */
+
+/* The machine's RAM: the first reg pair of the first /memory node. */
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size);
 
 /*
@@ -61,8 +78,8 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		      unsigned max_pairs);
 
 /*
- * The MPIDRs of the CPUs the device tree lists (/cpus/cpu@N reg), in
- * order, at most max of them: the count of all, or -1 without a tree.
+ * The MPIDRs of the CPUs the device tree lists (/cpus/cpu@N reg of 1 or 2
+ * cells), in order, at most max of them: the count of all.
  */
 int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max);
 

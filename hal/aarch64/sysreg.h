@@ -42,6 +42,7 @@ static inline void dsb_sy(void)
 
 /* HCR_EL2 (D17.2.48) */
 /* PAR_EL1 after an address translation instruction (Arm ARM D17.2.113). */
+#define DCZID_DZP   (1ull << 4) /* DC ZVA prohibited */
 #define PAR_F	    (1ull << 0)
 #define PAR_PA_MASK 0x0000fffffffff000ull
 
@@ -60,6 +61,7 @@ static inline void dsb_sy(void)
 #define HCR_TACR      (1ull << 21)
 #define HCR_TSW	      (1ull << 22)
 #define HCR_RW	      (1ull << 31)
+#define HCR_TERR      (1ull << 36)
 #define HCR_APK	      (1ull << 40)
 #define HCR_API	      (1ull << 41)
 
@@ -70,6 +72,10 @@ static inline void dsb_sy(void)
 /* MDCR_EL2 */
 #define MDCR_TPMCR (1ull << 5)
 #define MDCR_TPM   (1ull << 6)
+#define MDCR_TDA   (1ull << 9)
+#define MDSCR_MDE  (1ull << 15) /* MDSCR_EL1: monitor debug events */
+#define MDCR_TDOSA (1ull << 10)
+#define MDCR_TDRA  (1ull << 11)
 
 /* CPTR_EL2 with E2H = 0: RES1 bits 13:12, 9:0 (8 = TZ traps SVE), TTA 20 */
 #define CPTR_EL2_RES1 0x33ffull

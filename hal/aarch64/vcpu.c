@@ -2,7 +2,11 @@
  * vcpu: entering a vCPU, and the lazy switch of its EL1 and FP/SIMD state.
  * The per-exit path never comes back here: the exit vector calls the core's
  * handler and erets (vectors.S). The EL1 system registers are written only
- * when a different vCPU is loaded on this physical CPU.
+ * when a different vCPU is loaded on this physical CPU. Debug registers are
+ * never saved (the guest cannot change them: every access traps and the
+ * core keeps them); they are written only for a vCPU that can take
+ * breakpoint and watchpoint exceptions, and only when the hardware does not
+ * already hold its values.
  */
 #include "pcpu.h"
 
@@ -53,8 +57,6 @@ static uint64_t el1_hw_read(enum el1_reg r)
 		return read_sysreg(cntkctl_el1);
 	case EL1_CSSELR:
 		return read_sysreg(csselr_el1);
-	case EL1_MDSCR:
-		return read_sysreg(mdscr_el1);
 	case EL1_SP_EL0:
 		return read_sysreg(sp_el0);
 	case EL1_SP_EL1:
@@ -133,9 +135,6 @@ static void el1_hw_write(enum el1_reg r, uint64_t v)
 	case EL1_CSSELR:
 		write_sysreg(csselr_el1, v);
 		break;
-	case EL1_MDSCR:
-		write_sysreg(mdscr_el1, v);
-		break;
 	case EL1_SP_EL0:
 		write_sysreg(sp_el0, v);
 		break;
@@ -188,6 +187,85 @@ static void pauth_restore(const uint64_t *k)
 	write_sysreg(S3_0_C2_C3_1, k[9]);
 }
 
+unsigned hal_debug_brps, hal_debug_wrps;
+
+void hal_debug_init_cpu(void)
+{
+	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+
+	hal_debug_brps = (unsigned)((dfr0 >> 12) & 0xf) + 1;
+	hal_debug_wrps = (unsigned)((dfr0 >> 20) & 0xf) + 1;
+	/*
+	 * The OS Lock is set by a cold reset and would keep every debug
+	 * exception away from the guests; theirs is emulated (hv/vdebug.c).
+	 * Nothing of the hardware's debug state may pass from one guest to
+	 * another: MDE clear until a vCPU that uses it is loaded.
+	 */
+	write_sysreg(oslar_el1, 0);
+	write_sysreg(osdlr_el1, 0);
+	write_sysreg(mdscr_el1, 0);
+	this_pcpu()->debug_owner = NULL;
+}
+
+#define DBG_PAIR(n, v, c, vr, cr)                                              \
+	case n:                                                                \
+		write_sysreg(v##n##_el1, (vr));                                \
+		write_sysreg(c##n##_el1, (cr));                                \
+		break
+
+#define DBG_PAIRS(v, c, vr, cr)                                                \
+	DBG_PAIR(0, v, c, vr, cr);                                             \
+	DBG_PAIR(1, v, c, vr, cr);                                             \
+	DBG_PAIR(2, v, c, vr, cr);                                             \
+	DBG_PAIR(3, v, c, vr, cr);                                             \
+	DBG_PAIR(4, v, c, vr, cr);                                             \
+	DBG_PAIR(5, v, c, vr, cr);                                             \
+	DBG_PAIR(6, v, c, vr, cr);                                             \
+	DBG_PAIR(7, v, c, vr, cr);                                             \
+	DBG_PAIR(8, v, c, vr, cr);                                             \
+	DBG_PAIR(9, v, c, vr, cr);                                             \
+	DBG_PAIR(10, v, c, vr, cr);                                            \
+	DBG_PAIR(11, v, c, vr, cr);                                            \
+	DBG_PAIR(12, v, c, vr, cr);                                            \
+	DBG_PAIR(13, v, c, vr, cr);                                            \
+	DBG_PAIR(14, v, c, vr, cr);                                            \
+	DBG_PAIR(15, v, c, vr, cr)
+
+static void bp_write(unsigned n, uint64_t bvr, uint64_t bcr)
+{
+	switch (n) {
+		DBG_PAIRS(dbgbvr, dbgbcr, bvr, bcr);
+	default:
+		break;
+	}
+}
+
+static void wp_write(unsigned n, uint64_t wvr, uint64_t wcr)
+{
+	switch (n) {
+		DBG_PAIRS(dbgwvr, dbgwcr, wvr, wcr);
+	default:
+		break;
+	}
+}
+
+/* Makes the hardware's debug state v's, as far as it can matter. */
+static void debug_load(struct hal_vcpu *v, struct pcpu *c)
+{
+	const struct vcpu_debug *d = &v->debug;
+
+	write_sysreg(mdscr_el1, d->mdscr);
+	if (!(d->mdscr & MDSCR_MDE) ||
+	    (c->debug_owner == v && c->debug_gen == d->gen))
+		return;
+	for (unsigned n = 0; n < hal_debug_brps && n < HAL_DEBUG_PAIRS_MAX; n++)
+		bp_write(n, d->bvr[n], d->bcr[n]);
+	for (unsigned n = 0; n < hal_debug_wrps && n < HAL_DEBUG_PAIRS_MAX; n++)
+		wp_write(n, d->wvr[n], d->wcr[n]);
+	c->debug_owner = v;
+	c->debug_gen = d->gen;
+}
+
 static bool is_loaded(const struct hal_vcpu *v)
 {
 	return v->loaded_on >= 0 && (unsigned)v->loaded_on == this_pcpu()->id;
@@ -214,6 +292,7 @@ static __attribute__((noinline)) void vcpu_load(struct hal_vcpu *v,
 	hal_fpsimd_restore(&v->fp);
 	if (hal_pauth)
 		pauth_restore(v->pauth_keys);
+	debug_load(v, c);
 	hal_gic_vcpu_restore(v);
 	write_sysreg(vttbr_el2, v->vttbr);
 	write_sysreg(vmpidr_el2, v->vmpidr);
@@ -243,6 +322,13 @@ void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)
 	v->yield = false;
 	v->need_regs = false;
 	__guest_enter(v);
+}
+
+void hal_vcpu_debug_changed(struct hal_vcpu *v)
+{
+	v->debug.gen++;
+	if (is_loaded(v))
+		debug_load(v, this_pcpu());
 }
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)

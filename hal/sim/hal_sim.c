@@ -39,6 +39,8 @@ static bool timer_armed;
 static uint64_t timer_cval;
 static unsigned cpu_count = 1;
 static _Thread_local unsigned cpu_id;
+static const void *boot_dtb;
+static size_t boot_dtb_size;
 
 void hal_sim_reset(void)
 {
@@ -86,6 +88,26 @@ void hal_sim_reset(void)
 	memset(irq_enabled, 0, sizeof(irq_enabled));
 	timer_armed = false;
 	timer_cval = 0;
+	boot_dtb = NULL;
+	boot_dtb_size = 0;
+}
+
+void hal_sim_set_boot_dtb(const void *dtb, size_t size)
+{
+	boot_dtb = dtb;
+	boot_dtb_size = size;
+}
+
+const void *hal_boot_dtb(size_t *size)
+{
+	*size = boot_dtb_size;
+	return boot_dtb;
+}
+
+void hal_mem_zero(void *p, uint64_t len)
+{
+	memset(p, 0, len);
+	stats.mem_zero_bytes += len;
 }
 
 void *hal_sim_mem_init(uint64_t base, uint64_t size)
@@ -281,6 +303,8 @@ int hal_console_getc(void)
 	c = (unsigned char)in_buf[in_head];
 	in_head = (in_head + 1) % CONSOLE_IN_MAX;
 	in_len--;
+	/* The UART's receive interrupt is a level: high while input waits. */
+	irq_pending[CONSOLE_RX_IRQ] = in_len > 0;
 	return c;
 }
 
@@ -419,6 +443,14 @@ void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)
 		engine.run(engine.ctx, v, &exit);
 		hal_sim_exit(v, &exit, exits);
 	} while (!v->yield);
+}
+
+void hal_vcpu_debug_changed(struct hal_vcpu *v)
+{
+	v->debug.gen++;
+	stats.debug_changes++;
+	if (v->loaded_on >= 0 && engine.debug_changed != NULL)
+		engine.debug_changed(engine.ctx, v);
 }
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)

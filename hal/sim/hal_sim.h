@@ -29,7 +29,9 @@
  * unloads it, and the engine then loads the state from v. s2_changed is
  * called for every stage-2 TLB invalidation (vmid, or all VMIDs for -1).
  * translate_va resolves a guest virtual address of a loaded vCPU with its
- * stage-1 translation; false when it does not translate.
+ * stage-1 translation; false when it does not translate. debug_changed is
+ * called by hal_vcpu_debug_changed for a loaded vCPU: the engine's debug
+ * hardware takes v->debug.
  */
 struct hal_sim_engine {
 	void (*run)(void *ctx, struct hal_vcpu *v, struct vcpu_exit *exit);
@@ -41,6 +43,7 @@ struct hal_sim_engine {
 	void (*s2_changed)(void *ctx, int vmid);
 	bool (*translate_va)(void *ctx, struct hal_vcpu *v, uint64_t va,
 			     ipaddr_t *ipa);
+	void (*debug_changed)(void *ctx, struct hal_vcpu *v);
 	/* hal_cpu_idle: make time pass until an interrupt is pending. */
 	void (*idle)(void *ctx);
 	/* hal_counter_read, when the engine keeps the time. */
@@ -65,6 +68,8 @@ void hal_sim_reset(void);
 void *hal_sim_mem_init(uint64_t base, uint64_t size);
 
 void hal_sim_set_engine(const struct hal_sim_engine *engine);
+/* The tree hal_boot_dtb returns (the caller keeps it; NULL: none). */
+void hal_sim_set_boot_dtb(const void *dtb, size_t size);
 struct hal_cpu_caps *hal_sim_caps(void);
 struct hal_platform *hal_sim_platform(void);
 void hal_sim_set_id_reg(unsigned crm, unsigned op2, uint64_t val);
@@ -89,9 +94,11 @@ struct hal_sim_stats {
 	uint64_t last_flush_ipa;
 	uint16_t last_flush_vmid;
 	unsigned cache_syncs;
+	uint64_t mem_zero_bytes; /* zeroed with hal_mem_zero */
 	unsigned setway_ops;
 	unsigned irq_resamples;
 	unsigned kicks[HAL_MAX_CPUS]; /* hal_cpu_kick, per target CPU */
+	unsigned debug_changes;	      /* hal_vcpu_debug_changed */
 	uint64_t last_setway;
 };
 struct hal_sim_stats *hal_sim_stats(void);

@@ -5,10 +5,10 @@
  */
 #include "hv/dev/vpl011.h"
 
+#include "hv/console.h"
+
 #include "hv/vgic/vgic.h"
 #include "hv/vm.h"
-
-#include <hal/console.h>
 
 /* RX trigger levels for IFLS.RXIFLSEL 0..4: 1/8, 1/4, 1/2, 3/4, 7/8. */
 static const uint8_t rx_trigger_levels[5] = {2, 4, 8, 12, 14};
@@ -18,7 +18,7 @@ static const uint8_t id_regs[8] = {
     0x0d, 0xf0, 0x05, 0xb1, /* UARTPCellID0-3 */
 };
 
-static unsigned fifo_depth(const struct vpl011 *u)
+unsigned vpl011_fifo_depth(const struct vpl011 *u)
 {
 	return (u->lcr_h & PL011_LCR_H_FEN) ? VPL011_FIFO_DEPTH : 1;
 }
@@ -46,15 +46,13 @@ static void update_rx_status(struct vpl011 *u)
 		u->ris |= PL011_INT_RT;
 }
 
-void vpl011_init(struct vpl011 *u, const char *name, bool console_rx,
-		 struct vm *vm)
+void vpl011_init(struct vpl011 *u, const char *name, struct vm *vm)
 {
 	*u = (struct vpl011){0};
 	u->vm = vm;
 	u->name = name;
 	while (name[u->name_len] != '\0')
 		u->name_len++;
-	u->console_rx = console_rx;
 	u->line_start = true;
 	u->cr = PL011_CR_TXE | PL011_CR_RXE;
 	u->ifls = 0x12;
@@ -62,7 +60,7 @@ void vpl011_init(struct vpl011 *u, const char *name, bool console_rx,
 
 void vpl011_rx_push(struct vpl011 *u, uint8_t byte)
 {
-	if (u->rx_count >= fifo_depth(u)) {
+	if (u->rx_count >= vpl011_fifo_depth(u)) {
 		/*
 		 * The byte is lost; the overrun is reported with the last
 		 * character that made it into the FIFO (DR bit 11), and in
@@ -96,30 +94,12 @@ void vpl011_update_irq(struct vpl011 *u)
 	vgic_set_level(u->vm, NULL, VPL011_INTID, line);
 }
 
-static void poll_console(struct vpl011 *u)
-{
-	if (!u->console_rx)
-		return;
-	while (u->rx_count < fifo_depth(u)) {
-		int c = hal_console_getc();
-
-		if (c < 0)
-			break;
-		vpl011_rx_push(u, (uint8_t)c);
-	}
-}
-
 static void transmit(struct vpl011 *u, uint8_t c)
 {
 	if (u->cr & PL011_CR_LBE) {
 		vpl011_rx_push(u, c);
 	} else {
-		if (u->line_start) {
-			hal_console_write(u->name, u->name_len);
-			hal_console_write("| ", 2);
-		}
-		hal_console_write((const char *)&c, 1);
-		u->line_start = c == '\n';
+		console_write(u, (const char *)&c, 1);
 	}
 	/* The FIFO drained at once: TX is at or below its trigger level. */
 	u->ris |= PL011_INT_TX;
@@ -146,7 +126,7 @@ static uint32_t read_fr(const struct vpl011 *u)
 
 	if (u->rx_count == 0)
 		fr |= PL011_FR_RXFE;
-	if (u->rx_count >= fifo_depth(u))
+	if (u->rx_count >= vpl011_fifo_depth(u))
 		fr |= PL011_FR_RXFF;
 	return fr;
 }
@@ -157,14 +137,15 @@ static enum hv_err read_reg(struct vpl011 *u, uint64_t reg, bool pop,
 {
 	switch (reg) {
 	case PL011_DR:
-		poll_console(u);
 		*out = pop ? read_dr(u) : 0;
+		/* Input queued while the FIFO was full may come now. */
+		if (pop)
+			console_feed(u);
 		return HV_OK;
 	case PL011_RSR:
 		*out = u->rsr;
 		return HV_OK;
 	case PL011_FR:
-		poll_console(u);
 		*out = read_fr(u);
 		return HV_OK;
 	case PL011_ILPR:
@@ -189,11 +170,9 @@ static enum hv_err read_reg(struct vpl011 *u, uint64_t reg, bool pop,
 		*out = u->imsc;
 		return HV_OK;
 	case PL011_RIS:
-		poll_console(u);
 		*out = u->ris;
 		return HV_OK;
 	case PL011_MIS:
-		poll_console(u);
 		*out = u->ris & u->imsc;
 		return HV_OK;
 	case PL011_ICR:
@@ -370,15 +349,15 @@ bool vpl011_rx_full(const struct vpl011 *u)
 	bool full;
 
 	lock(u);
-	full = u->rx_count >= fifo_depth(u);
+	full = u->rx_count >= vpl011_fifo_depth(u);
 	unlock(u);
 	return full;
 }
 
-void vpl011_console_input(struct vpl011 *u)
+void vpl011_receive(struct vpl011 *u, uint8_t byte)
 {
 	lock(u);
-	poll_console(u);
+	vpl011_rx_push(u, byte);
 	vpl011_update_irq(u);
 	unlock(u);
 }

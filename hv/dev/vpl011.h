@@ -3,10 +3,11 @@
  * semantics per the PL011 Technical Reference Manual (DDI 0183), identifying
  * itself as QEMU's PL011 does (PeriphID 0x11 0x10 0x14 0x00).
  *
- * Transmit is immediate: every byte written to DR goes to the physical
- * console (lines prefixed with the VM's name), so the TX FIFO always reads
- * empty. Receive is a 16-entry FIFO (1 entry with LCR_H.FEN = 0) fed from the
- * physical console when the VM owns it, or from TX in loopback (CR.LBE).
+ * Transmit is immediate: every byte written to DR goes to the shared
+ * console (hv/console.h: lines prefixed with the VM's name), so the TX FIFO
+ * always reads empty. Receive is a 16-entry FIFO (1 entry with LCR_H.FEN =
+ * 0) fed by the console while the VM has its input, or from TX in loopback
+ * (CR.LBE).
  * Interrupt status (RIS/MIS) is computed as the TRM specifies; the line
  * level is vpl011_irq_pending(). As in QEMU's model, transmission does not
  * wait for CR.UARTEN/TXE, so guests that rely on firmware having enabled the
@@ -80,8 +81,7 @@ struct vm;
 struct vpl011 {
 	const char *name; /* VM name, the prefix of its console lines */
 	size_t name_len;
-	bool console_rx; /* pulls input from the physical console */
-	bool line_start;
+	bool line_start; /* the next byte starts a console line (console.c) */
 	uint16_t cr;
 	uint16_t lcr_h;
 	uint16_t ibrd;
@@ -102,8 +102,7 @@ struct vpl011 {
 extern const struct mmio_ops vpl011_mmio_ops;
 
 /* Reset state (TRM 3.2: CR = 0x300, IFLS = 0x12, everything else 0). */
-void vpl011_init(struct vpl011 *u, const char *name, bool console_rx,
-		 struct vm *vm);
+void vpl011_init(struct vpl011 *u, const char *name, struct vm *vm);
 
 /* Queues a received byte; sets the overrun error when the FIFO is full. */
 void vpl011_rx_push(struct vpl011 *u, uint8_t byte);
@@ -114,9 +113,12 @@ bool vpl011_irq_pending(const struct vpl011 *u);
 /* Drives its VM's SPI 1 from the UART's interrupt output. */
 void vpl011_update_irq(struct vpl011 *u);
 
-/* Input arrived on the physical console: pull it into the RX FIFO (when
- * this UART has the console) and update the interrupt. */
-void vpl011_console_input(struct vpl011 *u);
+/* A byte of console input for this UART (console.c): queued, with the
+ * interrupt updated, under the VM's lock. */
+void vpl011_receive(struct vpl011 *u, uint8_t byte);
+
+/* Entries of the receive FIFO: 16, or 1 with LCR_H.FEN clear. */
+unsigned vpl011_fifo_depth(const struct vpl011 *u);
 
 /* True when the receive FIFO cannot take another byte. */
 bool vpl011_rx_full(const struct vpl011 *u);

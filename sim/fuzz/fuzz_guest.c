@@ -3,7 +3,7 @@
  *
  * The input is a guest: up to 4 KiB of instruction words, run at EL1 after
  * a fixed prologue (a stack, and a vector table whose every entry skips the
- * instruction that trapped), in a VM with two vCPUs and 2 MiB of RAM, for at
+ * instruction that trapped), in a VM with two vCPUs and 4 MiB of RAM, for at
  * most 20,000 guest instructions. Whatever the guest does - hypercalls with
  * random arguments, PSCI, MMIO anywhere, system registers, WFI, wild
  * branches - the core must not crash, hit its own HV_CHECK, leak or trip
@@ -20,8 +20,10 @@
 
 #define MACHINE_RAM 0x40000000ull
 #define HV_SIZE	    0x00200000ull
+#define KERNEL_PA   (MACHINE_RAM + HV_SIZE) /* the module: 2 MiB */
+#define GUEST_PA    (KERNEL_PA + 0x00200000ull)
 #define GUEST_IPA   0x40000000ull
-#define GUEST_SIZE  0x00200000ull
+#define GUEST_SIZE  0x00400000ull
 #define VECTORS_OFF 0x800u
 #define BODY_OFF    0x1000u
 #define BODY_MAX    4096u
@@ -50,8 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct vm_config vm;
-	struct hv_config hc = {&vm, 1};
+	static struct hv_config hc;
 	struct sim_options opt = {.max_insns = MAX_INSNS, .insns_per_tick = 16};
 	struct hal_platform *plat;
 	size_t body = size < BODY_MAX ? size : BODY_MAX;
@@ -66,19 +67,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hal_sim_reset();
 	plat = hal_sim_platform();
 	plat->ram_base = pa_init(MACHINE_RAM);
-	plat->ram_size = HV_SIZE + GUEST_SIZE;
+	plat->ram_size = GUEST_PA + GUEST_SIZE - MACHINE_RAM;
 	plat->hv_base = pa_init(MACHINE_RAM);
 	plat->hv_size = HV_SIZE;
-	hal_sim_mem_init(MACHINE_RAM, HV_SIZE + GUEST_SIZE);
-	vm = (struct vm_config){
-	    .name = "fuzz",
-	    .ram_ipa = ipa_init(GUEST_IPA),
-	    .ram_size = GUEST_SIZE,
-	    .ram_pa = pa_init(MACHINE_RAM + HV_SIZE),
-	    .entry = ipa_init(GUEST_IPA),
-	    .image = {image, BODY_OFF + body, ipa_init(GUEST_IPA)},
-	    .vcpu_count = 2,
-	    .console = true,
+	memcpy((uint8_t *)hal_sim_mem_init(MACHINE_RAM, plat->ram_size) +
+		   (KERNEL_PA - MACHINE_RAM),
+	       image, BODY_OFF + body);
+	hc = (struct hv_config){
+	    .vms = {{
+		.name = "fuzz",
+		.node = "/chosen/fuzz",
+		.ram_ipa = ipa_init(GUEST_IPA),
+		.ram_size = GUEST_SIZE,
+		.ram_pa = pa_init(GUEST_PA),
+		.ram_pa_fixed = true,
+		.kernel = {pa_init(KERNEL_PA), BODY_OFF + body},
+		.kind = VM_KERNEL_RAW,
+		.load = ipa_init(GUEST_IPA),
+		.vcpu_count = 2,
+		.console = true,
+	    }},
+	    .vm_count = 1,
 	};
 	if (!sim_engine_init(&opt, err, sizeof(err)))
 		abort();

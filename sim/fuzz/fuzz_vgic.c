@@ -546,10 +546,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    .ram_ipa = ipa_init(RAM_IPA),
 	    .ram_size = RAM_SIZE,
 	    .ram_pa = pa_init(ARENA_PA),
-	    .entry = ipa_init(RAM_IPA),
+	    .kind = VM_KERNEL_RAW,
 	    .vcpu_count = 1 + ((setup >> 5) & 3),
 	};
-	if (vm_create(&vm, 0, &cfg, &pool) != HV_OK)
+	/* Never booted: the vGIC is what is driven, not a guest. */
+	if (vm_create(&vm, 0, &cfg, &(struct vm_image_plan){0}, &pool) != HV_OK)
 		abort();
 	/* Before vm_create set up the vGIC itself, it was the caller's. */
 	if (vm.vgic.version == 0 && vgic_init(&vm) != HV_OK)

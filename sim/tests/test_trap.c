@@ -1,6 +1,8 @@
 /*
  * Unit tests of sim/trap.c: which system register accesses trap to EL2
- * (one test per trap control the header names, with real encodings), and
+ * (one test per trap control the header names, with real encodings), which
+ * the simulated CPU (QEMU 7.2's Cortex-A57) does not have or answers
+ * itself, and
  * the ESR_EL2/HPFAR_EL2 values, written as literal hex worked out from the
  * Arm ARM's field layout (D17.2.37 ESR_ELx, D17.2.60 HPFAR_EL2) so the
  * test does not share arithmetic with the code under test.
@@ -12,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "hal_sim.h"
 #include "trap.h"
 
 /* System register and instruction encodings: op0, op1, CRn, CRm, op2. */
@@ -115,22 +118,106 @@ static void test_trap_tpm_traps_pmu_registers(void **st)
 	assert_both(PMCCFILTR_EL0, SYSREG_TRAP);
 }
 
-static void test_trap_tidcp_traps_implementation_defined_registers(void **st)
+static void test_trap_impdef_space_is_qemu_cortex_a57_without_tidcp(void **st)
 {
 	(void)st;
-	/* S3_1_C15_C2_0 (CPUACTLR_EL1 on Cortex-A57) and a CRn 11 one. */
-	assert_both(ENC(3, 1, 15, 2, 0), SYSREG_TRAP);
-	assert_both(ENC(3, 0, 15, 0, 0), SYSREG_TRAP);
-	assert_both(ENC(3, 7, 11, 15, 7), SYSREG_TRAP);
+	/* QEMU 7.2 ignores HCR_EL2.TIDCP: nothing there traps. The A57's
+	 * registers QEMU has are constants: L2CTLR_EL1, L2ECTLR_EL1, L2ACTLR,
+	 * CPUACTLR/CPUECTLR/CPUMERRSR/L2MERRSR_EL1. */
+	assert_both(ENC(3, 1, 11, 0, 2), SYSREG_CONST);
+	assert_both(ENC(3, 1, 11, 0, 3), SYSREG_CONST);
+	assert_both(ENC(3, 1, 15, 0, 0), SYSREG_CONST);
+	for (unsigned op2 = 0; op2 <= 3; op2++)
+		assert_both(ENC(3, 1, 15, 2, op2), SYSREG_CONST);
+	assert_int_equal(trap_sysreg_const(ENC(3, 1, 15, 0, 0)), 0);
+	assert_int_equal(trap_sysreg_const(ENC(3, 1, 11, 0, 2)), 0);
+	/* CBAR_EL1 is read-only: the virt board's GIC base. */
+	assert_int_equal(trap_sysreg(ENC(3, 1, 15, 3, 0), READ), SYSREG_CONST);
+	assert_int_equal(trap_sysreg(ENC(3, 1, 15, 3, 0), WRITE), SYSREG_UNDEF);
+	assert_int_equal(trap_sysreg_const(ENC(3, 1, 15, 3, 0)), 0x08000000);
+	/* Every other encoding of the space is unallocated for it. */
+	assert_both(ENC(3, 1, 15, 0, 5), SYSREG_UNDEF);
+	assert_both(ENC(3, 1, 15, 2, 4), SYSREG_UNDEF);
+	assert_both(ENC(3, 0, 15, 0, 0), SYSREG_UNDEF);
+	assert_both(ENC(3, 7, 11, 15, 7), SYSREG_UNDEF);
+	assert_both(ENC(3, 1, 11, 0, 0), SYSREG_UNDEF);
 }
 
-static void test_trap_tta_traps_trace_registers(void **st)
+static void test_trap_trace_registers_are_unallocated(void **st)
 {
 	(void)st;
-	assert_both(TRCPRGCTLR, SYSREG_TRAP);
-	assert_both(TRCIDR0, SYSREG_TRAP);
-	/* op0 2, op1 0 is the debug block: MDCR_EL2.TDA is not set. */
-	assert_both(MDSCR_EL1, SYSREG_NATIVE);
+	/* QEMU's Cortex-A57 has no trace unit: UNDEF before CPTR_EL2.TTA. */
+	assert_both(TRCPRGCTLR, SYSREG_UNDEF);
+	assert_both(TRCIDR0, SYSREG_UNDEF);
+}
+
+static void test_trap_tda_traps_the_debug_registers_the_cpu_has(void **st)
+{
+	(void)st;
+	/* ID_AA64DFR0_EL1 of QEMU's Cortex-A57: 6 breakpoints, 4
+	 * watchpoints. */
+	hal_sim_set_id_reg(5, 0, 0x10305106);
+	for (unsigned n = 0; n < 6; n++) {
+		assert_both(ENC(2, 0, 0, n, 4), SYSREG_TRAP); /* DBGBVR<n> */
+		assert_both(ENC(2, 0, 0, n, 5), SYSREG_TRAP); /* DBGBCR<n> */
+	}
+	for (unsigned n = 0; n < 4; n++) {
+		assert_both(ENC(2, 0, 0, n, 6), SYSREG_TRAP); /* DBGWVR<n> */
+		assert_both(ENC(2, 0, 0, n, 7), SYSREG_TRAP); /* DBGWCR<n> */
+	}
+	/* Past the counts the registers do not exist. */
+	assert_both(ENC(2, 0, 0, 6, 4), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 0, 15, 5), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 0, 4, 6), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 0, 4, 7), SYSREG_UNDEF);
+	assert_both(MDSCR_EL1, SYSREG_TRAP);
+	assert_both(ENC(2, 0, 0, 2, 0), SYSREG_TRAP); /* MDCCINT_EL1 */
+	/* MDCCSR_EL0 is read-only. */
+	assert_int_equal(trap_sysreg(ENC(2, 3, 0, 1, 0), READ), SYSREG_TRAP);
+	assert_int_equal(trap_sysreg(ENC(2, 3, 0, 1, 0), WRITE), SYSREG_UNDEF);
+	/* What QEMU 7.2 lacks: claim tags, DBGAUTHSTATUS_EL1, DBGPRCR_EL1,
+	 * the DCC data registers, OSDTRRX/TX_EL1, OSECCR_EL1. */
+	assert_both(ENC(2, 0, 7, 8, 6), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 7, 9, 6), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 7, 14, 6), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 1, 4, 4), SYSREG_UNDEF);
+	assert_both(ENC(2, 3, 0, 4, 0), SYSREG_UNDEF);
+	assert_both(ENC(2, 3, 0, 5, 0), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 0, 0, 2), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 0, 3, 2), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 0, 6, 2), SYSREG_UNDEF);
+	/* EL2's DBGVCR32_EL2 from EL1. */
+	assert_both(ENC(2, 4, 0, 7, 0), SYSREG_UNDEF);
+	hal_sim_set_id_reg(5, 0, 0);
+	/* A CPU with one of each. */
+	assert_both(ENC(2, 0, 0, 0, 4), SYSREG_TRAP);
+	assert_both(ENC(2, 0, 0, 1, 4), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 0, 0, 7), SYSREG_TRAP);
+	assert_both(ENC(2, 0, 0, 1, 7), SYSREG_UNDEF);
+}
+
+static void test_trap_tdosa_tdra_trap_os_lock_and_rom_registers(void **st)
+{
+	(void)st;
+	/* OSLAR_EL1 is write-only, OSLSR_EL1 and MDRAR_EL1 read-only. */
+	assert_int_equal(trap_sysreg(ENC(2, 0, 1, 0, 4), WRITE), SYSREG_TRAP);
+	assert_int_equal(trap_sysreg(ENC(2, 0, 1, 0, 4), READ), SYSREG_UNDEF);
+	assert_int_equal(trap_sysreg(ENC(2, 0, 1, 1, 4), READ), SYSREG_TRAP);
+	assert_int_equal(trap_sysreg(ENC(2, 0, 1, 1, 4), WRITE), SYSREG_UNDEF);
+	assert_int_equal(trap_sysreg(ENC(2, 0, 1, 0, 0), READ), SYSREG_TRAP);
+	assert_int_equal(trap_sysreg(ENC(2, 0, 1, 0, 0), WRITE), SYSREG_UNDEF);
+	assert_both(ENC(2, 0, 1, 3, 4), SYSREG_TRAP); /* OSDLR_EL1 */
+}
+
+static void test_trap_ras_error_records_are_unallocated(void **st)
+{
+	(void)st;
+	/* No RAS on the Cortex-A57: ERRIDR_EL1, ERRSELR_EL1, ERXFR_EL1 and
+	 * DISR_EL1 are the CPU model's UNDEF, not TERR traps. */
+	assert_both(ENC(3, 0, 5, 3, 0), SYSREG_NATIVE);
+	assert_both(ENC(3, 0, 5, 3, 1), SYSREG_NATIVE);
+	assert_both(ENC(3, 0, 5, 4, 0), SYSREG_NATIVE);
+	assert_both(ENC(3, 0, 12, 1, 1), SYSREG_NATIVE);
 }
 
 static void test_trap_el1pcen_clear_traps_physical_timer(void **st)
@@ -204,6 +291,16 @@ static void test_trap_esr_sysreg_follows_the_iss_layout(void **st)
 	assert_int_equal(trap_esr_sysreg(DC_CISW, 2, WRITE), 0x62141c5c);
 }
 
+static void test_trap_esr_watchpoint_has_ec_wnr_and_debug_fsc(void **st)
+{
+	(void)st;
+	/* EC 0x35 (same EL) or 0x34, IL, WnR [6], DFSC 0b100010. */
+	assert_int_equal(trap_esr_watchpoint(true, false), 0xd6000022);
+	assert_int_equal(trap_esr_watchpoint(true, true), 0xd6000062);
+	assert_int_equal(trap_esr_watchpoint(false, false), 0xd2000022);
+	assert_int_equal(trap_esr_watchpoint(false, true), 0xd2000062);
+}
+
 static void test_trap_fsc_encodes_kind_and_level(void **st)
 {
 	(void)st;
@@ -272,8 +369,13 @@ int main(void)
 	    cmocka_unit_test(test_trap_tsw_traps_set_way_cache_maintenance),
 	    cmocka_unit_test(test_trap_tpm_traps_pmu_registers),
 	    cmocka_unit_test(
-		test_trap_tidcp_traps_implementation_defined_registers),
-	    cmocka_unit_test(test_trap_tta_traps_trace_registers),
+		test_trap_impdef_space_is_qemu_cortex_a57_without_tidcp),
+	    cmocka_unit_test(test_trap_trace_registers_are_unallocated),
+	    cmocka_unit_test(
+		test_trap_tda_traps_the_debug_registers_the_cpu_has),
+	    cmocka_unit_test(
+		test_trap_tdosa_tdra_trap_os_lock_and_rom_registers),
+	    cmocka_unit_test(test_trap_ras_error_records_are_unallocated),
 	    cmocka_unit_test(test_trap_el1pcen_clear_traps_physical_timer),
 	    cmocka_unit_test(
 		test_trap_counter_reads_come_from_the_simulated_counter),
@@ -282,6 +384,7 @@ int main(void)
 	    cmocka_unit_test(test_trap_esr_wfx_has_cv_cond_and_ti),
 	    cmocka_unit_test(test_trap_esr_hvc_and_smc_carry_imm16),
 	    cmocka_unit_test(test_trap_esr_sysreg_follows_the_iss_layout),
+	    cmocka_unit_test(test_trap_esr_watchpoint_has_ec_wnr_and_debug_fsc),
 	    cmocka_unit_test(test_trap_fsc_encodes_kind_and_level),
 	    cmocka_unit_test(test_trap_esr_dabt_combines_access_iss_and_fsc),
 	    cmocka_unit_test(test_trap_esr_iabt_has_fsc_only),

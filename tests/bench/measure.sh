@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Measures the hypervisor's hot paths on one QEMU machine, in instructions.
 #
-# usage: measure.sh QEMU CPU GIC HV_IMAGE GUEST_ELF [RAW_DIR]
+# usage: measure.sh QEMU CPU GIC HV_ELF GUEST_ELF [RAW_DIR]
 #
 # Runs the bench guest (tests/guests/bench.c) four times under
 # -icount shift=0,sleep=off, where one instruction is one nanosecond of
-# virtual time and the counter ticks once per 16: under the hypervisor
-# (HV_IMAGE) on -smp 1 and -smp 2, and natively at EL1 (GUEST_ELF, QEMU
-# without virtualization answering PSCI itself) on -smp 1 and -smp 2. Prints
+# virtual time and the counter ticks once per 16: as the one VM of HV_ELF
+# (hv.elf, its manifest made by scripts/manifest) on -smp 1 and -smp 2,
+# and natively at EL1 (GUEST_ELF, QEMU without virtualization answering
+# PSCI itself) on -smp 1 and -smp 2. Prints
 # one "NAME VALUE" line per figure: what the hypervisor adds to each
 # operation, i.e. its count under the hypervisor minus its count natively,
 # which is exactly the hypervisor's own instructions. Every figure is the
@@ -38,18 +39,28 @@
 #                               guest's vector included (to 16 instructions)
 #   sgi_round_trip_smp1         the round trip with both vCPUs on one CPU
 set -euo pipefail
-qemu=$1 cpu=$2 gic=$3 hv_image=$4 guest_elf=$5 raw_dir=${6:-}
+qemu=$1 cpu=$2 gic=$3 hv=$4 guest_elf=$5 raw_dir=${6:-}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-hv_status=$(dirname "$0")/../../scripts/hv-status
+root=$(cd "$(dirname "$0")/../.." && pwd)
+hv_status=$root/scripts/hv-status
 
-# run NAME VIRTUALIZATION SMP IMAGE: the console log in $tmp/NAME.log.
+# manifest SMP: QEMU's arguments for hv.elf with the bench VM, one a line.
+manifest() {
+	"$root/scripts/manifest" --out "$tmp/manifest-smp$1" --qemu "$qemu" \
+		--gic "$gic" --cpu "$cpu" --smp "$1" --hv "$hv" \
+		--guests "$(dirname "$guest_elf")" --vm bench --print qemu
+}
+
+# run NAME VIRTUALIZATION SMP IMAGE [QEMU_ARGS...]: the console log in
+# $tmp/NAME.log.
 run() {
-	local log=$tmp/$1.log
-	timeout -k 5 300 "$qemu" -M "virt,virtualization=$2,gic-version=$gic" \
-		-cpu "$cpu" -m 1G -smp "$3" -nographic -nic none -no-reboot \
-		-icount shift=0,sleep=off -kernel "$4" </dev/null 2>&1 |
+	local log=$tmp/$1.log virt=$2 smp=$3 image=$4
+	shift 4
+	timeout -k 5 300 "$qemu" -M "virt,virtualization=$virt,gic-version=$gic" \
+		-cpu "$cpu" -m 1G -smp "$smp" -nographic -nic none -no-reboot \
+		-icount shift=0,sleep=off -kernel "$image" "$@" </dev/null 2>&1 |
 		tr -d '\r' | grep -av '^\(bench| \)\?\(bench line\|\.\+$\)' >"$log" || true
 	[ -z "$raw_dir" ] || cp "$log" "$raw_dir/$1.log"
 	if ! grep -q 'bench: done' "$log"; then
@@ -57,14 +68,16 @@ run() {
 		cat "$log" >&2
 		exit 1
 	fi
-	if [ "$2" = on ] && ! final=$("$hv_status" "$log"); then
+	if [ "$virt" = on ] && ! final=$("$hv_status" "$log"); then
 		echo "measure: the hypervisor's final line says $final; output:" >&2
 		cat "$log" >&2
 		exit 1
 	fi
 }
-run hv-smp1 on 1 "$hv_image"
-run hv-smp2 on 2 "$hv_image"
+mapfile -t args1 < <(manifest 1)
+mapfile -t args2 < <(manifest 2)
+run hv-smp1 on 1 "$hv" "${args1[@]}"
+run hv-smp2 on 2 "$hv" "${args2[@]}"
 run native-smp1 off 1 "$guest_elf"
 run native-smp2 off 2 "$guest_elf"
 

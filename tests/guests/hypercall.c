@@ -51,6 +51,9 @@ int main(uint64_t dtb)
 	check_eq("HV_CALL_VM_INFO VM id", res.x1, 0);
 	check_eq("HV_CALL_VM_INFO vCPU id", res.x2, 0);
 	check_eq("HV_CALL_VM_INFO vCPU count", res.x3, 1);
+	res = hvc_call(HV_CALL_VM_BOOTS, 0, 0, 0);
+	check_ret("HV_CALL_VM_BOOTS", (int32_t)res.x0, SMCCC_RET_SUCCESS);
+	check_eq("HV_CALL_VM_BOOTS count", res.x1, 1);
 
 	res = hvc_call(HV_CALL_UID, 0, 0, 0);
 	check_eq("HV_CALL_UID w0", (uint32_t)res.x0, HV_UID0);

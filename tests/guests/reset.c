@@ -1,11 +1,12 @@
 /*
  * reset: PSCI SYSTEM_RESET of a 2-vCPU VM while its second vCPU runs.
  *
- * First boot: cpu1 is started and spins for good; cpu0 notes the boot in
- * RAM past the image (a reset reloads the image, not the rest of RAM) and
- * asks for a reset. The hypervisor must stop cpu1 wherever it runs (on
- * -smp 2, another physical CPU), reload the image and start cpu0 alone at
- * the entry point. Second boot: cpu1 is off and can be started again.
+ * First boot (HV_CALL_VM_BOOTS says 1): cpu1 is started and spins for
+ * good; cpu0 leaves a mark in RAM past the image and asks for a reset. The
+ * hypervisor must stop cpu1 wherever it runs (on -smp 2, another physical
+ * CPU), zero the RAM, reload the image and start cpu0 alone at the entry
+ * point. Second boot: the mark is gone, cpu1 is off and can be started
+ * again.
  */
 #include "guest.h"
 #include "hv/abi.h"
@@ -13,8 +14,14 @@
 #define SECONDARY_MPIDR 1
 #define WAIT_SECONDS	10
 
-/* Past the image and its stacks: kept across the reset. */
-#define BOOTS (*(volatile uint32_t *)(GUEST_RAM_BASE + 0x02000000ul))
+/* Past the image and its stacks: only a reset that kept RAM keeps it. */
+#define MARK	   (*(volatile uint32_t *)(GUEST_RAM_BASE + 0x02000000ul))
+#define MARK_VALUE 0x5eb007edu
+
+static uint64_t boots(void)
+{
+	return hvc_call(HV_CALL_VM_BOOTS, 0, 0, 0).x1;
+}
 
 static volatile uint32_t cpu1_up; /* .bss: zero at every boot */
 
@@ -47,18 +54,19 @@ static bool start_cpu1(void)
 int main(uint64_t dtb)
 {
 	(void)dtb;
-	if (BOOTS == 0) {
+	if (boots() == 1) {
 		gprintf("reset: first boot\n");
 		if (!start_cpu1())
 			return guest_done("reset");
-		BOOTS = 1;
+		MARK = MARK_VALUE;
 		dsb_sy();
 		gprintf("reset: SYSTEM_RESET with cpu1 running\n");
 		hvc_call(PSCI_SYSTEM_RESET, 0, 0, 0);
 		check_true("reset: SYSTEM_RESET does not return", false);
 		return guest_done("reset");
 	}
-	gprintf("reset: second boot, boots so far %u\n", (unsigned)BOOTS);
+	check_eq("reset: boots", boots(), 2);
+	check_eq("reset: RAM past the image after the reset", MARK, 0);
 	check_ret(
 	    "reset: AFFINITY_INFO_64(1) after the reset",
 	    (int64_t)hvc_call(PSCI_AFFINITY_INFO_64, SECONDARY_MPIDR, 0, 0).x0,

@@ -2,9 +2,14 @@
  * sysreg: system registers the hypervisor traps, sanitises or emulates.
  *
  * The guest must see its virtual MPIDR, ID registers with the features the
- * hypervisor does not give it (PMU, SVE, EL2, EL3) hidden, ACTLR_EL1 as
- * RAZ/WI, an UNDEF for a trapped register nobody emulates (PMCR_EL0), and
- * set/way cache maintenance that simply completes.
+ * hypervisor does not give it (PMU, SVE, EL2, EL3, RAS) hidden, ACTLR_EL1
+ * as RAZ/WI, an UNDEF for a trapped register nobody emulates (PMCR_EL0),
+ * and set/way cache maintenance that simply completes. The answers that
+ * differ between CPUs are the same on every machine the tests use:
+ * IMPLEMENTATION DEFINED registers as QEMU 7.2's Cortex-A57 has them (it
+ * ignores HCR_EL2.TIDCP: L2ACTLR reads as zero and ignores writes, an
+ * encoding it does not have UNDEFs), and the RAS error record registers
+ * UNDEF whether the CPU has RAS ("max": HCR_EL2.TERR traps them) or not.
  */
 #include "guest.h"
 
@@ -63,6 +68,48 @@ static void check_pmcr_read_is_undef(void)
 			   exc.elr == (uintptr_t)read_pmcr_insn);
 }
 
+/* One MRS with the handler armed for an exception (exc_taken says). */
+#define MRS_PROBE(name, enc)                                                   \
+	static uint64_t probe_##name(void)                                     \
+	{                                                                      \
+		uint64_t x = 0;                                                \
+		exc_expect();                                                  \
+		__asm__ __volatile__("mrs %0, " #enc : "+r"(x)::"memory");     \
+		return x;                                                      \
+	}
+
+MRS_PROBE(l2actlr, s3_1_c15_c0_0)
+MRS_PROBE(impdef_unallocated, s3_1_c15_c0_5)
+MRS_PROBE(erridr, s3_0_c5_c3_0)
+MRS_PROBE(errselr, s3_0_c5_c3_1)
+
+static void check_implementation_defined(void)
+{
+	uint64_t v;
+
+	v = probe_l2actlr();
+	check_true("S3_1_C15_C0_0 (L2ACTLR) read: no exception",
+		   !exc_taken(NULL));
+	check_eq("S3_1_C15_C0_0", v, 0);
+	exc_expect();
+	__asm__ __volatile__("msr s3_1_c15_c0_0, %0" ::"r"(1ul) : "memory");
+	check_true("S3_1_C15_C0_0 write: no exception", !exc_taken(NULL));
+	v = probe_l2actlr();
+	(void)exc_taken(NULL);
+	check_eq("S3_1_C15_C0_0 after writing 0x1", v, 0);
+	(void)probe_impdef_unallocated();
+	check_exc("S3_1_C15_C0_5 read", ESR_UNDEF, EXC_FAR_ANY, NULL);
+}
+
+static void check_ras_hidden(uint64_t pfr0)
+{
+	check_eq("ID_AA64PFR0_EL1.RAS", field(pfr0, 28, 4), 0);
+	(void)probe_erridr();
+	check_exc("ERRIDR_EL1 read", ESR_UNDEF, EXC_FAR_ANY, NULL);
+	(void)probe_errselr();
+	check_exc("ERRSELR_EL1 read", ESR_UNDEF, EXC_FAR_ANY, NULL);
+}
+
 static void check_set_way_maintenance_completes(void)
 {
 	struct guest_exc exc;
@@ -101,6 +148,8 @@ int main(uint64_t dtb)
 
 	check_pmcr_read_is_undef();
 	check_set_way_maintenance_completes();
+	check_implementation_defined();
+	check_ras_hidden(pfr0);
 
 	return guest_done("sysreg");
 }

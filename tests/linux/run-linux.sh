@@ -1,6 +1,7 @@
-#!/bin/sh
-# Boots Debian's arm64 kernel and the test initramfs under the hypervisor
-# in QEMU (-smp VCPUS) and checks what tests/linux/init reports: the
+#!/usr/bin/env bash
+# Boots Debian's arm64 kernel and the test initramfs under hv.elf in QEMU
+# (-smp VCPUS), as a VM of a manifest (scripts/manifest --vm linux), and
+# checks what tests/linux/init reports: the
 # machine, the CPU count, the timer interrupt count of every CPU growing
 # over a second, a line typed on the serial console read back and the
 # PL011's interrupt counted, QEMU exiting 0 after poweroff -f with the
@@ -9,7 +10,6 @@
 # that did not come up or a kernel warning.
 #
 # usage: run-linux.sh QEMU HV_ELF IMAGES_DIR SRC_DIR GIC CPU VCPUS [TIMEOUT]
-#   HV_ELF: hv-linux.elf for VCPUS 1, hv-linux-smp.elf for VCPUS 2.
 # Exit status 77 (skipped) when the Debian packages cannot be downloaded.
 # QEMU_EXTRA in the environment adds QEMU options (e.g. "-d int -D log").
 # PCPUS in the environment sets QEMU's -smp (default VCPUS): with 1 and
@@ -31,8 +31,10 @@ trap 'rm -rf "$work"; [ -z "$writer" ] || kill "$writer" 2>/dev/null' EXIT
 
 "$src/scripts/linux-images" "$images" || exit $?
 
-"$src/tests/linux/make-dtb.sh" "$src" "$gic" "$images/initrd.gz" \
-	"$work/linux.dtb" "" "$vcpus" || exit 1
+mapfile -t boot < <("$src/scripts/manifest" --out "$work/manifest" \
+	--gic "$gic" --cpu "$cpu" --smp "${PCPUS:-$vcpus}" --hv "$hv" \
+	--images "$images" --vm "linux,vcpus=$vcpus" --print qemu)
+[ ${#boot[@]} -gt 0 ] || { echo "FAIL: no manifest"; exit 1; }
 
 # Serial input: typed once the guest asks for it.
 mkfifo "$work/in"
@@ -51,10 +53,7 @@ writer=$!
 timeout --foreground -k 5 "$limit" "$qemu" \
 	-M "virt,virtualization=on,gic-version=$gic" -cpu "$cpu" -m 1G \
 	-smp "${PCPUS:-$vcpus}" -nographic -nic none -no-reboot \
-	-kernel "$hv" \
-	-device loader,file="$images/Image",addr=0x48200000,force-raw=on \
-	-device loader,file="$work/linux.dtb",addr=0x57e00000,force-raw=on \
-	-device loader,file="$images/initrd.gz",addr=0x57e10000,force-raw=on \
+	-kernel "$hv" "${boot[@]}" \
 	${QEMU_EXTRA:-} <"$work/in" >"$out" 2>&1
 status=$?
 tr -d '\r' <"$out" >"$work/log"

@@ -1,11 +1,15 @@
 #!/bin/sh
 # hvsim's command line, one case per run: bad input gets one line and status
-# 2, --max-insns stops with 124, --trace exits prints the architectural
-# syndromes, runs are repeatable, a configuration file runs several VMs.
+# 2 (what the core refuses: its line and status 1), --max-insns stops with
+# 124, --trace exits prints the architectural syndromes, runs are
+# repeatable.
 #
 # usage: cli.sh CASE HVSIM GUEST_DIR
 set -u
 case=$1 hvsim=$2 guests=$3
+# A coverage build's runtime complains on stderr when parallel tests update
+# the same counters; stderr is part of what some cases compare.
+export GCOV_ERROR_FILE=/dev/null
 out=$(mktemp) err=$(mktemp) out2=$(mktemp) dir=$(mktemp -d)
 trap 'rm -rf "$out" "$err" "$out2" "$dir"' EXIT
 
@@ -39,18 +43,22 @@ missing-file)
 	stderr_is "hvsim: $dir/none.elf: cannot open: No such file or directory"
 	;;
 not-an-elf)
-	run 2 "$guests/guest.dtb"
-	stderr_is "hvsim: $guests/guest.dtb: not an ELF file (bad magic)"
+	# A boot tree cut short: refused by hvsim before the machine exists.
+	head -c 40 "$guests/guest.dtb" >"$dir/cut.dtb"
+	run 2 "$dir/cut.dtb"
+	stderr_is "hvsim: $dir/cut.dtb: not a valid device tree: truncated"
 	;;
 not-aarch64)
-	run 2 "$hvsim"
-	stderr_is "hvsim: $hvsim: not an AArch64 ELF (e_machine 62)"
+	# An image is the kernel of a manifest hvsim writes: the core's ELF
+	# check refuses it, as it would on QEMU.
+	run 1 "$hvsim"
+	has "$out" "hv: manifest: /chosen/hvsim/kernel: not an AArch64 ELF (e_machine 62)"
+	has "$out" "hv: stopped, status 1"
 	;;
 outside-ram)
-	run 2 --ram 8K "$guests/hello.elf"
-	grep -q "^hvsim: $guests/hello.elf: segment 0 at 0x40000000+0x[0-9a-f]* is outside guest RAM 0x40000000-0x40001fff\$" "$err" ||
-		fail "no segment message"
-	[ "$(wc -l <"$err")" -eq 1 ] || fail "more than one line"
+	run 1 --ram 2M "$guests/hello.elf"
+	has "$out" "hv: manifest: /chosen/hello/kernel: RAM of 0x200000 bytes leaves no room below the device tree (2 MiB below its top)"
+	has "$out" "hv: stopped, status 1"
 	;;
 bad-option)
 	run 2 --vcpus 9 "$guests/hello.elf"
@@ -66,7 +74,7 @@ max-insns)
 	stderr_is "hvsim: stopped: 1000 guest instructions and 0 exits reached --max-insns 1000 (cpu0, pc 0x40000028)"
 	;;
 trace-exits)
-	run 0 --trace exits --dtb "$guests/guest.dtb" "$guests/abort.elf"
+	run 0 --trace exits "$guests/abort.elf"
 	# ldr w0, [x2] and str w0, [x2] outside RAM: ISV, SAS word, SRT 0,
 	# translation fault level 1 (WnR for the store); the branch there.
 	has "$err" "hvsim: exit cpu0 ec 0x24 esr 0x93800005 pc 0x400010e0 ipa 0x20000000"
@@ -78,29 +86,12 @@ trace-exits)
 	;;
 repeatable)
 	# Two runs of the 2-vCPU guest: the same exits, the same counts.
-	run 0 --stats --trace exits --vcpus 2 --dtb "$guests/guest.dtb" "$guests/psci.elf"
+	run 0 --stats --trace exits --vcpus 2 "$guests/psci.elf"
 	grep -v "s running vCPUs" "$err" >"$out2"
-	run 0 --stats --trace exits --vcpus 2 --dtb "$guests/guest.dtb" "$guests/psci.elf"
+	run 0 --stats --trace exits --vcpus 2 "$guests/psci.elf"
 	grep -v "s running vCPUs" "$err" | diff -u "$out2" - || fail "runs differ"
 	grep -q "^hvsim: [0-9]* guest instructions, [0-9]* exits" "$err" ||
 		fail "no statistics"
-	;;
-config)
-	cat >"$dir/two.cfg" <<CFG
-# Two VMs on one machine.
-[vm one]
-image = $guests/hello.elf
-dtb = $guests/guest.dtb
-[vm two]
-image = $guests/sysreg.elf
-ram = 32M
-CFG
-	run 0 "$dir/two.cfg"
-	has "$out" "hv: one: 1 vCPU(s), 64 MiB RAM at ipa 0x40000000, entry 0x40000000"
-	has "$out" "hv: two: 1 vCPU(s), 32 MiB RAM at ipa 0x40000000, entry 0x40000000"
-	has "$out" "one| hello: I am vCPU 0 of 1 in VM 0"
-	has "$out" "two| sysreg: done"
-	has "$out" "hv: all VMs stopped, status 0"
 	;;
 *)
 	echo "unknown case $case"

@@ -104,6 +104,115 @@ static void test_exit_wfi_and_wfe_advance_pc_and_yield(void **st)
 	assert_string_equal(console(), "");
 }
 
+/* A WFx syndrome from AArch32: CV = 1, COND = AL (0xe), TI, and IL. */
+static void wfx_a32(uint32_t ti, bool wide)
+{
+	struct vcpu_exit e = {
+	    .kind = VCPU_EXIT_SYNC,
+	    .esr = esr_make(EC_WFX, wide,
+			    ISS_WFX_CV | 0xeu << ISS_WFX_COND_SHIFT | ti),
+	    .all_regs = true};
+
+	hv_handle_exit(v, &e);
+}
+
+static void test_exit_t16_wfi_advances_pc_by_2(void **st)
+{
+	(void)st;
+	/* Thumb WFI (0xbf30) in AArch32 User mode: ESR_EL2.IL = 0. */
+	v->arch.regs.pc = 0x40002002;
+	v->arch.regs.pstate = PSR_AA32_T | PSR_AA32_USR;
+	wfx_a32(ISS_WFX_TI_WFI, false);
+	assert_int_equal(v->arch.regs.pc, 0x40002004);
+	assert_int_equal(v->arch.regs.pstate, PSR_AA32_T | PSR_AA32_USR);
+	assert_true(v->arch.yield);
+	/* wfi.w (0xf3af8003) is 32 bits. */
+	wfx_a32(ISS_WFX_TI_WFI, true);
+	assert_int_equal(v->arch.regs.pc, 0x40002008);
+}
+
+static void test_exit_a32_wfe_advances_pc_by_4(void **st)
+{
+	(void)st;
+	/* A32 WFE (0xe320f002). */
+	v->arch.regs.pstate = PSR_AA32_USR;
+	wfx_a32(ISS_WFX_TI_WFE, true);
+	assert_int_equal(v->arch.regs.pc, PC + 4);
+	assert_false(v->blocked);
+}
+
+static void test_exit_aarch32_pc_wraps_at_4_gib(void **st)
+{
+	(void)st;
+	v->arch.regs.pc = 0xfffffffe;
+	v->arch.regs.pstate = PSR_AA32_T | PSR_AA32_USR;
+	exit_skip_insn(v, esr_make(EC_WFX, 0, 0));
+	assert_int_equal(v->arch.regs.pc, 0);
+	v->arch.regs.pc = 0xfffffffc;
+	v->arch.regs.pstate = PSR_AA32_USR;
+	exit_skip_insn(v, esr_make(EC_WFX, 1, 0));
+	assert_int_equal(v->arch.regs.pc, 0);
+}
+
+/*
+ * A trapped instruction inside an IT block: each completion advances
+ * ITSTATE (AArch32.ITAdvance), and the block's last one clears it.
+ */
+static void test_exit_skip_in_it_block_advances_itstate(void **st)
+{
+	const uint64_t usr_t = PSR_AA32_T | PSR_AA32_USR | PSR_NZCV;
+
+	(void)st;
+	/* ITT EQ: ITSTATE 0x04, then 0x08, then outside the block. */
+	v->arch.regs.pstate = usr_t | 0x01ull << PSR_AA32_IT_HI_SHIFT;
+	exit_skip_insn(v, esr_make(EC_WFX, 0, 0));
+	assert_int_equal(v->arch.regs.pstate,
+			 usr_t | 0x02ull << PSR_AA32_IT_HI_SHIFT);
+	exit_skip_insn(v, esr_make(EC_WFX, 1, 0));
+	assert_int_equal(v->arch.regs.pstate, usr_t);
+	assert_int_equal(v->arch.regs.pc, PC + 6);
+	/* Outside a block nothing changes but the PC. */
+	exit_skip_insn(v, esr_make(EC_WFX, 0, 0));
+	assert_int_equal(v->arch.regs.pstate, usr_t);
+	/* ITSTATE 0xff (IT[1:0] at [26:25]) -> 0xfe: only IT[4:0] shifts. */
+	v->arch.regs.pstate = usr_t | PSR_AA32_IT_LO_MASK | PSR_AA32_IT_HI_MASK;
+	exit_skip_insn(v, esr_make(EC_WFX, 0, 0));
+	assert_int_equal(v->arch.regs.pstate, usr_t |
+						  2ull << PSR_AA32_IT_LO_SHIFT |
+						  PSR_AA32_IT_HI_MASK);
+}
+
+static void test_exit_a64_ignores_bits_that_are_it_in_aarch32(void **st)
+{
+	(void)st;
+	/* PSTATE bits 10 and 25 mean something else in AArch64 (BTYPE,
+	 * TCO): only an AArch32 state has an IT block. */
+	v->arch.regs.pstate = PSR_MODE_EL1H | 1u << 10 | 1u << 25 | 1u << 5;
+	exit_skip_insn(v, esr_make(EC_WFX, 1, 0));
+	assert_int_equal(v->arch.regs.pstate,
+			 PSR_MODE_EL1H | 1u << 10 | 1u << 25 | 1u << 5);
+	assert_int_equal(v->arch.regs.pc, PC + 4);
+}
+
+static void test_exit_undef_for_trapped_a32_instruction_has_il_1(void **st)
+{
+	(void)st;
+	/* A T16 instruction trapped with an EC the core does not handle
+	 * (MCR p15 from AArch32, EC 0x03): UNDEF at the instruction, taken
+	 * to the AArch32 EL0 vector; EC 0x00 always has IL = 1. */
+	v->arch.regs.pstate = PSR_AA32_T | PSR_AA32_USR;
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .esr = esr_make(EC_CP15_32, 0, 0),
+			      .all_regs = true};
+
+	hv_handle_exit(v, &e);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x02000000);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ELR), PC);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_SPSR),
+			 PSR_AA32_T | PSR_AA32_USR);
+	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x600);
+}
+
 static void test_exit_wfi_blocks_only_with_nothing_to_take(void **st)
 {
 	(void)st;
@@ -124,13 +233,14 @@ static void test_exit_wfi_blocks_only_with_nothing_to_take(void **st)
 	assert_int_equal(hal_sim_stats()->irq_resamples, 1);
 }
 
-static void test_exit_id_register_reads_hide_el2_el3_sve_mpam_amu(void **st)
+static void test_exit_id_register_reads_hide_el2_el3_ras_sve_mpam_amu(void **st)
 {
 	(void)st;
 	hal_sim_set_id_reg(4, 0, 0x1111111111111111ull);
 	mrs(4, 0, 2); /* ID_AA64PFR0_EL1 */
-	/* EL2 [11:8], EL3 [15:12], SVE [35:32], MPAM [43:40], AMU [47:44]. */
-	assert_int_equal(v->arch.regs.x[2], 0x1111001011110011ull);
+	/* EL2 [11:8], EL3 [15:12], RAS [31:28], SVE [35:32], MPAM [43:40],
+	 * AMU [47:44]. */
+	assert_int_equal(v->arch.regs.x[2], 0x1111001001110011ull);
 	assert_int_equal(v->arch.regs.pc, PC + 4);
 	assert_string_equal(console(), "");
 }
@@ -145,13 +255,13 @@ static void test_exit_id_register_reads_hide_pmu_spe_trace(void **st)
 	assert_int_equal(v->arch.regs.x[3], 0xffff00f0fffff00full);
 }
 
-static void test_exit_id_register_reads_hide_mte_sme_mpam_frac(void **st)
+static void test_exit_id_register_reads_hide_mte_ras_sme_mpam_frac(void **st)
 {
 	(void)st;
 	hal_sim_set_id_reg(4, 1, 0xffffffffffffffffull);
 	mrs(4, 1, 4); /* ID_AA64PFR1_EL1 */
-	/* MTE [11:8], MPAM_frac [19:16], SME [27:24]. */
-	assert_int_equal(v->arch.regs.x[4], 0xfffffffff0f0f0ffull);
+	/* MTE [11:8], RAS_frac [15:12], MPAM_frac [19:16], SME [27:24]. */
+	assert_int_equal(v->arch.regs.x[4], 0xfffffffff0f000ffull);
 }
 
 static void test_exit_wholly_hidden_id_registers_read_zero(void **st)
@@ -586,10 +696,16 @@ int main(void)
 	    T(test_exit_hvc_immediate_comes_from_the_iss),
 	    T(test_exit_smc_calls_smccc_and_advances_pc),
 	    T(test_exit_wfi_and_wfe_advance_pc_and_yield),
+	    T(test_exit_t16_wfi_advances_pc_by_2),
+	    T(test_exit_a32_wfe_advances_pc_by_4),
+	    T(test_exit_aarch32_pc_wraps_at_4_gib),
+	    T(test_exit_skip_in_it_block_advances_itstate),
+	    T(test_exit_a64_ignores_bits_that_are_it_in_aarch32),
+	    T(test_exit_undef_for_trapped_a32_instruction_has_il_1),
 	    T(test_exit_wfi_blocks_only_with_nothing_to_take),
-	    T(test_exit_id_register_reads_hide_el2_el3_sve_mpam_amu),
+	    T(test_exit_id_register_reads_hide_el2_el3_ras_sve_mpam_amu),
 	    T(test_exit_id_register_reads_hide_pmu_spe_trace),
-	    T(test_exit_id_register_reads_hide_mte_sme_mpam_frac),
+	    T(test_exit_id_register_reads_hide_mte_ras_sme_mpam_frac),
 	    T(test_exit_wholly_hidden_id_registers_read_zero),
 	    T(test_exit_aarch32_id_registers_hide_virt_pmu_trace),
 	    T(test_exit_other_id_registers_read_the_hardware_value),

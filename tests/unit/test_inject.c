@@ -143,6 +143,34 @@ static void test_inject_dabt_from_el0_aarch32(void **st)
 	assert_int_equal(v.arch.regs.pc, TEST_VBAR + 0x600);
 }
 
+/*
+ * From AArch32 EL0 (a T32 instruction, IT block in progress): SPSR_EL1 is
+ * the CPSR as it was, T and IT included; FAR_EL1 the 32-bit address
+ * zero-extended; IL = 1 even for a 16-bit instruction (ISV = 0).
+ */
+static void test_inject_dabt_from_t32_keeps_cpsr_and_zero_extends_far(void **st)
+{
+	const uint64_t cpsr = 0x90000000ull | PSR_AA32_IT_LO_MASK |
+			      (0x2aull << PSR_AA32_IT_HI_SHIFT) | PSR_AA32_T |
+			      PSR_AA32_USR;
+
+	(void)st;
+	v.arch.regs.pc = 0x8002;
+	v.arch.regs.pstate = cpsr;
+	inject_dabt(&v, 0xffffffff09000fe0ull, false);
+	assert_int_equal(el1(EL1_ESR), 0x92000010);
+	assert_int_equal(el1(EL1_FAR), 0x09000fe0);
+	assert_int_equal(el1(EL1_ELR), 0x8002);
+	assert_int_equal(el1(EL1_SPSR), cpsr);
+	assert_int_equal(v.arch.regs.pc, TEST_VBAR + 0x600);
+	/* N and V kept, DAIF masked, AArch64 EL1h. */
+	assert_int_equal(v.arch.regs.pstate, 0x900003c5);
+	setup(NULL);
+	v.arch.regs.pstate = cpsr;
+	inject_pabt(&v, 0x100000000ull | 0x8000);
+	assert_int_equal(el1(EL1_FAR), 0x8000);
+}
+
 static void test_inject_pabt_from_el1(void **st)
 {
 	(void)st;
@@ -270,6 +298,7 @@ int main(void)
 	    T(test_inject_dabt_from_el1t),
 	    T(test_inject_dabt_from_el0_is_lower_el_class),
 	    T(test_inject_dabt_from_el0_aarch32),
+	    T(test_inject_dabt_from_t32_keeps_cpsr_and_zero_extends_far),
 	    T(test_inject_pabt_from_el1),
 	    T(test_inject_pabt_from_el0),
 	    T(test_inject_clears_ss_il_uao_and_other_state),

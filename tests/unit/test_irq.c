@@ -32,8 +32,29 @@ static void test_irq_init_cpu_enables_the_hypervisors_interrupts(void **st)
 	assert_true(hal_sim_irq_enabled(GIC_PPI_MAINTENANCE));
 	assert_true(hal_sim_irq_enabled(GIC_PPI_HYP_TIMER));
 	assert_true(hal_sim_irq_enabled(GIC_PPI_VTIMER));
-	/* Its VM does not own the console here. */
+	/* CPU 0 takes the console's input for the focused VM. */
+	assert_true(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
+}
+
+static void test_irq_init_cpu_without_vms_leaves_the_console_off(void **st)
+{
+	(void)st;
+	hal_irq_enable(IRQ_CONSOLE_RX, true);
+	sched_init(NULL, 0);
+	irq_init_cpu();
 	assert_false(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
+}
+
+static void test_irq_init_cpu_passes_on_input_typed_before(void **st)
+{
+	uint64_t c;
+
+	(void)st;
+	hal_sim_console_feed("k", 1);
+	irq_init_cpu();
+	assert_int_equal(vm->uart.rx_count, 1);
+	assert_int_equal(vpl011_read(&vm->uart, PL011_DR, 4, &c), HV_OK);
+	assert_int_equal(c, 'k');
 }
 
 static void test_irq_other_cpus_leave_the_console_to_cpu0(void **st)
@@ -99,16 +120,14 @@ static void test_irq_unexpected_interrupt_is_logged_once(void **st)
 			    "hv: unexpected physical interrupt 40: ignored\n");
 }
 
-static void test_irq_console_input_pauses_while_the_fifo_is_full(void **st)
+static void
+test_irq_console_input_is_read_whole_and_waits_for_the_guest(void **st)
 {
 	static const char line[] = "0123456789abcdefXYZ";
 
 	(void)st;
 	hal_sim_reset();
 	vm = test_vm_boot(&tvm, "con", 1);
-	/* This VM owns the console (test_vm_boot makes one that does not). */
-	tvm.cfg.console = true;
-	vpl011_init(&vm->uart, "con", true, vm);
 	sched_init(vm, 1);
 	irq_init_cpu();
 	assert_true(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
@@ -116,19 +135,16 @@ static void test_irq_console_input_pauses_while_the_fifo_is_full(void **st)
 	vpl011_write(&vm->uart, 0x2c, 4, 1u << 4);
 	hal_sim_console_feed(line, sizeof(line) - 1);
 	irq_handle(&vm->vcpus[0]);
+	/* The console is read to its end: its line is low again. */
 	assert_true(vpl011_rx_full(&vm->uart));
-	assert_false(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
-	/* Room again: the interrupt comes back on. */
-	irq_resume();
-	assert_false(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
-	for (unsigned i = 0; i < 4; i++) {
+	assert_false(hal_sim_irq_pending(IRQ_CONSOLE_RX));
+	assert_true(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
+	for (unsigned i = 0; i < sizeof(line) - 1; i++) {
 		uint64_t c;
 
 		assert_int_equal(vpl011_read(&vm->uart, 0, 4, &c), HV_OK);
 		assert_int_equal(c & 0xff, line[i]);
 	}
-	irq_resume();
-	assert_true(hal_sim_irq_enabled(IRQ_CONSOLE_RX));
 }
 
 int main(void)
@@ -136,11 +152,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup(f, setup)
 	    T(test_irq_init_cpu_enables_the_hypervisors_interrupts),
+	    T(test_irq_init_cpu_without_vms_leaves_the_console_off),
+	    T(test_irq_init_cpu_passes_on_input_typed_before),
 	    T(test_irq_other_cpus_leave_the_console_to_cpu0),
 	    T(test_irq_kick_stops_a_vcpu_whose_vm_stopped),
 	    T(test_irq_vtimer_is_forwarded_hardware_linked),
 	    T(test_irq_unexpected_interrupt_is_logged_once),
-	    T(test_irq_console_input_pauses_while_the_fifo_is_full),
+	    T(test_irq_console_input_is_read_whole_and_waits_for_the_guest),
 #undef T
 	};
 

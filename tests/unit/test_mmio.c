@@ -14,6 +14,8 @@ struct test_dev {
 	uint64_t refuse_off; /* accesses at this offset are refused */
 	unsigned reads;
 	unsigned writes;
+	unsigned after_writes; /* after_write calls */
+	unsigned writes_seen;  /* writes done when after_write last ran */
 	uint64_t off;
 	unsigned size;
 	uint64_t val;
@@ -48,7 +50,16 @@ static enum hv_err dev_write(void *d, struct vcpu *v, uint64_t off,
 	return off == t->refuse_off ? HV_ERR_ACCESS : HV_OK;
 }
 
-static const struct mmio_ops dev_ops = {dev_read, dev_write};
+static void dev_after_write(void *d, struct vcpu *v)
+{
+	struct test_dev *t = d;
+
+	assert_ptr_equal(t->vcpu, v);
+	t->after_writes++;
+	t->writes_seen = t->writes;
+}
+
+static const struct mmio_ops dev_ops = {dev_read, dev_write, dev_after_write};
 
 static struct test_dev dev;
 static struct vm_config cfg;
@@ -305,6 +316,7 @@ static void test_mmio_load_word_into_w_register(void **st)
 	dev.read_value = 0x1122334455667788ull;
 	abort_at(0x10, dabt_iss(2, false, 5, false, false));
 	assert_int_equal(dev.reads, 1);
+	assert_int_equal(dev.after_writes, 0); /* loads do not call it */
 	assert_int_equal(dev.off, 0x10);
 	assert_int_equal(dev.size, 4);
 	assert_ptr_equal(dev.vcpu, v);
@@ -359,6 +371,9 @@ static void test_mmio_store_takes_the_low_bytes_of_the_source(void **st)
 	v->arch.regs.x[7] = 0x0123456789abcdefull;
 	abort_at(0x20, dabt_iss(0, false, 7, false, true));
 	assert_int_equal(dev.writes, 1);
+	/* The hook comes after the store, once. */
+	assert_int_equal(dev.after_writes, 1);
+	assert_int_equal(dev.writes_seen, 1);
 	assert_int_equal(dev.off, 0x20);
 	assert_int_equal(dev.size, 1);
 	assert_int_equal(dev.val, 0xef);
@@ -438,6 +453,7 @@ static void test_mmio_refused_write_from_el0_injects_lower_el_abort(void **st)
 	v->arch.regs.pstate = PSR_MODE_EL0T;
 	abort_at(0xff0, dabt_iss(2, false, 2, false, true));
 	assert_int_equal(dev.writes, 1);
+	assert_int_equal(dev.after_writes, 1); /* refused, still called */
 	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x92000050);
 	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x400);
 	assert_console_has("write refused by the device at ipa 0xa000ff0");
@@ -477,6 +493,93 @@ static void test_mmio_far_not_valid_reports_far_zero(void **st)
 	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x96000010);
 }
 
+/* AArch32 User mode, Thumb state (CPSR.T), flags clear. */
+#define PS_T32_USR (PSR_AA32_T | PSR_AA32_USR)
+#define PC_T32	   0x40001002ull
+
+/* A data abort from a T32 instruction: IL = 0 for a 16-bit one. */
+static void abort_t32_at(uint64_t off, uint32_t iss, bool wide)
+{
+	struct vcpu_exit e = {
+	    .kind = VCPU_EXIT_SYNC,
+	    .esr = esr_make(EC_DABT_LOW, wide, iss),
+	    .far = DEV_IPA + off,
+	    .hpfar = hpfar_of(DEV_IPA + off),
+	};
+
+	mmio_handle_dabt(v, &e);
+}
+
+static void test_mmio_t16_load_advances_pc_by_2(void **st)
+{
+	(void)st;
+	v->arch.regs.pc = PC_T32;
+	v->arch.regs.pstate = PS_T32_USR;
+	dev.read_value = 0x1122334455667788ull;
+	/* ldr r3, [r1] (0x680b): SAS word, SRT 3, SF 0. */
+	abort_t32_at(0x10, dabt_iss(2, false, 3, false, false), false);
+	assert_int_equal(dev.size, 4);
+	assert_int_equal(v->arch.regs.x[3], 0x55667788);
+	assert_int_equal(v->arch.regs.pc, PC_T32 + 2);
+	assert_int_equal(v->arch.regs.pstate, PS_T32_USR);
+	/* ldr.w r4, [r1, #0x10] (0xf8d14010): 32 bits, IL = 1. */
+	abort_t32_at(0x10, dabt_iss(2, false, 4, false, false), true);
+	assert_int_equal(v->arch.regs.x[4], 0x55667788);
+	assert_int_equal(v->arch.regs.pc, PC_T32 + 6);
+	assert_string_equal(console(), "");
+}
+
+static void test_mmio_aarch32_signed_loads_extend_to_32_bits(void **st)
+{
+	(void)st;
+	v->arch.regs.pc = PC_T32;
+	v->arch.regs.pstate = PS_T32_USR;
+	dev.read_value = 0x80;
+	/* ldrsb r2, [r1, r0] (0x560a) */
+	abort_t32_at(0x0, dabt_iss(0, true, 2, false, false), false);
+	assert_int_equal(v->arch.regs.x[2], 0xffffff80);
+	dev.read_value = 0x8001;
+	/* ldrsh.w lr, [r1] (0xf9b1e000): LR of User mode is X14. */
+	abort_t32_at(0x0, dabt_iss(1, true, 14, false, false), true);
+	assert_int_equal(v->arch.regs.x[14], 0xffff8001);
+	assert_int_equal(v->arch.regs.pc, PC_T32 + 6);
+}
+
+static void test_mmio_aarch32_stores_take_the_low_bytes(void **st)
+{
+	(void)st;
+	v->arch.regs.pc = PC;
+	v->arch.regs.pstate = PSR_AA32_USR;
+	/* Whatever the upper half of X13 holds, R13 is its low 32 bits. */
+	v->arch.regs.x[13] = 0xdeadbeef12345678ull;
+	/* str r13, [r1] (A32, 0xe581d000) */
+	abort_at(0x4, dabt_iss(2, false, 13, false, true));
+	assert_int_equal(dev.size, 4);
+	assert_int_equal(dev.val, 0x12345678);
+	/* strh r13, [r1] (A32, 0xe1c1d0b0) */
+	abort_at(0x4, dabt_iss(1, false, 13, false, true));
+	assert_int_equal(dev.val, 0x5678);
+	assert_int_equal(v->arch.regs.pc, PC + 8);
+}
+
+/*
+ * A 16-bit load inside an IT block: the PC moves 2 and PSTATE.IT advances
+ * (Arm ARM AArch32.ITAdvance), or the next instruction would run under the
+ * wrong condition.
+ */
+static void test_mmio_t16_load_in_it_block_advances_itstate(void **st)
+{
+	(void)st;
+	v->arch.regs.pc = PC_T32;
+	/* ITSTATE 0xa3: IT[1:0] = 0b11 at [26:25], IT[7:2] = 0b101000. */
+	v->arch.regs.pstate = 0x06000000ull | (0x28ull << 10) | PS_T32_USR;
+	abort_t32_at(0x0, dabt_iss(2, false, 0, false, false), false);
+	assert_int_equal(v->arch.regs.pc, PC_T32 + 2);
+	/* ITSTATE 0xa6: IT[4:0] shifted left, the base condition kept. */
+	assert_int_equal(v->arch.regs.pstate,
+			 0x04000000ull | (0x29ull << 10) | PS_T32_USR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +610,10 @@ int main(void)
 	    T(test_mmio_stage1_walk_fault_is_injected_not_emulated),
 	    T(test_mmio_non_translation_fault_is_injected),
 	    T(test_mmio_far_not_valid_reports_far_zero),
+	    T(test_mmio_t16_load_advances_pc_by_2),
+	    T(test_mmio_aarch32_signed_loads_extend_to_32_bits),
+	    T(test_mmio_aarch32_stores_take_the_low_bytes),
+	    T(test_mmio_t16_load_in_it_block_advances_itstate),
 #undef T
 	};
 

@@ -27,6 +27,7 @@
 struct test_dev {
 	uint64_t refuse_off;
 	unsigned reads, writes;
+	unsigned after_writes, writes_seen; /* after_write calls, and when */
 	uint64_t off[2], val[2];
 	unsigned size[2];
 };
@@ -65,7 +66,16 @@ static enum hv_err dev_write(void *d, struct vcpu *v, uint64_t off,
 	return HV_OK;
 }
 
-static const struct mmio_ops dev_ops = {dev_read, dev_write};
+static void dev_after_write(void *d, struct vcpu *v)
+{
+	struct test_dev *t = d;
+
+	(void)v;
+	t->after_writes++;
+	t->writes_seen = t->writes;
+}
+
+static const struct mmio_ops dev_ops = {dev_read, dev_write, dev_after_write};
 static struct test_dev dev;
 static struct test_vm tvm;
 static struct vcpu *v;
@@ -124,6 +134,7 @@ static void test_mmio_insn_load_pair_reads_both_registers(void **st)
 	v->arch.regs.x[0] = DEV_IPA + 0x10;
 	abort_at(0x10, ISS_READ_NO_SYNDROME);
 	assert_int_equal(dev.reads, 2);
+	assert_int_equal(dev.after_writes, 0);
 	assert_int_equal(dev.off[0], 0x10);
 	assert_int_equal(dev.off[1], 0x14);
 	assert_int_equal(dev.size[0], 4);
@@ -141,6 +152,9 @@ static void test_mmio_insn_store_pair_pre_index_moves_sp(void **st)
 	hal_vcpu_el1_write(&v->arch, EL1_SP_EL1, DEV_IPA + 0x30);
 	abort_at(0x20, ISS_WRITE_NO_SYNDROME);
 	assert_int_equal(dev.writes, 2);
+	/* A pair is one access: the hook runs once, after both. */
+	assert_int_equal(dev.after_writes, 1);
+	assert_int_equal(dev.writes_seen, 2);
 	assert_int_equal(dev.off[0], 0x20);
 	assert_int_equal(dev.off[1], 0x28);
 	assert_int_equal(dev.size[1], 8);
@@ -282,6 +296,52 @@ static void test_mmio_insn_pc_outside_ram_is_refused(void **st)
 	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ELR), 0x1000);
 }
 
+/*
+ * From AArch32 state the word at the PC is A32 or T32 code, which the A64
+ * decoder must never see: here two T32 halfwords that read together as an
+ * A64 post-indexed LDR the decoder would emulate. The answer is the
+ * external abort for AArch32 EL0: EC 0x24 with IL = 1 (ISV = 0), FAR the
+ * 32-bit address, ELR the instruction, SPSR the CPSR with T, vector +0x600.
+ */
+static void test_mmio_insn_aarch32_abort_without_syndrome_is_refused(void **st)
+{
+	/* C flag, IT state 0x04 (ITT EQ, first instruction), T, User. */
+	const uint64_t cpsr = 0x20000000ull | (1u << 10) | PSR_AA32_T | 0x10;
+
+	(void)st;
+	place(LDR_X5_X6_POST8);
+	v->arch.regs.x[6] = DEV_IPA + 0x8;
+	v->arch.regs.pc = PC;
+	v->arch.regs.pstate = cpsr;
+	abort_at(0x8, ISS_READ_NO_SYNDROME);
+	assert_int_equal(dev.reads + dev.writes, 0);
+	assert_int_equal(v->arch.regs.x[5], 0x1111111111111105ull);
+	assert_int_equal(v->arch.regs.x[6], DEV_IPA + 0x8);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x92000010);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_FAR), DEV_IPA + 0x8);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ELR), PC);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_SPSR), cpsr);
+	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x600);
+	assert_int_equal(v->arch.regs.pstate, 0x200003c5);
+	assert_string_equal(console(),
+			    "hv: t/0: read with no syndrome (ISV=0) from "
+			    "AArch32 state, whose instructions are not decoded "
+			    "at ipa 0xa000008, pc 0x40001000: data abort "
+			    "injected\n");
+}
+
+/* A store multiple (STM) from A32 code: the write keeps WnR. */
+static void test_mmio_insn_aarch32_store_without_syndrome_sets_wnr(void **st)
+{
+	(void)st;
+	v->arch.regs.pstate = PSR_AA32_USR;
+	abort_at(0x0, ISS_WRITE_NO_SYNDROME);
+	assert_int_equal(dev.reads + dev.writes, 0);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x92000050);
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_SPSR), PSR_AA32_USR);
+	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +359,8 @@ int main(void)
 	    T(test_mmio_insn_direction_must_match_the_syndrome),
 	    T(test_mmio_insn_guest_mmu_on_cannot_be_fetched_here),
 	    T(test_mmio_insn_pc_outside_ram_is_refused),
+	    T(test_mmio_insn_aarch32_abort_without_syndrome_is_refused),
+	    T(test_mmio_insn_aarch32_store_without_syndrome_sets_wnr),
 #undef T
 	};
 

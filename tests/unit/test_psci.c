@@ -366,7 +366,7 @@ static void test_smccc_unknown_owner_is_not_supported(void **st)
 static void test_hypercall_version(void **st)
 {
 	(void)st;
-	assert_int_equal(call0(HV_CALL_VERSION), 0x10000);
+	assert_int_equal(call0(HV_CALL_VERSION), 0x10001);
 }
 
 static void test_hypercall_null_returns_zero(void **st)
@@ -417,9 +417,19 @@ static void test_hypercall_exit_status_is_a_signed_32_bit_value(void **st)
 	assert_console_has("status -2\n");
 }
 
+static void test_hypercall_vm_boots_counts_the_boots(void **st)
+{
+	(void)st;
+	assert_int_equal(call(v0, HV_CALL_VM_BOOTS, 0, 0, 0), 0);
+	assert_int_equal(v0->arch.regs.x[1], 1);
+	vm->boots = 3;
+	assert_int_equal(call(v0, HV_CALL_VM_BOOTS, 0, 0, 0), 0);
+	assert_int_equal(v0->arch.regs.x[1], 3);
+}
+
 static void test_hypercall_unknown_ids_are_not_supported(void **st)
 {
-	static const uint32_t ids[] = {0x86000004, 0x8600ff00, 0x8600ff02,
+	static const uint32_t ids[] = {0x86000005, 0x8600ff00, 0x8600ff02,
 				       0x86ffffff, 0xc6000000, 0xc6000003};
 
 	(void)st;
@@ -463,6 +473,7 @@ int main(void)
 	    T(test_hypercall_uid),
 	    T(test_hypercall_exit_stops_the_vm_with_status),
 	    T(test_hypercall_exit_status_is_a_signed_32_bit_value),
+	    T(test_hypercall_vm_boots_counts_the_boots),
 	    T(test_hypercall_unknown_ids_are_not_supported),
 #undef T
 	};

@@ -6,13 +6,15 @@
 #include "hv/abi.h"
 #include "hv/main.h"
 #include "hv/sched.h"
+#include "lib/fdt.h"
+#include "lib/fdt_write.h"
 
 #include <hal/counter.h>
 #include <hal/mm.h>
 
-#define ENTRY	 (TEST_RAM_IPA + 0x80000)
-#define ENTRY2	 (TEST_RAM_IPA + 0x80100)
-#define DTB_IPA	 TEST_RAM_IPA
+#define ENTRY	 TEST_ENTRY
+#define ENTRY2	 (TEST_ENTRY + 0x100)
+#define DTB_IPA	 TEST_DTB_IPA
 #define MAX_STEP 16
 
 /* One exit of the script: the registers it sets, then the exit it takes. */
@@ -94,36 +96,24 @@ static void load_script(const struct step *steps, unsigned count)
 
 #define LOAD(steps) load_script((steps), sizeof(steps) / sizeof((steps)[0]))
 
-static uint8_t image[16] = {0xde, 0xad, 0xbe, 0xef, 1, 2,  3,  4,
-			    5,	  6,	7,    8,    9, 10, 11, 12};
-static uint8_t dtb[8] = {0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 0x38};
-static struct vm_config vms[2];
 static struct hv_config cfg;
 
-static struct vm_config vm_cfg(const char *name, uint64_t ram_pa,
-			       unsigned vcpus)
-{
-	return (struct vm_config){
-	    .name = name,
-	    .ram_ipa = ipa_init(TEST_RAM_IPA),
-	    .ram_size = TEST_RAM_SIZE,
-	    .ram_pa = pa_init(ram_pa),
-	    .entry = ipa_init(ENTRY),
-	    .image = {image, sizeof(image), ipa_init(ENTRY)},
-	    .dtb = {dtb, sizeof(dtb), ipa_init(DTB_IPA)},
-	    .vcpu_count = vcpus,
-	    .console = false,
-	};
-}
-
+/* Two VMs, the second's RAM after the first's (its own kernel module in
+ * the arena's first 2 MiB); only the first counts until vm_count says. */
 static int setup(void **state)
 {
 	(void)state;
 	hal_sim_reset();
-	hal_sim_mem_init(TEST_ARENA_PA, TEST_ARENA_SZ);
-	vms[0] = vm_cfg("demo", TEST_RAM_PA, 1);
-	vms[1] = vm_cfg("other", TEST_RAM_PA + TEST_RAM_SIZE, 1);
-	cfg = (struct hv_config){vms, 1};
+	hal_sim_mem_init(TEST_ARENA_PA, TEST_ARENA_SZ + TEST_RAM_SIZE);
+	memset(&cfg, 0, sizeof(cfg));
+	test_vm_config(&cfg.vms[1], "other", 1);
+	cfg.vms[1].ram_pa = pa_init(TEST_RAM_PA + TEST_RAM_SIZE);
+	cfg.vms[1].kernel.pa = pa_init(TEST_KERNEL_PA + 0x1000);
+	test_vm_config(&cfg.vms[0], "demo", 1);
+	memcpy(hal_pa_to_ptr(cfg.vms[1].kernel.pa, TEST_KERNEL_SIZE),
+	       hal_pa_to_ptr(cfg.vms[0].kernel.pa, TEST_KERNEL_SIZE),
+	       TEST_KERNEL_SIZE);
+	cfg.vm_count = 1;
 	return 0;
 }
 
@@ -131,7 +121,9 @@ static int setup(void **state)
 	"hv: hypervisor on hvsim: 1 CPU(s), 44-bit PA, 40-bit IPA (stage 2 "   \
 	"from level 0), GICv3 with 4 list registers\n"
 #define DEMO_UP                                                                \
-	"hv: demo: 1 vCPU(s), 2 MiB RAM at ipa 0x40000000, entry 0x40080000\n"
+	"hv: vm 'demo' (/chosen/demo): RAM at pa 0x48200000\n"                 \
+	"hv: demo: 1 vCPU(s), 4 MiB RAM at ipa 0x40000000, entry 0x40080000\n" \
+	"hv: input goes to demo\n"
 
 static void test_main_runs_a_guest_to_system_off(void **st)
 {
@@ -143,14 +135,14 @@ static void test_main_runs_a_guest_to_system_off(void **st)
 	(void)st;
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 0);
-	assert_string_equal(console(), BANNER DEMO_UP
+	assert_string_equal(console(), DEMO_UP
 			    "demo| hi\n"
 			    "hv: demo: powered off by PSCI SYSTEM_OFF, status "
 			    "0\n"
 			    "hv: all VMs stopped, status 0\n");
 	assert_int_equal(script.pos, 5);
 	assert_int_equal(script.overruns, 0);
-	/* vCPU 0 started at the entry with x0 = the dtb's IPA. */
+	/* vCPU 0 started at the entry with x0 = its device tree's IPA. */
 	assert_int_equal(script.pc[0], ENTRY);
 	assert_int_equal(script.x0[0], DTB_IPA);
 	/* The HVC left the PC alone and returned PSCI 1.1. */
@@ -171,8 +163,8 @@ static void test_main_exit_hypercall_status_is_the_result(void **st)
 	(void)st;
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 3);
-	assert_string_equal(console(), BANNER DEMO_UP
-			    "demo| !"
+	assert_string_equal(console(), DEMO_UP
+			    "demo| !\n"
 			    "hv: demo: powered off by exit hypercall, status "
 			    "3\n"
 			    "hv: all VMs stopped, status 3\n");
@@ -182,13 +174,30 @@ static void test_main_rejects_invalid_configuration(void **st)
 {
 	(void)st;
 	LOAD((const struct step[]){CALL(PSCI_SYSTEM_OFF)});
-	vms[0].vcpu_count = 0;
+	cfg.vms[0].vcpu_count = 0;
 	assert_int_equal(hv_main(&cfg), 1);
 	assert_string_equal(console(),
-			    BANNER "hv: config error: vm 'demo': vcpu_count 0 "
-				   "is not in 1..4\n"
-				   "hv: stopping: no guest was started\n"
-				   "hv: stopped, status 1\n");
+			    "hv: manifest: /chosen/demo: vcpus: 0 is not 1 to "
+			    "4\n"
+			    "hv: stopping: no guest was started\n"
+			    "hv: stopped, status 1\n");
+	assert_int_equal(script.pos, 0);
+}
+
+static void test_main_rejects_a_kernel_that_does_not_fit(void **st)
+{
+	(void)st;
+	LOAD((const struct step[]){CALL(PSCI_SYSTEM_OFF)});
+	/* The second VM is valid; the first's raw kernel overlaps its tree. */
+	cfg.vm_count = 2;
+	cfg.vms[0].load = ipa_init(TEST_DTB_IPA - 0x20);
+	assert_int_equal(hv_main(&cfg), 1);
+	assert_string_equal(console(),
+			    "hv: manifest: /chosen/demo/kernel: 64 bytes at "
+			    "0x401fffe0 do not fit in RAM [0x40000000, "
+			    "0x40200000) below the ramdisk and device tree\n"
+			    "hv: stopping: no guest was started\n"
+			    "hv: stopped, status 1\n");
 	assert_int_equal(script.pos, 0);
 }
 
@@ -197,17 +206,90 @@ static void test_main_reports_a_vm_it_cannot_create(void **st)
 	(void)st;
 	LOAD((const struct step[]){CALL(PSCI_SYSTEM_OFF)});
 	/* Valid for the platform, but no host memory backs it. */
-	vms[0].ram_pa = pa_init(0x60000000);
+	cfg.vms[0].ram_pa = pa_init(0x60000000);
 	assert_int_equal(hv_main(&cfg), 1);
-	assert_string_equal(console(),
-			    BANNER "hv: demo: cannot create: out of range\n"
-				   "hv: stopping: no guest was started\n"
-				   "hv: stopped, status 1\n");
+	assert_string_equal(console(), "hv: demo: out of range\n"
+				       "hv: stopping: no guest was started\n"
+				       "hv: stopped, status 1\n");
 	assert_int_equal(script.pos, 0);
 }
 
-static void test_main_banner_shows_the_platform(void **st)
+static void test_main_places_ram_in_the_lowest_free_host_memory(void **st)
 {
+	(void)st;
+	LOAD((const struct step[]){CALL(PSCI_SYSTEM_OFF)});
+	/* Host RAM from 0x40000000, the hypervisor in its first 32 MiB, the
+	 * kernel module at 0x42000000: the VM goes 2 MiB above it. */
+	hal_sim_mem_init(0x42000000, 0x800000);
+	cfg.vms[0].kernel.pa = pa_init(0x42000000);
+	memcpy(hal_pa_to_ptr(cfg.vms[0].kernel.pa, 1), "\x01", 1);
+	cfg.vms[0].ram_pa = pa_init(0);
+	cfg.vms[0].ram_pa_fixed = false;
+	assert_int_equal(hv_main(&cfg), 0);
+	assert_int_equal(pa_addr(cfg.vms[0].ram_pa), 0x42200000);
+	assert_console_has("hv: vm 'demo' (/chosen/demo): RAM at pa "
+			   "0x42200000\n");
+	assert_int_equal(
+	    *(uint8_t *)hal_pa_to_ptr(pa_init(0x42200000 + 0x80000), 1), 1);
+}
+
+static void test_main_announces_the_console_focus(void **st)
+{
+	static const struct step steps[] = {
+	    CALL1(HV_CALL_EXIT, 0), /* demo */
+	    CALL1(HV_CALL_EXIT, 0), /* other */
+	};
+
+	(void)st;
+	LOAD(steps);
+	cfg.vm_count = 2;
+	cfg.vms[1].console = true;
+	assert_int_equal(hv_main(&cfg), 0);
+	assert_console_has("hv: other: 1 vCPU(s), 4 MiB RAM at ipa "
+			   "0x40000000, entry 0x40080000\n"
+			   "hv: input goes to other (VM 2 of 2): Ctrl-A then "
+			   "a VM's number switches, Ctrl-A x powers off\n");
+}
+
+/* A boot tree with one VM "demo" (its raw kernel the module at
+ * TEST_KERNEL_PA), written into buf; its size. */
+static size_t boot_tree(uint8_t *buf, size_t cap, unsigned vcpus)
+{
+	static const char *const compat[] = {"multiboot,kernel",
+					     "multiboot,module"};
+	const uint32_t reg[2] = {(uint32_t)TEST_KERNEL_PA, TEST_KERNEL_SIZE};
+	struct fdtw w;
+	int size;
+
+	fdtw_init(&w, buf, cap);
+	fdtw_begin_node(&w, "");
+	fdtw_begin_node(&w, "chosen");
+	fdtw_begin_node(&w, "demo");
+	fdtw_prop_string(&w, "compatible", "hv,vm");
+	fdtw_prop_u32(&w, "#address-cells", 1);
+	fdtw_prop_u32(&w, "#size-cells", 1);
+	fdtw_prop_u32(&w, "vcpus", vcpus);
+	fdtw_prop_u32(&w, "memory", TEST_RAM_SIZE);
+	fdtw_prop_u32(&w, "host-address", (uint32_t)TEST_RAM_PA);
+	fdtw_begin_node(&w, "kernel");
+	fdtw_prop_strings(&w, "compatible", compat, 2);
+	fdtw_prop_cells(&w, "reg", reg, 2);
+	fdtw_prop_string(&w, "kind", "raw");
+	fdtw_prop_u32(&w, "load", (uint32_t)TEST_ENTRY);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	size = fdtw_finish(&w);
+	assert_true(size > 0);
+	return (size_t)size;
+}
+
+static void test_boot_reads_the_manifest_and_runs_its_vms(void **st)
+{
+	static uint8_t tree[1024];
+	size_t size;
+
 	(void)st;
 	LOAD((const struct step[]){CALL(PSCI_SYSTEM_OFF)});
 	hal_sim_caps()->pa_bits = 40;
@@ -215,7 +297,9 @@ static void test_main_banner_shows_the_platform(void **st)
 	hal_sim_caps()->s2_start_level = 1;
 	hal_sim_platform()->name = "board";
 	hal_sim_set_cpus(2);
-	assert_int_equal(hv_main(&cfg), 0);
+	size = boot_tree(tree, sizeof(tree), 1);
+	hal_sim_set_boot_dtb(tree, size);
+	assert_int_equal(hv_boot(), 0);
 	assert_string_equal(console(),
 			    "hv: hypervisor on board: 2 CPU(s), 40-bit PA, "
 			    "39-bit IPA (stage 2 from level 1), GICv3 with 4 "
@@ -223,6 +307,36 @@ static void test_main_banner_shows_the_platform(void **st)
 			    "hv: demo: powered off by PSCI SYSTEM_OFF, status "
 			    "0\n"
 			    "hv: all VMs stopped, status 0\n");
+}
+
+static void test_boot_without_a_device_tree_stops(void **st)
+{
+	(void)st;
+	LOAD((const struct step[]){CALL(PSCI_SYSTEM_OFF)});
+	assert_int_equal(hv_boot(), 1);
+	assert_string_equal(console(),
+			    BANNER "hv: manifest: no device tree from the boot "
+				   "loader, so no VM is described "
+				   "(docs/manifest.md)\n"
+				   "hv: stopping: no guest was started\n"
+				   "hv: stopped, status 1\n");
+	assert_int_equal(script.pos, 0);
+}
+
+static void test_boot_with_a_bad_manifest_stops(void **st)
+{
+	static uint8_t tree[1024];
+
+	(void)st;
+	LOAD((const struct step[]){CALL(PSCI_SYSTEM_OFF)});
+	hal_sim_set_boot_dtb(tree, boot_tree(tree, sizeof(tree), 5));
+	assert_int_equal(hv_boot(), 1);
+	assert_string_equal(console(),
+			    BANNER "hv: manifest: /chosen/demo: vcpus: 5 is "
+				   "not 1 to 4\n"
+				   "hv: stopping: no guest was started\n"
+				   "hv: stopped, status 1\n");
+	assert_int_equal(script.pos, 0);
 }
 
 static void test_sched_vm_whose_last_vcpu_turns_off_stops(void **st)
@@ -234,7 +348,7 @@ static void test_sched_vm_whose_last_vcpu_turns_off_stops(void **st)
 	(void)st;
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 0);
-	assert_string_equal(console(), BANNER DEMO_UP
+	assert_string_equal(console(), DEMO_UP
 			    "hv: demo: powered off by CPU_OFF of its last "
 			    "vCPU, status 0\n"
 			    "hv: all VMs stopped, status 0\n");
@@ -252,7 +366,7 @@ static void test_sched_runs_a_secondary_vcpu_after_cpu_on(void **st)
 	};
 
 	(void)st;
-	vms[0].vcpu_count = 2;
+	cfg.vms[0].vcpu_count = 2;
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 0);
 	assert_int_equal(script.overruns, 0);
@@ -270,11 +384,14 @@ static void test_sched_runs_a_secondary_vcpu_after_cpu_on(void **st)
 	assert_int_equal(script.who[4], 0);
 	assert_int_equal(script.pc[4], ENTRY + 4);
 	assert_string_equal(console(),
-			    BANNER "hv: demo: 2 vCPU(s), 2 MiB RAM at ipa "
-				   "0x40000000, entry 0x40080000\n"
-				   "hv: demo: powered off by PSCI SYSTEM_OFF, "
-				   "status 0\n"
-				   "hv: all VMs stopped, status 0\n");
+			    "hv: vm 'demo' (/chosen/demo): RAM at pa "
+			    "0x48200000\n"
+			    "hv: demo: 2 vCPU(s), 4 MiB RAM at ipa "
+			    "0x40000000, entry 0x40080000\n"
+			    "hv: input goes to demo\n"
+			    "hv: demo: powered off by PSCI SYSTEM_OFF, "
+			    "status 0\n"
+			    "hv: all VMs stopped, status 0\n");
 }
 
 /* Arms vCPU 0's virtual timer 1000 ticks ahead. */
@@ -313,19 +430,21 @@ static void test_sched_interrupt_exits_do_not_end_the_slice(void **st)
 	};
 
 	(void)st;
-	vms[0].vcpu_count = 2;
+	cfg.vms[0].vcpu_count = 2;
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 0);
 	assert_int_equal(script.pos, 3);
 	assert_int_equal(script.overruns, 0);
 }
 
-static void scribble_image(struct vcpu *v)
+/* The guest overwrites its kernel, its device tree and some RAM. */
+static void scribble(struct vcpu *v)
 {
 	uint8_t *ram = hal_pa_to_ptr(v->vm->cfg->ram_pa, TEST_RAM_SIZE);
 
-	memset(ram + (ENTRY - TEST_RAM_IPA), 0, sizeof(image));
-	memset(ram + (DTB_IPA - TEST_RAM_IPA), 0, sizeof(dtb));
+	memset(ram + (ENTRY - TEST_RAM_IPA), 0, TEST_KERNEL_SIZE);
+	memset(ram + (DTB_IPA - TEST_RAM_IPA), 0, 64);
+	ram[0x100] = 0x55;
 	v->vm->uart.ibrd = 42;
 }
 
@@ -334,18 +453,21 @@ static bool image_reloaded;
 static void check_reloaded(struct vcpu *v)
 {
 	uint8_t *ram = hal_pa_to_ptr(v->vm->cfg->ram_pa, TEST_RAM_SIZE);
+	const uint8_t *kernel =
+	    hal_pa_to_ptr(v->vm->cfg->kernel.pa, TEST_KERNEL_SIZE);
 
 	image_reloaded =
-	    memcmp(ram + (ENTRY - TEST_RAM_IPA), image, sizeof(image)) == 0 &&
-	    memcmp(ram + (DTB_IPA - TEST_RAM_IPA), dtb, sizeof(dtb)) == 0 &&
-	    v->vm->uart.ibrd == 0;
+	    memcmp(ram + (ENTRY - TEST_RAM_IPA), kernel, TEST_KERNEL_SIZE) ==
+		0 &&
+	    fdt_check(ram + (DTB_IPA - TEST_RAM_IPA), VM_DTB_MAX) == 0 &&
+	    ram[0x100] == 0 && v->vm->uart.ibrd == 0;
 }
 
 static void test_sched_system_reset_reloads_and_restarts(void **st)
 {
 	static const struct step steps[] = {
 	    PUTC('a'),
-	    {scribble_image, 1, {PSCI_SYSTEM_RESET}, HVC},
+	    {scribble, 1, {PSCI_SYSTEM_RESET}, HVC},
 	    {check_reloaded, 3, {HV_CALL_EXIT, 0}, HVC},
 	};
 
@@ -356,42 +478,45 @@ static void test_sched_system_reset_reloads_and_restarts(void **st)
 	assert_true(image_reloaded);
 	assert_int_equal(script.pc[2], ENTRY);
 	assert_int_equal(script.x0[2], DTB_IPA);
-	assert_string_equal(console(),
-			    BANNER DEMO_UP "demo| a"
-					   "hv: demo: system reset\n"
-					   "hv: demo: powered off by exit "
-					   "hypercall, status 0\n"
-					   "hv: all VMs stopped, status 0\n");
+	assert_string_equal(console(), DEMO_UP "demo| a\n"
+					       "hv: demo: system reset\n"
+					       "hv: demo: powered off by exit "
+					       "hypercall, status 0\n"
+					       "hv: all VMs stopped, status "
+					       "0\n");
 }
 
-static void test_sched_reset_of_a_preloaded_kernel_powers_off(void **st)
+static void test_sched_reset_linux_vm_boots_again(void **st)
 {
 	static const struct step steps[] = {
 	    CALL(PSCI_SYSTEM_RESET),
+	    CALL(PSCI_SYSTEM_OFF),
 	};
-	uint8_t *ram = hal_pa_to_ptr(pa_init(TEST_RAM_PA), TEST_RAM_SIZE);
+	uint8_t *k = hal_pa_to_ptr(cfg.vms[0].kernel.pa, TEST_KERNEL_SIZE);
 
 	(void)st;
-	/* An arm64 Image header the loader left at ENTRY: text_offset
-	 * 0x80000 from the RAM base, 64 KiB, any 2 MiB base. */
-	memset(ram + (ENTRY - TEST_RAM_IPA), 0, 64);
-	ram[ENTRY - TEST_RAM_IPA + 8 + 2] = 0x08;  /* text_offset */
-	ram[ENTRY - TEST_RAM_IPA + 16 + 2] = 0x01; /* image_size */
-	ram[ENTRY - TEST_RAM_IPA + 24] = 0x0a;	   /* flags */
-	memcpy(ram + (ENTRY - TEST_RAM_IPA) + 56, "ARM\x64", 4);
-	vms[0].image.data = NULL;
-	vms[0].dtb.data = NULL;
-	vms[0].linux_image = true;
+	/* An arm64 Image: text_offset 0x80000 from a 2 MiB base, 64 KiB,
+	 * any base; the kind found from its bytes. */
+	memset(k, 0, TEST_KERNEL_SIZE);
+	k[8 + 2] = 0x08;
+	k[16 + 2] = 0x01;
+	k[24] = 0x0a;
+	memcpy(k + 56, "ARM\x64", 4);
+	cfg.vms[0].kind = VM_KERNEL_AUTO;
+	cfg.vms[0].load_set = false;
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 0);
+	assert_int_equal(script.overruns, 0);
 	assert_int_equal(script.pc[0], ENTRY);
 	assert_int_equal(script.x0[0], DTB_IPA);
-	assert_string_equal(
-	    console(),
-	    BANNER DEMO_UP "hv: demo: powered off by SYSTEM_RESET (its kernel, "
-			   "placed by the machine's loader, cannot be "
-			   "reloaded), status 0\n"
-			   "hv: all VMs stopped, status 0\n");
+	/* Started again where it first ran, as the firmware would. */
+	assert_int_equal(script.pc[1], ENTRY);
+	assert_int_equal(script.x0[1], DTB_IPA);
+	assert_string_equal(console(), DEMO_UP "hv: demo: system reset\n"
+					       "hv: demo: powered off by PSCI "
+					       "SYSTEM_OFF, status 0\n"
+					       "hv: all VMs stopped, status "
+					       "0\n");
 }
 
 static void lose_ram(struct vcpu *v)
@@ -409,11 +534,11 @@ static void test_sched_failed_reset_powers_the_vm_off(void **st)
 	(void)st;
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 1);
-	assert_string_equal(console(), BANNER DEMO_UP
-			    "hv: demo: system reset\n"
-			    "hv: demo: powered off by out of range, "
-			    "status 1\n"
-			    "hv: all VMs stopped, status 1\n");
+	assert_string_equal(console(),
+			    DEMO_UP "hv: demo: system reset\n"
+				    "hv: demo: powered off by out of range, "
+				    "status 1\n"
+				    "hv: all VMs stopped, status 1\n");
 	assert_int_equal(script.overruns, 0);
 }
 
@@ -435,12 +560,16 @@ static void test_sched_round_robin_between_vms(void **st)
 	assert_int_equal(script.who[2], 0);
 	assert_int_equal(script.who[3], 10);
 	assert_int_equal(script.overruns, 0);
-	assert_console_has("hv: other: 1 vCPU(s), 2 MiB RAM at ipa "
-			   "0x40000000, entry 0x40080000\n");
+	assert_console_has("hv: vm 'other' (/chosen/other): RAM at pa "
+			   "0x48600000\n"
+			   "hv: other: 1 vCPU(s), 4 MiB RAM at ipa "
+			   "0x40000000, entry 0x40080000\n"
+			   "hv: input goes to demo (VM 1 of 2): Ctrl-A then "
+			   "a VM's number switches, Ctrl-A x powers off\n");
 	assert_console_has("hv: all VMs stopped, status 5\n");
 }
 
-static void test_sched_status_is_the_first_nonzero_in_vm_order(void **st)
+static void test_sched_status_is_the_highest_of_the_vms(void **st)
 {
 	static const struct step steps[] = {
 	    STEP(WFE),		    /* demo */
@@ -451,11 +580,28 @@ static void test_sched_status_is_the_first_nonzero_in_vm_order(void **st)
 	(void)st;
 	cfg.vm_count = 2;
 	LOAD(steps);
-	assert_int_equal(hv_main(&cfg), 4);
+	assert_int_equal(hv_main(&cfg), 6);
 	assert_int_equal(script.who[2], 0);
 	assert_string_equal(console() + strlen(console()) -
-				strlen("hv: all VMs stopped, status 4\n"),
-			    "hv: all VMs stopped, status 4\n");
+				strlen("hv: all VMs stopped, status 6\n"),
+			    "hv: all VMs stopped, status 6\n");
+}
+
+static void test_sched_negative_status_is_not_lost(void **st)
+{
+	static const struct step steps[] = {
+	    STEP(WFE),			     /* demo */
+	    CALL1(HV_CALL_EXIT, 0),	     /* other */
+	    CALL1(HV_CALL_EXIT, 0xffffffff), /* demo: exit(-1) */
+	};
+
+	(void)st;
+	cfg.vm_count = 2;
+	LOAD(steps);
+	assert_int_equal(hv_main(&cfg), -1);
+	assert_console_has("hv: demo: powered off by exit hypercall, status "
+			   "-1\n");
+	assert_console_has("hv: all VMs stopped, status -1\n");
 }
 
 static void test_sched_run_without_running_vms_returns_at_once(void **st)
@@ -475,6 +621,8 @@ static void test_sched_run_without_running_vms_returns_at_once(void **st)
 	idle[0].vcpu_count = 1;
 	idle[1].exit_status = 0;
 	assert_int_equal(sched_run(), 0);
+	/* What another physical CPU runs: the same loop. */
+	hv_secondary_main();
 	assert_int_equal(script.pos, 0);
 }
 
@@ -498,17 +646,23 @@ int main(void)
 	    T(test_main_runs_a_guest_to_system_off),
 	    T(test_main_exit_hypercall_status_is_the_result),
 	    T(test_main_rejects_invalid_configuration),
+	    T(test_main_rejects_a_kernel_that_does_not_fit),
 	    T(test_main_reports_a_vm_it_cannot_create),
-	    T(test_main_banner_shows_the_platform),
+	    T(test_main_places_ram_in_the_lowest_free_host_memory),
+	    T(test_main_announces_the_console_focus),
+	    T(test_boot_reads_the_manifest_and_runs_its_vms),
+	    T(test_boot_without_a_device_tree_stops),
+	    T(test_boot_with_a_bad_manifest_stops),
 	    T(test_sched_vm_whose_last_vcpu_turns_off_stops),
 	    T(test_sched_runs_a_secondary_vcpu_after_cpu_on),
 	    T(test_sched_wfi_blocks_until_the_timer_deadline),
 	    T(test_sched_interrupt_exits_do_not_end_the_slice),
 	    T(test_sched_system_reset_reloads_and_restarts),
+	    T(test_sched_reset_linux_vm_boots_again),
 	    T(test_sched_failed_reset_powers_the_vm_off),
-	    T(test_sched_reset_of_a_preloaded_kernel_powers_off),
 	    T(test_sched_round_robin_between_vms),
-	    T(test_sched_status_is_the_first_nonzero_in_vm_order),
+	    T(test_sched_status_is_the_highest_of_the_vms),
+	    T(test_sched_negative_status_is_not_lost),
 	    T(test_sched_run_without_running_vms_returns_at_once),
 	    T(test_sched_script_overrun_is_caught),
 #undef T

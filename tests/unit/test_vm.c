@@ -3,36 +3,38 @@
 
 #include "hv/stage2.h"
 
-#define IMAGE_OFF 0x80000ull /* image load offset inside RAM */
+#include "lib/fdt.h"
+
+#define IMAGE_OFF (TEST_ENTRY - TEST_RAM_IPA) /* the raw kernel in RAM */
+#define DTB_OFF	  (TEST_DTB_IPA - TEST_RAM_IPA)
+#define DTB_PA	  (TEST_KERNEL_PA + 0x1000) /* the device-tree module */
 
 static struct test_pool tp;
-static uint8_t image[64];
+static uint8_t image[TEST_KERNEL_SIZE];
 static uint8_t dtb[32];
 static struct vm_config cfg;
+static struct vm_image_plan plan;
 static struct vm vm;
 static uint8_t *arena;
 
+/* The VM of test_vm_config with 3 vCPUs, entered 0x10 into its raw kernel,
+ * with a device-tree module; RAM filled with 0xee as a machine's might be. */
 static int setup(void **state)
 {
 	(void)state;
 	hal_sim_reset();
 	arena = hal_sim_mem_init(TEST_ARENA_PA, TEST_ARENA_SZ);
 	memset(arena, 0xee, TEST_ARENA_SZ);
-	for (size_t i = 0; i < sizeof(image); i++)
-		image[i] = (uint8_t)(0xa0 + i);
+	test_vm_config(&cfg, "vmt", 3);
+	memcpy(image, hal_pa_to_ptr(cfg.kernel.pa, TEST_KERNEL_SIZE),
+	       sizeof(image));
 	for (size_t i = 0; i < sizeof(dtb); i++)
 		dtb[i] = (uint8_t)(0xd0 + i);
-	cfg = (struct vm_config){
-	    .name = "vmt",
-	    .ram_ipa = ipa_init(TEST_RAM_IPA),
-	    .ram_size = TEST_RAM_SIZE,
-	    .ram_pa = pa_init(TEST_RAM_PA),
-	    .entry = ipa_init(TEST_RAM_IPA + IMAGE_OFF + 0x10),
-	    .image = {image, sizeof(image), ipa_init(TEST_RAM_IPA + IMAGE_OFF)},
-	    .dtb = {dtb, sizeof(dtb), ipa_init(TEST_RAM_IPA + 0x1000)},
-	    .vcpu_count = 3,
-	    .console = true,
-	};
+	memcpy(hal_pa_to_ptr(pa_init(DTB_PA), sizeof(dtb)), dtb, sizeof(dtb));
+	cfg.dtb = (struct vm_module){pa_init(DTB_PA), sizeof(dtb)};
+	cfg.entry = ipa_init(TEST_ENTRY + 0x10);
+	cfg.entry_set = true;
+	cfg.console = true;
 	test_pool_init(&tp, TEST_POOL_PAGES);
 	return 0;
 }
@@ -45,22 +47,41 @@ static uint8_t *ram(uint64_t off)
 
 static void create(unsigned id)
 {
-	assert_int_equal(vm_create(&vm, id, &cfg, &tp.pool), HV_OK);
+	struct config_error err;
+
+	if (vm_image_plan(&cfg, &plan, &err) != HV_OK)
+		fail_msg("%s", err.msg);
+	assert_int_equal(vm_create(&vm, id, &cfg, &plan, &tp.pool), HV_OK);
 }
 
-static void test_vm_create_zeroes_ram_and_nothing_else(void **st)
+static void test_vm_create_leaves_ram_alone_and_the_vm_off(void **st)
+{
+	(void)st;
+	create(0);
+	/* RAM is filled at boot, not at creation. */
+	assert_int_equal(ram(0)[0], 0xee);
+	assert_int_equal(hal_sim_stats()->mem_zero_bytes, 0);
+	assert_int_equal(vm.state, VM_OFF);
+	assert_int_equal(vm.vcpus[0].power, VCPU_OFF);
+	/* The VM keeps its own copy of the plan. */
+	plan.entry = 0;
+	assert_int_equal(vm.image.entry, TEST_ENTRY + 0x10);
+}
+
+static void test_vm_boot_zeroes_ram_and_nothing_else(void **st)
 {
 	uint8_t zero[256] = {0};
 
 	(void)st;
 	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(hal_sim_stats()->mem_zero_bytes, TEST_RAM_SIZE);
 	assert_memory_equal(ram(0), zero, sizeof(zero));
 	assert_memory_equal(ram(TEST_RAM_SIZE - sizeof(zero)), zero,
 			    sizeof(zero));
+	/* Below it, the arena's first 2 MiB (RAM ends with the arena). */
 	assert_int_equal(ram(0)[-1], 0xee);
-	assert_int_equal(ram(TEST_RAM_SIZE)[0], 0xee);
-	assert_int_equal(vm.state, VM_OFF);
-	assert_int_equal(vm.vcpus[0].power, VCPU_OFF);
+	assert_int_equal(ram(0)[-(int)VM_RAM_ALIGN + 0x10000], 0xee);
 }
 
 static void test_vm_create_maps_ram_at_stage2(void **st)
@@ -125,7 +146,7 @@ static void test_vm_create_puts_the_uart_on_the_bus(void **st)
 	assert_ptr_equal(r->ops, &vpl011_mmio_ops);
 	assert_ptr_equal(r->dev, &vm.uart);
 	assert_string_equal(vm.uart.name, "vmt");
-	assert_true(vm.uart.console_rx);
+	assert_ptr_equal(vm.uart.vm, &vm);
 	/* With the vGIC's distributor and redistributors (GICv3). */
 	assert_int_equal(vm.mmio.region_count, 3);
 }
@@ -134,16 +155,19 @@ static void test_vm_create_fails_without_reachable_ram(void **st)
 {
 	(void)st;
 	cfg.ram_pa = pa_init(TEST_ARENA_PA + TEST_ARENA_SZ);
-	assert_int_equal(vm_create(&vm, 0, &cfg, &tp.pool), HV_ERR_RANGE);
+	assert_int_equal(vm_create(&vm, 0, &cfg, &plan, &tp.pool),
+			 HV_ERR_RANGE);
 }
 
 static void test_vm_create_fails_when_the_pool_is_short(void **st)
 {
 	(void)st;
 	test_pool_init(&tp, 2);
-	assert_int_equal(vm_create(&vm, 0, &cfg, &tp.pool), HV_ERR_NOMEM);
+	assert_int_equal(vm_create(&vm, 0, &cfg, &plan, &tp.pool),
+			 HV_ERR_NOMEM);
 	test_pool_init(&tp, 1);
-	assert_int_equal(vm_create(&vm, 0, &cfg, &tp.pool), HV_ERR_NOMEM);
+	assert_int_equal(vm_create(&vm, 0, &cfg, &plan, &tp.pool),
+			 HV_ERR_NOMEM);
 }
 
 static void test_vm_create_fails_with_unusable_ipa_geometry(void **st)
@@ -151,7 +175,8 @@ static void test_vm_create_fails_with_unusable_ipa_geometry(void **st)
 	(void)st;
 	hal_sim_caps()->ipa_bits = 40;
 	hal_sim_caps()->s2_start_level = 1;
-	assert_int_equal(vm_create(&vm, 0, &cfg, &tp.pool), HV_ERR_INVAL);
+	assert_int_equal(vm_create(&vm, 0, &cfg, &plan, &tp.pool),
+			 HV_ERR_INVAL);
 }
 
 static void test_vm_create_with_start_level_1(void **st)
@@ -175,11 +200,12 @@ static void test_vm_boot_loads_image_and_dtb(void **st)
 	assert_int_equal(vm_boot(&vm), HV_OK);
 	vcpu_apply_reset(&vm.vcpus[0]);
 	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
-	assert_memory_equal(ram(0x1000), dtb, sizeof(dtb));
-	/* Around them, RAM stays zeroed. */
+	assert_memory_equal(ram(DTB_OFF), dtb, sizeof(dtb));
+	/* Around them, RAM is zeroed. */
 	assert_int_equal(ram(IMAGE_OFF)[-1], 0);
 	assert_int_equal(ram(IMAGE_OFF + sizeof(image))[0], 0);
-	assert_int_equal(ram(0x1000 + sizeof(dtb))[0], 0);
+	assert_int_equal(ram(DTB_OFF)[-1], 0);
+	assert_int_equal(ram(DTB_OFF + sizeof(dtb))[0], 0);
 	/* Both pushed to memory for a guest with caches off. */
 	assert_int_equal(hal_sim_stats()->cache_syncs, 2);
 }
@@ -198,9 +224,9 @@ static void test_vm_boot_starts_vcpu0_only(void **st)
 	assert_int_equal(v0->arch.regs.pc, 0);
 	vcpu_apply_reset(v0);
 	assert_false(v0->reset_pending);
-	assert_int_equal(v0->arch.regs.pc, TEST_RAM_IPA + IMAGE_OFF + 0x10);
+	assert_int_equal(v0->arch.regs.pc, TEST_ENTRY + 0x10);
 	/* x0 = the device tree's IPA, every other register zero. */
-	assert_int_equal(v0->arch.regs.x[0], TEST_RAM_IPA + 0x1000);
+	assert_int_equal(v0->arch.regs.x[0], TEST_DTB_IPA);
 	for (unsigned i = 1; i < 31; i++)
 		assert_int_equal(v0->arch.regs.x[i], 0);
 	assert_int_equal(v0->arch.regs.pstate, 0x3c5);
@@ -210,40 +236,83 @@ static void test_vm_boot_starts_vcpu0_only(void **st)
 	assert_int_equal(vm.vcpus[2].power, VCPU_OFF);
 }
 
-static void test_vm_boot_without_dtb_passes_zero(void **st)
+static void test_vm_boot_without_dtb_module_generates_one(void **st)
 {
+	const uint8_t *tree = ram(DTB_OFF);
+	int memory;
+	uint64_t reg[2];
+
 	(void)st;
-	cfg.dtb = (struct vm_blob){NULL, 0, ipa_init(0)};
+	cfg.dtb = (struct vm_module){pa_init(0), 0};
 	create(0);
 	assert_int_equal(vm_boot(&vm), HV_OK);
 	vcpu_apply_reset(&vm.vcpus[0]);
-	assert_int_equal(vm.vcpus[0].arch.regs.x[0], 0);
-	assert_int_equal(hal_sim_stats()->cache_syncs, 1);
+	assert_int_equal(vm.vcpus[0].arch.regs.x[0], TEST_DTB_IPA);
+	assert_int_equal(fdt_check(tree, VM_DTB_MAX), 0);
+	memory = fdt_path(tree, "/memory@40000000");
+	assert_true(memory >= 0);
+	reg[0] = fdt_read_cells(fdt_prop(tree, memory, "reg", NULL), 2);
+	reg[1] = fdt_read_cells(
+	    (const uint8_t *)fdt_prop(tree, memory, "reg", NULL) + 8, 2);
+	assert_int_equal(reg[0], TEST_RAM_IPA);
+	assert_int_equal(reg[1], TEST_RAM_SIZE);
+	/* The kernel and the tree pushed to memory. */
+	assert_int_equal(hal_sim_stats()->cache_syncs, 2);
 }
 
-static void test_vm_boot_again_reloads_image_and_resets_vcpus(void **st)
+static void test_vm_boot_again_zeroes_ram_and_reloads_everything(void **st)
 {
 	(void)st;
 	create(0);
 	assert_int_equal(vm_boot(&vm), HV_OK);
 	memset(ram(IMAGE_OFF), 0, sizeof(image));
-	ram(0x1000)[0] = 0;
-	ram(0x200)[0] = 0x77; /* ordinary RAM keeps what the guest wrote */
+	ram(DTB_OFF)[0] = 0;
+	ram(0x200)[0] = 0x77;
 	vm.vcpus[0].arch.regs.pc = 0x1234;
 	vm.vcpus[1].power = VCPU_ON;
+	vm.vcpus[2].blocked = true;
 	vm.uart.ibrd = 9;
 	vm_request_reset(&vm);
 	assert_int_equal(vm.state, VM_RESET_PENDING);
 	assert_int_equal(vm_boot(&vm), HV_OK);
 	vcpu_apply_reset(&vm.vcpus[0]);
 	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
-	assert_int_equal(ram(0x1000)[0], dtb[0]);
-	assert_int_equal(ram(0x200)[0], 0x77);
-	assert_int_equal(vm.vcpus[0].arch.regs.pc,
-			 TEST_RAM_IPA + IMAGE_OFF + 0x10);
+	assert_int_equal(ram(DTB_OFF)[0], dtb[0]);
+	/* No VM sees what its RAM held before, not even its own. */
+	assert_int_equal(ram(0x200)[0], 0);
+	assert_int_equal(hal_sim_stats()->mem_zero_bytes, 2 * TEST_RAM_SIZE);
+	assert_int_equal(vm.vcpus[0].arch.regs.pc, TEST_ENTRY + 0x10);
 	assert_int_equal(vm.vcpus[1].power, VCPU_OFF);
+	assert_false(vm.vcpus[2].blocked);
 	assert_int_equal(vm.uart.ibrd, 0);
 	assert_int_equal(vm.state, VM_RUNNING);
+}
+
+static void test_vm_boot_again_restarts_a_linux_image(void **st)
+{
+	uint8_t *k = hal_pa_to_ptr(cfg.kernel.pa, TEST_KERNEL_SIZE);
+
+	(void)st;
+	/* An arm64 Image: text_offset 0, image_size 64 KiB, any base. */
+	memset(k, 0, TEST_KERNEL_SIZE);
+	k[0] = 0x4d;
+	k[16 + 2] = 0x01;
+	k[24] = 0x0a;
+	memcpy(k + 56, "ARM\x64", 4);
+	cfg.kind = VM_KERNEL_AUTO;
+	cfg.load_set = false;
+	cfg.entry_set = false;
+	create(0);
+	assert_int_equal(plan.kind, VM_KERNEL_LINUX);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	/* The guest overwrites its kernel, then resets. */
+	memset(ram(0), 0, TEST_KERNEL_SIZE);
+	vm_request_reset(&vm);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	vcpu_apply_reset(&vm.vcpus[0]);
+	assert_int_equal(vm.vcpus[0].arch.regs.pc, TEST_RAM_IPA);
+	assert_int_equal(ram(0)[0], 0x4d);
+	assert_memory_equal(ram(0), k, TEST_KERNEL_SIZE);
 }
 
 static void test_vm_boot_fails_when_ram_is_unreachable(void **st)
@@ -254,6 +323,33 @@ static void test_vm_boot_fails_when_ram_is_unreachable(void **st)
 	hal_sim_mem_init(0x10000000, 0x1000);
 	assert_int_equal(vm_boot(&vm), HV_ERR_RANGE);
 	assert_int_equal(vm.state, VM_OFF);
+	assert_int_equal(vm.vcpus[0].power, VCPU_OFF);
+}
+
+static void test_vm_boot_fails_when_its_tree_does_not_fit(void **st)
+{
+	static char bootargs[VM_DTB_MAX];
+
+	(void)st;
+	/* Longer than a manifest allows: the generated tree overflows. */
+	memset(bootargs, 'x', sizeof(bootargs) - 1);
+	cfg.bootargs = bootargs;
+	cfg.dtb = (struct vm_module){pa_init(0), 0};
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_ERR_NOMEM);
+	assert_int_equal(vm.state, VM_OFF);
+}
+
+static void test_vm_create_without_a_gic_has_no_vgic(void **st)
+{
+	(void)st;
+	hal_sim_gic()->version = 0;
+	create(0);
+	assert_int_equal(vm.vgic.version, 0);
+	/* Only the UART on its bus. */
+	assert_int_equal(vm.mmio.region_count, 1);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(vm.state, VM_RUNNING);
 }
 
 static void test_vm_power_off_stops_every_vcpu_once(void **st)
@@ -285,6 +381,20 @@ static void test_vm_create_homes_vcpu_i_on_cpu_i_mod_count(void **st)
 	assert_int_equal(vm.vcpus[0].arch.cpu, 0);
 	assert_int_equal(vm.vcpus[1].arch.cpu, 1);
 	assert_int_equal(vm.vcpus[2].arch.cpu, 0);
+}
+
+static void test_vm_create_homes_vcpus_where_cpu_affinity_says(void **st)
+{
+	(void)st;
+	hal_sim_set_cpus(4);
+	cfg.affinity_set = true;
+	cfg.affinity[0] = 3;
+	cfg.affinity[1] = 3;
+	cfg.affinity[2] = 1;
+	create(0);
+	assert_int_equal(vm.vcpus[0].arch.cpu, 3);
+	assert_int_equal(vm.vcpus[1].arch.cpu, 3);
+	assert_int_equal(vm.vcpus[2].arch.cpu, 1);
 }
 
 static void test_vm_power_off_kicks_the_cpus_running_its_vcpus(void **st)
@@ -388,81 +498,15 @@ static void test_vcpu_reset_clears_state_and_sets_el1h(void **st)
 	assert_false(v.arch.yield);
 }
 
-/* An arm64 Image header (booting.rst) as the image blob. */
-static void linux_header(uint64_t text_offset, uint64_t image_size,
-			 uint64_t flags)
-{
-	const uint64_t f[3] = {text_offset, image_size, flags};
-
-	memset(image, 0, sizeof(image));
-	for (unsigned k = 0; k < 3; k++)
-		for (unsigned i = 0; i < 8; i++)
-			image[8 + 8 * k + i] = (uint8_t)(f[k] >> (8 * i));
-	memcpy(image + 56, "ARM\x64", 4);
-	image[0] = 0x4d; /* something for the move to carry */
-	cfg.linux_image = true;
-}
-
-static void test_vm_boot_linux_image_in_place_runs_there(void **st)
-{
-	(void)st;
-	/* At 2 MiB aligned RAM base + text_offset 0x80000: a valid place. */
-	linux_header(IMAGE_OFF, 0x10000, 0xa);
-	create(0);
-	assert_int_equal(vm_boot(&vm), HV_OK);
-	assert_int_equal(vm.vcpus[0].reset_entry, TEST_RAM_IPA + IMAGE_OFF);
-	assert_int_equal(vm.vcpus[0].reset_arg, TEST_RAM_IPA + 0x1000);
-	assert_int_equal(ram(IMAGE_OFF)[0], 0x4d);
-}
-
-static void test_vm_boot_linux_image_misplaced_moves(void **st)
-{
-	(void)st;
-	/* text_offset 0 at RAM + 0x80000 is not 2 MiB aligned: it moves to
-	 * the RAM base, clear of the device tree at the end of RAM. */
-	linux_header(0, 0x100000, 0xa);
-	cfg.dtb.load = ipa_init(TEST_RAM_IPA + TEST_RAM_SIZE - 0x1000);
-	create(0);
-	assert_int_equal(vm_boot(&vm), HV_OK);
-	assert_int_equal(vm.vcpus[0].reset_entry, TEST_RAM_IPA);
-	assert_memory_equal(ram(0), image, sizeof(image));
-	assert_console_has("vmt: kernel Image moved from ipa 0x40080000 to "
-			   "0x40000000");
-}
-
-static void test_vm_boot_linux_image_without_room_fails(void **st)
-{
-	(void)st;
-	/* The device tree at RAM + 0x1000 leaves no 2 MiB base free. */
-	linux_header(0, 0x100000, 0xa);
-	create(0);
-	assert_int_equal(vm_boot(&vm), HV_ERR_RANGE);
-	assert_int_equal(vm.vcpus[0].power, VCPU_OFF);
-	assert_console_has("vmt: kernel Image at ipa 0x40080000: ");
-}
-
-static void test_vm_boot_linux_image_bad_header_fails(void **st)
-{
-	(void)st;
-	linux_header(IMAGE_OFF, 0x10000, 0xa);
-	image[56] = 'X';
-	create(0);
-	assert_int_equal(vm_boot(&vm), HV_ERR_INVAL);
-	assert_console_has("vmt: kernel Image at ipa 0x40080000: ");
-	assert_int_equal(vm.state, VM_OFF);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup(f, setup)
 	    T(test_vm_create_homes_vcpu_i_on_cpu_i_mod_count),
 	    T(test_vm_power_off_kicks_the_cpus_running_its_vcpus),
-	    T(test_vm_boot_linux_image_in_place_runs_there),
-	    T(test_vm_boot_linux_image_misplaced_moves),
-	    T(test_vm_boot_linux_image_without_room_fails),
-	    T(test_vm_boot_linux_image_bad_header_fails),
-	    T(test_vm_create_zeroes_ram_and_nothing_else),
+	    T(test_vm_create_homes_vcpus_where_cpu_affinity_says),
+	    T(test_vm_create_leaves_ram_alone_and_the_vm_off),
+	    T(test_vm_boot_zeroes_ram_and_nothing_else),
 	    T(test_vm_create_maps_ram_at_stage2),
 	    T(test_vm_create_sets_vttbr_vmpidr_and_cntvoff),
 	    T(test_vm_create_puts_the_uart_on_the_bus),
@@ -472,9 +516,12 @@ int main(void)
 	    T(test_vm_create_with_start_level_1),
 	    T(test_vm_boot_loads_image_and_dtb),
 	    T(test_vm_boot_starts_vcpu0_only),
-	    T(test_vm_boot_without_dtb_passes_zero),
-	    T(test_vm_boot_again_reloads_image_and_resets_vcpus),
+	    T(test_vm_boot_without_dtb_module_generates_one),
+	    T(test_vm_boot_again_zeroes_ram_and_reloads_everything),
+	    T(test_vm_boot_again_restarts_a_linux_image),
 	    T(test_vm_boot_fails_when_ram_is_unreachable),
+	    T(test_vm_boot_fails_when_its_tree_does_not_fit),
+	    T(test_vm_create_without_a_gic_has_no_vgic),
 	    T(test_vm_power_off_stops_every_vcpu_once),
 	    T(test_vm_request_reset_only_when_running),
 	    T(test_vm_ipa_in_ram_edges),

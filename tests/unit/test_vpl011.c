@@ -11,7 +11,9 @@ static int setup(void **state)
 {
 	(void)state;
 	hal_sim_reset();
-	vpl011_init(&u, "vm0", false, NULL);
+	/* A fresh console: no line of the last test's UART left open. */
+	console_init(NULL, 0, 0);
+	vpl011_init(&u, "vm0", NULL);
 	return 0;
 }
 
@@ -75,12 +77,11 @@ static void test_vpl011_init_resets_a_used_uart(void **st)
 	wr32(PL011_IBRD, 5);
 	wr32(PL011_IMSC, 0x7ff);
 	push("a");
-	vpl011_init(&u, "other", true, NULL);
+	vpl011_init(&u, "other", NULL);
 	assert_int_equal(rd32(PL011_IBRD), 0);
 	assert_int_equal(rd32(PL011_IMSC), 0);
 	assert_int_equal(rd32(PL011_FR), 0x90);
 	assert_string_equal(u.name, "other");
-	assert_true(u.console_rx);
 }
 
 static void test_vpl011_registers_keep_only_their_implemented_bits(void **st)
@@ -258,49 +259,6 @@ static void test_vpl011_loopback_feeds_rx_fifo_not_console(void **st)
 	wr32(PL011_CR, 0x301);
 	wr32(PL011_DR, 'C');
 	assert_string_equal(console(), "vm0| C");
-}
-
-static void test_vpl011_rx_from_console_when_it_owns_input(void **st)
-{
-	(void)st;
-	vpl011_init(&u, "vm0", true, NULL);
-	hal_sim_console_feed("xyz", 3);
-	/* FIFO off: one character at a time. */
-	assert_int_equal(rd32(PL011_FR), PL011_FR_TXFE | PL011_FR_RXFF);
-	assert_int_equal(u.rx_count, 1);
-	assert_int_equal(rd32(PL011_DR), 'x');
-	assert_int_equal(rd32(PL011_DR), 'y');
-	enable_fifo();
-	assert_int_equal(rd32(PL011_DR), 'z');
-	assert_int_equal(rd32(PL011_DR), 0);
-	assert_int_equal(rd32(PL011_FR), 0x90);
-}
-
-static void test_vpl011_rx_from_console_fills_fifo_on_status_reads(void **st)
-{
-	(void)st;
-	vpl011_init(&u, "vm0", true, NULL);
-	enable_fifo();
-	hal_sim_console_feed("0123456789abcdefXY", 18);
-	/* RIS and MIS poll the console too; 16 fit, the rest waits. */
-	assert_int_equal(rd32(PL011_RIS), PL011_INT_RX);
-	assert_int_equal(u.rx_count, 16);
-	assert_int_equal(rd32(PL011_MIS), 0);
-	assert_int_equal(rd32(PL011_FR), PL011_FR_TXFE | PL011_FR_RXFF);
-	/* Nothing overran: input waits in the console. */
-	assert_int_equal(rd32(PL011_RSR), 0);
-	for (const char *c = "0123456789abcdefXY"; *c != '\0'; c++)
-		assert_int_equal(rd32(PL011_DR), (uint8_t)*c);
-	assert_int_equal(rd32(PL011_FR), 0x90);
-}
-
-static void test_vpl011_without_console_rx_ignores_console_input(void **st)
-{
-	(void)st;
-	hal_sim_console_feed("q", 1);
-	assert_int_equal(rd32(PL011_FR), 0x90);
-	assert_int_equal(rd32(PL011_DR), 0);
-	assert_int_equal(hal_console_getc(), 'q');
 }
 
 static void test_vpl011_fifo_depth_is_16_with_fen(void **st)
@@ -491,9 +449,6 @@ int main(void)
 	    T(test_vpl011_tx_only_from_the_data_byte),
 	    T(test_vpl011_tx_sets_tx_interrupt),
 	    T(test_vpl011_loopback_feeds_rx_fifo_not_console),
-	    T(test_vpl011_rx_from_console_when_it_owns_input),
-	    T(test_vpl011_rx_from_console_fills_fifo_on_status_reads),
-	    T(test_vpl011_without_console_rx_ignores_console_input),
 	    T(test_vpl011_fifo_depth_is_16_with_fen),
 	    T(test_vpl011_fifo_depth_is_1_without_fen),
 	    T(test_vpl011_overrun_sets_rsr_oe_ris_oe_and_dr_bit_11),

@@ -36,6 +36,14 @@ struct hal_platform {
 const struct hal_cpu_caps *hal_cpu_caps(void);
 const struct hal_platform *hal_platform(void);
 
+/*
+ * The device tree the machine booted with, as the boot loader left it
+ * (it holds the manifest of VMs, docs/manifest.md), and in *size at most
+ * how many bytes it may span; NULL when there is none. Not checked: the
+ * core checks it whole before reading it.
+ */
+const void *hal_boot_dtb(size_t *size);
+
 /* Index of the calling physical CPU, 0 .. HAL_MAX_CPUS - 1. */
 unsigned hal_cpu_id(void);
 

@@ -20,6 +20,13 @@ void *hal_pa_to_ptr(paddr_t pa, uint64_t len);
 paddr_t hal_ptr_to_pa(const void *p);
 
 /*
+ * Zeroes [p, p + len) and makes the zeros visible to a guest running with
+ * its MMU and caches off (hal_cache_sync_range's promise), the fast way
+ * the machine has (DC ZVA on aarch64): for whole VM RAMs.
+ */
+void hal_mem_zero(void *p, uint64_t len);
+
+/*
  * Makes memory written by the hypervisor visible to a guest that runs with
  * its MMU and caches off: clean and invalidate to the point of coherency,
  * then invalidate the instruction cache.

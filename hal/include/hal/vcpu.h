@@ -6,7 +6,8 @@
  * the EL1 system registers and FP/SIMD state live in the hardware while the
  * vCPU is loaded on a physical CPU and are saved only when another vCPU is
  * switched in. The core therefore reaches EL1 system registers only through
- * hal_vcpu_el1_read/write.
+ * hal_vcpu_el1_read/write. The debug registers are the exception: always
+ * trapped, they live in struct vcpu_debug, which the hardware follows.
  */
 #ifndef HAL_VCPU_H
 #define HAL_VCPU_H
@@ -45,7 +46,6 @@ enum el1_reg {
 	EL1_AFSR1,
 	EL1_CNTKCTL,
 	EL1_CSSELR,
-	EL1_MDSCR,
 	EL1_SP_EL0,
 	EL1_SP_EL1,
 	EL1_ELR,
@@ -70,6 +70,39 @@ struct vcpu_vgic {
 	uint64_t hcr;
 	uint64_t vmcr;
 	uint64_t apr[4];
+};
+
+/* Breakpoint and watchpoint register pairs the architecture allows. */
+#define HAL_DEBUG_PAIRS_MAX 16
+
+/*
+ * The self-hosted debug state of a vCPU (Arm ARM D2, "AArch64 Self-hosted
+ * Debug"). Every guest access to a debug register traps (MDCR_EL2.TDA,
+ * TDOSA, TDRA) and the core emulates it on this copy, which is therefore
+ * valid at all times, loaded or not; the core calls hal_vcpu_debug_changed
+ * after every change. The backend reads only mdscr, the four value arrays
+ * and gen, and only to make the hardware follow them:
+ *  - MDSCR_EL1 holds mdscr while the vCPU runs;
+ *  - while mdscr has MDE set, DBGBVR/BCR/WVR/WCR<n>_EL1 hold bvr..wcr
+ *    (the first BRPs and WRPs of them). With MDE clear no breakpoint or
+ *    watchpoint can fire at EL1 or EL0, so the hardware may keep another
+ *    vCPU's values: nothing in the guest can see or trigger them.
+ * The other fields are the core's alone: the guest's view of registers
+ * that have no hardware effect, or whose effect goes through mdscr.
+ */
+struct vcpu_debug {
+	uint64_t mdscr; /* MDSCR_EL1 as the hardware runs the vCPU */
+	uint64_t bvr[HAL_DEBUG_PAIRS_MAX];
+	uint64_t bcr[HAL_DEBUG_PAIRS_MAX];
+	uint64_t wvr[HAL_DEBUG_PAIRS_MAX];
+	uint64_t wcr[HAL_DEBUG_PAIRS_MAX];
+	uint32_t gen; /* bumped by hal_vcpu_debug_changed */
+	/* The core's: */
+	uint64_t guest_mdscr; /* MDSCR_EL1 as the guest reads it */
+	uint64_t mdccint;     /* MDCCINT_EL1 */
+	uint8_t claim;	      /* DBGCLAIM tags */
+	bool os_lock;	      /* OSLSR_EL1.OSLK */
+	bool corenpdrq;	      /* DBGPRCR_EL1.CORENPDRQ */
 };
 
 enum vcpu_exit_kind {
@@ -138,22 +171,23 @@ struct hal_vcpu {
 	uint64_t host_sp;
 	const struct hal_exit_table *exits;
 	uint64_t exit_x18_x30[2];
+	/* Set by the core during an exit (next to each other: the backend
+	 * tests both at once). yield: hal_vcpu_run returns after this exit;
+	 * need_regs: handle it again with all_regs (struct vcpu_exit). */
+	bool yield;
+	bool need_regs;
 	uint64_t el1[EL1_REG_COUNT]; /* valid while the vCPU is not loaded */
 	struct vcpu_fpsimd fp;	     /* valid while the vCPU is not loaded */
 	uint64_t vttbr;		     /* VMID and stage-2 root of its VM */
 	uint64_t vmpidr;	     /* MPIDR_EL1 the guest reads */
 	uint64_t cntvoff;	     /* CNTVOFF_EL2 of its VM */
 	int loaded_on;		     /* physical CPU it is loaded on, or -1 */
-	/* Set by the core during an exit (next to each other: the backend
-	 * tests both at once). yield: hal_vcpu_run returns after this exit;
-	 * need_regs: handle it again with all_regs (struct vcpu_exit). */
-	bool yield;
-	bool need_regs;
-	struct vcpu_vgic vgic; /* valid while the vCPU is not loaded */
+	struct vcpu_vgic vgic;	     /* valid while the vCPU is not loaded */
 	unsigned cpu; /* home: the only physical CPU that runs it (core) */
 	/* Pointer authentication keys (APIA, APIB, APDA, APDB, APGA; low
 	 * then high), when the CPU has them; not loaded: valid here. */
 	uint64_t pauth_keys[10];
+	struct vcpu_debug debug; /* the core's; see above */
 };
 
 /*
@@ -169,6 +203,12 @@ void hal_vcpu_init(struct hal_vcpu *v);
  * here before.
  */
 void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits);
+
+/*
+ * The core changed v->debug: the hardware follows at once when v is loaded
+ * on the calling CPU, otherwise when v is next loaded.
+ */
+void hal_vcpu_debug_changed(struct hal_vcpu *v);
 
 /* EL1 system register of a vCPU, wherever it currently lives. */
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r);

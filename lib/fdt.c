@@ -1,0 +1,459 @@
+/*
+ * fdt: the flattened device tree reader (DTSpec v0.4, chapter 5).
+ *
+ * Safety rests on token(): it decodes the token at an offset and refuses
+ * one that does not lie wholly inside the structure block. Every accessor
+ * moves through the tree with it alone and reads property names through
+ * string_at(), bounded by the strings block. fdt_check adds what token()
+ * cannot see: the header, where the blocks are, the order of the tokens.
+ * All reads are bytewise: the tree may sit at any alignment, and at EL2
+ * with the MMU off (Device memory) an unaligned load would fault.
+ */
+#include "lib/fdt.h"
+
+#include "lib/string.h"
+
+#define RSV_ENTRY_SIZE 16u /* address and size, 64 bits each */
+
+uint32_t fdt_be32(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+uint64_t fdt_read_cells(const void *p, unsigned ncells)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < ncells; i++)
+		v = v << 32 | fdt_be32((const uint8_t *)p + 4 * i);
+	return v;
+}
+
+static uint32_t hdr(const void *fdt, enum fdt_header_word field)
+{
+	return fdt_be32((const uint8_t *)fdt + 4 * field);
+}
+
+uint32_t fdt_totalsize(const void *fdt)
+{
+	return hdr(fdt, FDT_H_TOTALSIZE);
+}
+
+static const uint8_t *struct_block(const void *fdt)
+{
+	return (const uint8_t *)fdt + hdr(fdt, FDT_H_OFF_DT_STRUCT);
+}
+
+/* Version 16 has no size_dt_struct: its FDT_END ends the block. */
+static uint32_t struct_size(const void *fdt)
+{
+	if (hdr(fdt, FDT_H_VERSION) >= 17)
+		return hdr(fdt, FDT_H_SIZE_DT_STRUCT);
+	return hdr(fdt, FDT_H_TOTALSIZE) - hdr(fdt, FDT_H_OFF_DT_STRUCT);
+}
+
+/*
+ * The token at off: its tag in *tag and the offset of the next token, or an
+ * error when it is not wholly inside the structure block. A negative off is
+ * an earlier error and is passed on.
+ */
+static int token(const void *fdt, int off, uint32_t *tag)
+{
+	const uint8_t *s = struct_block(fdt);
+	uint32_t size = struct_size(fdt), end, len;
+
+	if (off < 0)
+		return off;
+	/* Misaligned or past the end: no token there. */
+	if (off % 4 != 0 || (uint32_t)off + 4 > size)
+		return FDT_ERR_TRUNCATED;
+	*tag = fdt_be32(s + off);
+	end = (uint32_t)off + 4;
+	switch (*tag) {
+	case FDT_BEGIN_NODE:
+		while (end < size && s[end] != '\0')
+			end++;
+		if (end == size)
+			return FDT_ERR_BADSTRUCTURE; /* a name without its NUL
+						      */
+		end++;
+		break;
+	case FDT_PROP: /* len, nameoff, then len bytes of value */
+		if (size - end < 8)
+			return FDT_ERR_TRUNCATED;
+		len = fdt_be32(s + end);
+		if (len > size - end - 8)
+			return FDT_ERR_TRUNCATED;
+		end += 8 + len;
+		break;
+	case FDT_END_NODE:
+	case FDT_NOP:
+	case FDT_END:
+		break;
+	default:
+		return FDT_ERR_BADSTRUCTURE;
+	}
+	end = (end + 3) & ~3u;
+	return end <= size ? (int)end : FDT_ERR_TRUNCATED;
+}
+
+/* The NUL-terminated string at off in the strings block, or NULL. */
+static const char *string_at(const void *fdt, uint32_t off)
+{
+	const char *s = (const char *)fdt + hdr(fdt, FDT_H_OFF_DT_STRINGS);
+
+	for (uint32_t i = off; i < hdr(fdt, FDT_H_SIZE_DT_STRINGS); i++) {
+		if (s[i] == '\0')
+			return s + off;
+	}
+	return NULL;
+}
+
+static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
+{
+	return off >= FDT_HEADER_SIZE && off <= total && size <= total - off;
+}
+
+/*
+ * The token stream: the root first, then only FDT_END once it closed (not
+ * even a NOP, as libfdt wants), properties before a node's children.
+ */
+static int check_structure(const void *fdt)
+{
+	const uint8_t *s = struct_block(fdt);
+	int off, next, depth = 0;
+	bool after_child = false; /* a node ended since the last began */
+	uint32_t tag;
+
+	for (off = 0;; off = next) {
+		next = token(fdt, off, &tag);
+		if (next < 0)
+			return next;
+		if (depth == 0 && tag != (off == 0 ? FDT_BEGIN_NODE : FDT_END))
+			return FDT_ERR_BADSTRUCTURE;
+		if (tag == FDT_BEGIN_NODE) {
+			if (depth == 0 ? s[off + 4] != '\0'
+				       : depth == FDT_MAX_DEPTH)
+				return FDT_ERR_BADSTRUCTURE;
+			depth++;
+			after_child = false;
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+			after_child = true;
+		} else if (tag == FDT_PROP) {
+			if (after_child ||
+			    !string_at(fdt, fdt_be32(s + off + 8)))
+				return FDT_ERR_BADSTRUCTURE;
+		} else if (tag == FDT_END) {
+			/* With v17 the block ends here. */
+			if (depth != 0 || (hdr(fdt, FDT_H_VERSION) >= 17 &&
+					   (uint32_t)next != struct_size(fdt)))
+				return FDT_ERR_BADSTRUCTURE;
+			return 0;
+		}
+	}
+}
+
+int fdt_check(const void *fdt, size_t size)
+{
+	uint32_t total, version, rsv;
+
+	if (size < FDT_HEADER_SIZE)
+		return FDT_ERR_TRUNCATED;
+	if (hdr(fdt, FDT_H_MAGIC) != FDT_MAGIC)
+		return FDT_ERR_BADMAGIC;
+	version = hdr(fdt, FDT_H_VERSION);
+	if (version < 16 || hdr(fdt, FDT_H_LAST_COMP_VERSION) > 17 ||
+	    hdr(fdt, FDT_H_LAST_COMP_VERSION) > version)
+		return FDT_ERR_BADVERSION;
+	/* Offsets are ints: a blob must fit below 2 GiB. */
+	total = hdr(fdt, FDT_H_TOTALSIZE);
+	if (total < FDT_HEADER_SIZE || total > size || total > INT32_MAX)
+		return FDT_ERR_TRUNCATED;
+	if (!block_inside(hdr(fdt, FDT_H_OFF_DT_STRUCT), struct_size(fdt),
+			  total) ||
+	    !block_inside(hdr(fdt, FDT_H_OFF_DT_STRINGS),
+			  hdr(fdt, FDT_H_SIZE_DT_STRINGS), total))
+		return FDT_ERR_TRUNCATED;
+	/* The reservation map ends with an entry of size 0. */
+	for (rsv = hdr(fdt, FDT_H_OFF_MEM_RSVMAP);; rsv += RSV_ENTRY_SIZE) {
+		if (!block_inside(rsv, RSV_ENTRY_SIZE, total))
+			return FDT_ERR_TRUNCATED;
+		if (fdt_read_cells((const uint8_t *)fdt + rsv + 8, 2) == 0)
+			break;
+	}
+	if (hdr(fdt, FDT_H_OFF_DT_STRUCT) % 4 != 0)
+		return FDT_ERR_BADSTRUCTURE;
+	return check_structure(fdt);
+}
+
+int fdt_root(const void *fdt)
+{
+	(void)fdt;
+	return 0;
+}
+
+/* The offset just after node's FDT_BEGIN_NODE, or an error. */
+static int node_body(const void *fdt, int node)
+{
+	uint32_t tag;
+	int next = token(fdt, node, &tag);
+
+	return next < 0 || tag == FDT_BEGIN_NODE ? next : FDT_ERR_NOTFOUND;
+}
+
+const char *fdt_node_name(const void *fdt, int node)
+{
+	if (node_body(fdt, node) < 0)
+		return NULL;
+	return (const char *)struct_block(fdt) + node + 4;
+}
+
+int fdt_next_node(const void *fdt, int node, int *depth)
+{
+	int off = node_body(fdt, node);
+
+	while (off >= 0) {
+		uint32_t tag;
+		int next = token(fdt, off, &tag);
+
+		if (next < 0 || tag == FDT_END)
+			return next < 0 ? next : FDT_ERR_NOTFOUND;
+		if (tag == FDT_BEGIN_NODE) {
+			(*depth)++;
+			return off;
+		}
+		if (tag == FDT_END_NODE)
+			(*depth)--;
+		off = next;
+	}
+	return off;
+}
+
+int fdt_first_child(const void *fdt, int node)
+{
+	int depth = 0;
+	int child = fdt_next_node(fdt, node, &depth);
+
+	return child < 0 || depth == 1 ? child : FDT_ERR_NOTFOUND;
+}
+
+int fdt_next_sibling(const void *fdt, int node)
+{
+	int depth = 0;
+
+	do {
+		node = fdt_next_node(fdt, node, &depth);
+	} while (node >= 0 && depth > 0);
+	return node < 0 || depth == 0 ? node : FDT_ERR_NOTFOUND;
+}
+
+/* name (len bytes) is the node's name, or the part before its '@'. */
+static bool name_matches(const char *node_name, const char *name, size_t len)
+{
+	if (strlen(node_name) < len || memcmp(node_name, name, len) != 0)
+		return false;
+	if (node_name[len] == '\0')
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] == '@')
+			return false;
+	}
+	return node_name[len] == '@';
+}
+
+static int child_n(const void *fdt, int parent, const char *name, size_t len)
+{
+	int c;
+
+	for (c = fdt_first_child(fdt, parent); c >= 0;
+	     c = fdt_next_sibling(fdt, c)) {
+		if (name_matches(fdt_node_name(fdt, c), name, len))
+			return c;
+	}
+	return c;
+}
+
+int fdt_child(const void *fdt, int parent, const char *name)
+{
+	return child_n(fdt, parent, name, strlen(name));
+}
+
+/* Repeated and trailing slashes are ignored, as libfdt does. */
+int fdt_path(const void *fdt, const char *path)
+{
+	int node = fdt_root(fdt);
+
+	if (path[0] != '/')
+		return FDT_ERR_NOTFOUND;
+	for (;;) {
+		size_t len = 0;
+
+		while (*path == '/')
+			path++;
+		if (*path == '\0' || node < 0)
+			return node;
+		while (path[len] != '/' && path[len] != '\0')
+			len++;
+		node = child_n(fdt, node, path, len);
+		path += len;
+	}
+}
+
+/* The property at or after off, past NOPs, or NOTFOUND at anything else. */
+static int prop_from(const void *fdt, int off)
+{
+	uint32_t tag;
+	int next;
+
+	while ((next = token(fdt, off, &tag)) >= 0 && tag == FDT_NOP)
+		off = next;
+	if (next < 0)
+		return next;
+	return tag == FDT_PROP ? off : FDT_ERR_NOTFOUND;
+}
+
+int fdt_first_prop(const void *fdt, int node)
+{
+	return prop_from(fdt, node_body(fdt, node));
+}
+
+int fdt_next_prop(const void *fdt, int prop)
+{
+	uint32_t tag;
+	int next = token(fdt, prop, &tag);
+
+	if (next >= 0 && tag != FDT_PROP)
+		return FDT_ERR_NOTFOUND;
+	return prop_from(fdt, next);
+}
+
+const void *fdt_prop_at(const void *fdt, int prop, const char *name_out[1],
+			uint32_t *len)
+{
+	const uint8_t *p;
+	const char *name;
+	uint32_t tag;
+
+	if (token(fdt, prop, &tag) < 0 || tag != FDT_PROP)
+		return NULL;
+	p = struct_block(fdt) + prop;
+	name = string_at(fdt, fdt_be32(p + 8));
+	if (!name)
+		return NULL;
+	if (name_out)
+		*name_out = name;
+	if (len)
+		*len = fdt_be32(p + 4);
+	return p + 12;
+}
+
+const void *fdt_prop(const void *fdt, int node, const char *name, uint32_t *len)
+{
+	for (int p = fdt_first_prop(fdt, node); p >= 0;
+	     p = fdt_next_prop(fdt, p)) {
+		const char *pname;
+		uint32_t plen;
+		const void *val = fdt_prop_at(fdt, p, &pname, &plen);
+
+		if (val && strcmp(pname, name) == 0) {
+			if (len)
+				*len = plen;
+			return val;
+		}
+	}
+	return NULL;
+}
+
+/* An unterminated tail of the list is not an entry. */
+bool fdt_stringlist_contains(const char *list, uint32_t len, const char *s)
+{
+	size_t n = strlen(s);
+	uint32_t i = 0;
+
+	while (i < len) {
+		uint32_t end = i;
+
+		while (end < len && list[end] != '\0')
+			end++;
+		if (end == len)
+			return false;
+		if (end - i == n && memcmp(list + i, s, n) == 0)
+			return true;
+		i = end + 1;
+	}
+	return false;
+}
+
+bool fdt_compatible(const void *fdt, int node, const char *compat)
+{
+	uint32_t len;
+	const char *list = fdt_prop(fdt, node, "compatible", &len);
+
+	return list && fdt_stringlist_contains(list, len, compat);
+}
+
+/* A cell count: the property when it is one cell, else the default. */
+static unsigned cells(const void *fdt, int node, const char *name,
+		      unsigned dflt)
+{
+	uint32_t len;
+	const void *v = fdt_prop(fdt, node, name, &len);
+
+	return v && len == 4 ? fdt_be32(v) : dflt;
+}
+
+unsigned fdt_address_cells(const void *fdt, int node)
+{
+	return cells(fdt, node, "#address-cells", 2);
+}
+
+unsigned fdt_size_cells(const void *fdt, int node)
+{
+	return cells(fdt, node, "#size-cells", 1);
+}
+
+int fdt_prop_u64(const void *fdt, int node, const char *name, uint64_t *val)
+{
+	uint32_t len;
+	const void *v = fdt_prop(fdt, node, name, &len);
+
+	if (!v)
+		return FDT_ERR_NOTFOUND;
+	if (len != 4 && len != 8)
+		return FDT_ERR_BADVALUE;
+	*val = fdt_read_cells(v, len / 4);
+	return 0;
+}
+
+/* The last byte is tested first, so strlen stays inside the value. */
+const char *fdt_prop_string(const void *fdt, int node, const char *name)
+{
+	uint32_t len;
+	const char *v = fdt_prop(fdt, node, name, &len);
+
+	if (!v || len == 0 || v[len - 1] != '\0' || strlen(v) != len - 1)
+		return NULL;
+	return v;
+}
+
+const char *fdt_strerror(int err)
+{
+	static const char *const text[] = {
+	    [0] = "no error",
+	    [-FDT_ERR_NOTFOUND] = "not found",
+	    [-FDT_ERR_BADMAGIC] = "bad magic",
+	    [-FDT_ERR_BADVERSION] = "unsupported version",
+	    [-FDT_ERR_TRUNCATED] = "truncated",
+	    [-FDT_ERR_BADSTRUCTURE] = "bad structure",
+	    [-FDT_ERR_NOSPACE] = "no space",
+	    [-FDT_ERR_BADVALUE] = "bad value",
+	};
+
+	if (err > 0 || err < FDT_ERR_BADVALUE)
+		return "unknown error";
+	return text[-err];
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Debian's arm64 kernel beside other VMs under hv.elf in QEMU (label
+# linux), driven through the console the way a user would.
+#
+# usage: run-linux-vms.sh QEMU HV_ELF IMAGES_DIR GUESTS_DIR SRC_DIR GIC CPU
+#                         SCENARIO [TIMEOUT]
+# Scenarios:
+#   with-hello  a Linux VM (1 vCPU) and the bare-metal hello VM on -smp 1:
+#               hello's transcript complete, Linux's test run complete
+#               (the line typed read back, poweroff).
+#   two-linux   two Linux VMs of 1 vCPU each on -smp 2, one per physical
+#               CPU: each reaches /init, and reads back a line typed after
+#               Ctrl-A gave it the console.
+#   reset       a Linux VM whose /init asks PSCI for SYSTEM_RESET at once
+#               (hv.reboot): the hypervisor zeroes its RAM, copies the
+#               kernel and initramfs in again and it boots a second time.
+# Exit status 77 (skipped) when the Debian packages cannot be downloaded.
+set -u
+if [ $# -lt 8 ] || [ $# -gt 9 ]; then
+	echo "usage: run-linux-vms.sh QEMU HV_ELF IMAGES_DIR GUESTS_DIR SRC_DIR GIC CPU SCENARIO [TIMEOUT]" >&2
+	exit 2
+fi
+qemu=$1 hv=$2 images=$3 guests=$4 src=$5 gic=$6 cpu=$7 scenario=$8
+limit=${9:-180}
+args="console=ttyAMA0 earlycon=pl011,0x9000000 rdinit=/init"
+work=$(mktemp -d)
+writer=
+trap 'rm -rf "$work"; [ -z "$writer" ] || kill "$writer" 2>/dev/null' EXIT
+
+"$src/scripts/linux-images" "$images" || exit $?
+
+case "$scenario" in
+with-hello)
+	smp=1
+	vms=(--vm "linux,vcpus=1" --vm hello) ;;
+two-linux)
+	smp=2
+	vms=(--vm "linux,vcpus=1,name=linux1,affinity=0"
+		--vm "linux,vcpus=1,name=linux2,affinity=1") ;;
+reset)
+	smp=1
+	vms=(--vm "linux,vcpus=1,bootargs=$args hv.reboot") ;;
+*) echo "run-linux-vms.sh: unknown scenario '$scenario'" >&2; exit 2 ;;
+esac
+
+mapfile -t boot < <("$src/scripts/manifest" --out "$work/manifest" \
+	--gic "$gic" --cpu "$cpu" --smp "$smp" --hv "$hv" --images "$images" \
+	--guests "$guests" "${vms[@]}" --print qemu)
+[ ${#boot[@]} -gt 0 ] || { echo "FAIL: no manifest"; exit 1; }
+
+out=$work/out
+: >"$out"
+mkfifo "$work/in"
+
+# wait_for LINE: until the console has printed LINE (a regular expression).
+wait_for() {
+	while ! tr -d '\r' <"$out" | grep -q -- "$1"; do sleep 0.2; done
+}
+
+# The console's input, typed as the scenario needs it.
+(
+	exec 3>"$work/in"
+	case "$scenario" in
+	with-hello)
+		wait_for "^linux| linux-test: type a line"
+		printf 'hello from the serial line\n' >&3 ;;
+	two-linux)
+		wait_for "^linux1| linux-test: type a line"
+		wait_for "^linux2| linux-test: type a line"
+		printf '\0012line for linux2\n' >&3
+		wait_for "^linux2| linux-test: read"
+		printf '\0011line for linux1\n' >&3 ;;
+	reset)
+		# The second boot's reboot: two boots seen, the test is over.
+		while [ "$(tr -d '\r' <"$out" | grep -c '^linux| linux-test: rebooting$')" -lt 2 ]; do
+			sleep 0.2
+		done
+		printf '\001x' >&3 ;;
+	esac
+	sleep "$limit"
+) &
+writer=$!
+
+timeout --foreground -k 5 "$limit" "$qemu" \
+	-M "virt,virtualization=on,gic-version=$gic" -cpu "$cpu" -m 1G \
+	-smp "$smp" -nic none -no-reboot -display none -monitor none \
+	-chardev stdio,id=con,mux=off,signal=off -serial chardev:con \
+	-kernel "$hv" "${boot[@]}" <"$work/in" >"$out" 2>&1
+status=$?
+tr -d '\r' <"$out" >"$work/log"
+
+fail() {
+	echo "FAIL: $*; output:"
+	cat "$work/log"
+	exit 1
+}
+has() { grep -qx -- "$1" "$work/log" || fail "no line '$1'"; }
+[ $status -eq 0 ] || fail "QEMU exited with status $status"
+final=$("$src/scripts/hv-status" "$work/log") ||
+	fail "the hypervisor's final line says $final, not status 0"
+if grep -E "^hv: [a-z0-9]+/[0-9]+: " "$work/log"; then
+	fail "the hypervisor refused a guest access"
+fi
+if grep -E "^linux[12]?\| .*(WARNING:|BUG:|Oops|Kernel panic|Call trace:)" "$work/log"; then
+	fail "a kernel warned"
+fi
+
+case "$scenario" in
+with-hello)
+	for l in "hello| Hello from a guest at EL1!" "hello| hello: done" \
+		"hv: hello: powered off by PSCI SYSTEM_OFF, status 0" \
+		"linux| linux-test: machine aarch64" "linux| linux-test: cpus 1" \
+		"linux| linux-test: read 'hello from the serial line'" \
+		"hv: linux: powered off by PSCI SYSTEM_OFF, status 0"; do
+		has "$l"
+	done ;;
+two-linux)
+	for n in 1 2; do
+		has "linux$n| linux-test: machine aarch64"
+		has "linux$n| linux-test: cpus 1"
+		has "linux$n| linux-test: read 'line for linux$n'"
+		has "hv: linux$n: powered off by PSCI SYSTEM_OFF, status 0"
+	done
+	has "hv: input goes to linux2 (VM 2 of 2): Ctrl-A then a VM's number switches, Ctrl-A x powers off" ;;
+reset)
+	[ "$(grep -c '^linux| \[ *[0-9.]*\] Run /init as init process$' "$work/log")" -ge 2 ] ||
+		fail "the kernel did not boot a second time"
+	has "hv: linux: system reset"
+	has "hv: linux: powered off by Ctrl-A x on the console, status 0" ;;
+esac
+echo "ok: $scenario on $cpu, GICv$gic"
