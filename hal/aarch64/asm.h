@@ -31,7 +31,8 @@
 #define EXITS_VTIMER (67 * 8)
 
 /* struct hal_vcpu: yield, need_regs (one halfword). */
-#define VCPU_YIELD     (VCPU_EXIT_X18_X30 + 16)
+#define VCPU_GICC      (VCPU_EXIT_X18_X30 + 16) /* GICC, 0 on a GICv3 */
+#define VCPU_YIELD     (VCPU_GICC + 8)
 #define VCPU_NEED_REGS (VCPU_YIELD + 1)
 
 #define PCPU_VCPU 0 /* struct hal_vcpu * running here (regs first) */

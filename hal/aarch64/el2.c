@@ -40,6 +40,7 @@ _Static_assert(offsetof(struct hal_vcpu, exits) == VCPU_EXITS,
 	       "exits: loaded with host_sp as a pair");
 _Static_assert(offsetof(struct hal_vcpu, exit_x18_x30) == VCPU_EXIT_X18_X30,
 	       "x18, x30");
+_Static_assert(offsetof(struct hal_vcpu, gicc) == VCPU_GICC, "gicc");
 _Static_assert(offsetof(struct hal_exit_table, irq) == EXITS_IRQ &&
 		   offsetof(struct hal_exit_table, fiq) == EXITS_FIQ &&
 		   offsetof(struct hal_exit_table, serror) == EXITS_SERROR &&

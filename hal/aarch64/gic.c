@@ -238,18 +238,12 @@ static void init_v3_cpu(void)
 	isb();
 }
 
-extern char el2_vectors_v2[];
-
 void hal_gic_init_cpu(void)
 {
-	if (info.version == 3) {
+	if (info.version == 3)
 		init_v3_cpu();
-	} else if (info.version == 2) {
+	else if (info.version == 2)
 		init_v2_cpu();
-		/* Its IRQ vectors acknowledge through GICC. */
-		write_sysreg(vbar_el2, (uint64_t)el2_vectors_v2);
-		isb();
-	}
 }
 
 void hal_gic_init(const void *fdt)

@@ -319,6 +319,7 @@ void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)
 		vcpu_load(v, c);
 	}
 	v->exits = exits;
+	v->gicc = hal_gicc;
 	v->yield = false;
 	v->need_regs = false;
 	__guest_enter(v);

@@ -69,6 +69,11 @@ resume_all:
 	ldr	x2, [sp, #REGS_X18]
 	ldr	x3, [sp, #REGS_X30]
 	stp	x2, x3, [sp, #VCPU_EXIT_X18_X30]
+/* A handler returned (x18 = the vCPU): resume, or go on in exit_slow. */
+after_call:
+	ldrh	w0, [x18, #VCPU_YIELD]
+	cbnz	w0, exit_slow
+	mov	sp, x18
 /* SP = the vCPU, x19-x29 already the guest's: the rest, then eret. */
 resume_partial:
 	ldp	x2, x3, [sp, #REGS_PC]
@@ -103,17 +108,14 @@ resume_partial:
 	stp	x0, x1, [sp, #REGS_PC]
 .endm
 
-/* x16 = the handler: call it as handler(v) on the EL2 stack with x18 = v;
- * then resume, or go on in exit_slow. */
+/* x16 = the handler, x2 = the EL2 stack: call it as handler(v) there
+ * with x18 = v; then after_call. */
 .macro call_handler
 	mov	x18, sp
 	mov	x0, sp
 	mov	sp, x2
 	blr	x16
-	ldrh	w0, [x18, #VCPU_YIELD]
-	cbnz	w0, exit_slow
-	mov	sp, x18
-	b	resume_partial
+	b	after_call
 .endm
 
 /*
@@ -153,36 +155,33 @@ resume_partial:
 
 /*
  * An IRQ exit: the interrupt is acknowledged and its priority dropped
- * here, from the GIC's CPU interface (ICC_* on v3, GICC on v2: a vector
- * table per version), and given to the handler in v->exit.intid (on v2 the
- * whole GICC_IAR, sender included: hal_irq_exit sorts it out). The
- * virtual timer's PPI, the one a running guest takes most, goes to the
- * core's vtimer handler directly; anything else through hal_irq_exit to
- * its irq handler.
+ * here, from the GIC's CPU interface - the ICC_* registers on v3, GICC on
+ * v2, whose address (v->gicc, 0 on v3) tells them apart - and given to the
+ * handler in v->exit.intid (on v2 the whole GICC_IAR, sender included:
+ * hal_irq_exit sorts it out). The virtual timer's PPI, the one a running
+ * guest takes most, goes to the core's vtimer handler directly; anything
+ * else through hal_irq_exit to its irq handler.
  */
-.macro guest_irq gic
+.macro guest_irq
 	save_scratch
-.if \gic == 3
-	mrs	x1, ICC_IAR1_EL1
-	msr	ICC_EOIR1_EL1, x1
-.else
-	adrp	x2, hal_gicc
-	ldr	x2, [x2, :lo12:hal_gicc]
+	ldr	x2, [sp, #VCPU_GICC]
+	cbz	x2, 1f
 	ldr	w1, [x2, #GICC_IAR]
 	str	w1, [x2, #GICC_EOIR]
-.endif
-	orr	x2, x1, #(KIND_IRQ << 32)
+	b	2f
+1:	mrs	x1, ICC_IAR1_EL1
+	msr	ICC_EOIR1_EL1, x1
+2:	orr	x2, x1, #(KIND_IRQ << 32)
 	str	x2, [sp, #VCPU_EXIT_INTID]	/* intid, IRQ */
 	ldp	x2, x16, [sp, #VCPU_HOST_SP]
 	cmp	w1, #PPI_VTIMER
-	b.ne	irq_exit_v\gic
+	b.ne	irq_exit
 	ldr	x16, [x16, #EXITS_VTIMER]
 	call_handler
 .endm
 
 /* Any interrupt but the virtual timer's: through hal_irq_exit. */
-irq_exit_v3:
-irq_exit_v2:
+irq_exit:
 	adrp	x16, hal_irq_exit
 	add	x16, x16, :lo12:hal_irq_exit
 	call_handler
@@ -230,10 +229,18 @@ guest_return:
 	add	sp, sp, #96
 	ret
 
-/* An exception taken from EL2 itself: full frame, then C. */
+/*
+ * An exception taken from EL2 itself: a full frame, then C. The vector
+ * saves x0 and x1 and gives the kind in x1; the rest is shared.
+ */
 .macro el2_fault kind
 	sub	sp, sp, #EL2_FRAME_SIZE
 	stp	x0, x1, [sp, #0]
+	mov	x1, #\kind
+	b	el2_fault_common
+.endm
+
+el2_fault_common:
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
 	stp	x6, x7, [sp, #48]
@@ -251,12 +258,11 @@ guest_return:
 	mrs	x0, elr_el2
 	stp	x30, x0, [sp, #240]
 	mrs	x0, spsr_el2
-	mrs	x1, esr_el2
-	stp	x0, x1, [sp, #256]
+	mrs	x2, esr_el2
+	stp	x0, x2, [sp, #256]
 	mrs	x0, far_el2
 	str	x0, [sp, #272]
 	mov	x0, sp
-	mov	x1, #\kind
 	bl	hal_el2_fault
 	ldp	x0, x1, [sp, #256]
 	msr	spsr_el2, x0
@@ -279,7 +285,6 @@ guest_return:
 	ldp	x28, x29, [sp, #224]
 	add	sp, sp, #EL2_FRAME_SIZE
 	eret
-.endm
 
 .macro ventry label
 	.balign 0x80
@@ -294,8 +299,9 @@ guest_return:
 	.org	9990b + 0x80
 .endm
 
-/* The table for a GIC of version gic (the IRQ slots differ). */
-.macro vector_table gic
+	.balign 0x800
+	.global el2_vectors
+el2_vectors:
 	ventry	el2_sync	/* current EL with SP_EL0 */
 	ventry	el2_irq
 	ventry	el2_fiq
@@ -304,25 +310,14 @@ guest_return:
 	ventry	el2_irq
 	ventry	el2_fiq
 	ventry	el2_serror
-	.rept 2			/* lower EL, AArch64 then AArch32 */
-	vslot	guest_sync
-	vslot	guest_irq \gic
+	vslot	guest_sync	/* lower EL, AArch64 */
+	vslot	guest_irq
 	vslot	guest_async KIND_FIQ, EXITS_FIQ
 	vslot	guest_async KIND_SERROR, EXITS_SERROR
-	.endr
-.endm
-
-/* el2_vectors until the GIC is known, and for a GICv3; then hal/gic.c
- * installs el2_vectors_v2 for a GICv2. */
-	.balign 0x800
-	.global el2_vectors
-el2_vectors:
-	vector_table 3
-
-	.balign 0x800
-	.global el2_vectors_v2
-el2_vectors_v2:
-	vector_table 2
+	vslot	guest_sync	/* lower EL, AArch32 */
+	vslot	guest_irq
+	vslot	guest_async KIND_FIQ, EXITS_FIQ
+	vslot	guest_async KIND_SERROR, EXITS_SERROR
 
 el2_sync:
 	el2_fault KIND_SYNC

@@ -167,10 +167,12 @@ struct hal_vcpu {
 	struct vcpu_regs regs;
 	struct vcpu_exit exit; /* the one being handled */
 	/* The backend's own (aarch64: the EL2 stack to switch to on an exit,
-	 * the handlers, x18 and x30 as the exit found them). */
+	 * the handlers, x18 and x30 as the exit found them, the GIC's CPU
+	 * interface the IRQ vector acknowledges through). */
 	uint64_t host_sp;
 	const struct hal_exit_table *exits;
 	uint64_t exit_x18_x30[2];
+	uint64_t gicc;
 	/* Set by the core during an exit (next to each other: the backend
 	 * tests both at once). yield: hal_vcpu_run returns after this exit;
 	 * need_regs: handle it again with all_regs (struct vcpu_exit). */
