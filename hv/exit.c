@@ -56,9 +56,9 @@ void exit_skip_insn(struct vcpu *v, uint64_t esr)
 }
 
 /* Whether Xn (31: XZR) is one the backend may not have in regs. */
-static bool reg_unsaved(const struct vcpu_exit *e, unsigned n)
+static inline bool reg_unsaved(const struct vcpu_exit *e, unsigned n)
 {
-	return !e->all_regs && n >= 18 && n <= 30;
+	return n - 18 <= 30 - 18 && !e->all_regs;
 }
 
 /* The vCPU a handler is called for (struct hal_vcpu comes first in it),
@@ -128,20 +128,46 @@ static void handle_sysreg(struct hal_vcpu *a)
 	vgic_update(v);
 }
 
-/* Without a syndrome (ISV = 0) the instruction is decoded: any register. */
+/*
+ * A data abort. The devices every VM has at fixed addresses, which guests
+ * use all the time, are reached directly: the vGIC's distributor (its hot
+ * registers) and the vPL011's data register; the rest through the MMIO
+ * bus. Without a syndrome (ISV = 0) the instruction is decoded: it may
+ * name any register.
+ */
 static void handle_dabt(struct hal_vcpu *a)
 {
 	EXIT_ARGS(a);
 	uint32_t iss = esr_iss(e->esr);
+	uint64_t ipa;
 
-	if (!e->all_regs &&
-	    (!(iss & ISS_DA_ISV) ||
-	     reg_unsaved(e, (iss >> ISS_DA_SRT_SHIFT) & ISS_DA_SRT_MASK))) {
+	/* With a syndrome, a stage-2 translation fault: a device's IPA. */
+	if ((iss & (ISS_DA_ISV | ISS_DA_S1PTW | 0x3c)) != (ISS_DA_ISV | 0x04)) {
+		if (!(iss & ISS_DA_ISV) && !e->all_regs)
+			v->arch.need_regs = true;
+		else
+			mmio_dabt_general(v, e);
+		return;
+	}
+	if (reg_unsaved(e, (iss >> ISS_DA_SRT_SHIFT) & ISS_DA_SRT_MASK)) {
 		v->arch.need_regs = true;
 		return;
 	}
-	mmio_handle_dabt(v, e);
-	vgic_update(v);
+	ipa = mmio_fault_ipa(e);
+	/* The larger (v3) frame: on v2 the rest of it is a hole, which the
+	 * distributor's direct path leaves to the general one. */
+	if (ipa - VGIC_GICD_IPA < VGIC_GICD_SIZE_V3) {
+		uint32_t off = (uint32_t)(ipa - VGIC_GICD_IPA);
+
+		/* Its identification registers, read most, right here. */
+		if (vgic_gicd_ident_read(v, off, iss))
+			exit_done_insn(v, e->esr);
+		else
+			vgic_gicd_dabt(v, e, off);
+	} else if (ipa == VM_PL011_IPA + PL011_DR && (iss & ISS_DA_WNR))
+		vpl011_dr_dabt(v, e);
+	else
+		mmio_dabt_general(v, e);
 }
 
 static void handle_iabt(struct hal_vcpu *a)

@@ -6,11 +6,12 @@
 #ifndef HV_EXIT_H
 #define HV_EXIT_H
 
+#include "hv/arch.h"
+#include "hv/vcpu.h"
+
 #include <hal/vcpu.h>
 
 #include <stdint.h>
-
-struct vcpu;
 
 /* The handlers the scheduler runs vCPUs with (struct hal_exit_table). */
 extern const struct hal_exit_table hv_exit_table;
@@ -32,5 +33,15 @@ void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e);
  * this; HVC does not need it (ELR_EL2 is already past the HVC).
  */
 void exit_skip_insn(struct vcpu *v, uint64_t esr);
+
+/* The same, inline for the hot paths: AArch64's instructions are all four
+ * bytes. */
+static inline void exit_done_insn(struct vcpu *v, uint64_t esr)
+{
+	if (psr_is_aarch32(v->arch.regs.pstate))
+		exit_skip_insn(v, esr);
+	else
+		v->arch.regs.pc += 4;
+}
 
 #endif

@@ -74,20 +74,6 @@ uint64_t mmio_load_value(const struct mmio_access *acc, uint64_t raw)
 	return v;
 }
 
-#define HPFAR_FIPA_MASK 0x00000ffffffffff0ull
-
-uint64_t mmio_fault_ipa(const struct vcpu_exit *e)
-{
-	return ((e->hpfar & HPFAR_FIPA_MASK) << 8) | (e->far & 0xfff);
-}
-
-static bool fsc_is_stage2_fault(uint32_t fsc)
-{
-	/* Translation (0b0001LL), access flag (0b0010LL), permission. */
-	return (fsc & 0x3c) == 0x04 || (fsc & 0x3c) == 0x08 ||
-	       (fsc & 0x3c) == 0x0c;
-}
-
 void mmio_fault(struct vcpu *v, const struct vcpu_exit *e, const char *why)
 {
 	uint32_t iss = esr_iss(e->esr);

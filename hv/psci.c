@@ -13,14 +13,14 @@
 
 #include <hal/cpu.h>
 
-static uint64_t arg(const struct vcpu *v, unsigned n, uint32_t fid)
+static inline uint64_t arg(const struct vcpu *v, unsigned n, uint32_t fid)
 {
 	uint64_t a = vcpu_reg_read(v, n);
 
 	return (fid & SMCCC_SMC64) ? a : (uint32_t)a;
 }
 
-static void ret(struct vcpu *v, int64_t value)
+static inline void ret(struct vcpu *v, int64_t value)
 {
 	vcpu_reg_write(v, 0, (uint64_t)value);
 }

@@ -59,7 +59,6 @@ void hal_mmu_enable(unsigned pa_range);
 
 /* Physical PL011 console; defined in pl011.c. */
 void hal_pl011_init(void);
-void hal_pl011_putc(char c);
 
 /*
  * QEMU's device tree (fdt.c, with lib/fdt). Each function returns -1 when

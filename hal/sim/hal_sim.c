@@ -270,6 +270,11 @@ _Noreturn void hal_halt(void)
 
 /* HAL: console */
 
+void hal_console_putc(char c)
+{
+	hal_console_write(&c, 1);
+}
+
 void hal_console_write(const char *s, size_t len)
 {
 	if (echo) {

@@ -316,6 +316,30 @@ void vgic_sgi_raise(struct vm *vm, struct vcpu *target, unsigned intid,
 
 /* Lifecycle */
 
+/* The identification registers as the general path reads them. */
+static void gicd_ident_init(struct vm *vm, const struct mmio_ops *ops)
+{
+	vm->vgic.gicd_ops = ops;
+	for (unsigned i = 0; i < 3; i++) {
+		uint64_t val = 0;
+
+		(void)ops->read(vm, &vm->vcpus[0], 4 * i, 4, &val);
+		vm->vgic.gicd_ident[i] = (uint32_t)val;
+	}
+}
+
+void vgic_set_ctlr(struct vm *vm, uint32_t ctlr)
+{
+	uint64_t val = 0;
+
+	vm->vgic.ctlr = ctlr;
+	vm->vgic.ctlr_direct = hv_lock_smp ? 0 : ctlr;
+	if (vm->vgic.gicd_ops != NULL) {
+		(void)vm->vgic.gicd_ops->read(vm, &vm->vcpus[0], 0, 4, &val);
+		vm->vgic.gicd_ident[0] = (uint32_t)val;
+	}
+}
+
 enum hv_err vgic_init(struct vm *vm)
 {
 	const struct hal_gic *gic = hal_gic();
@@ -345,6 +369,8 @@ enum hv_err vgic_init(struct vm *vm)
 			return HV_ERR_NOTSUP;
 		gicd.size = VGIC_GICD_SIZE_V2;
 		gicd.ops = &vgic_gicd_v2_ops;
+		vm->vgic.gicd_size = gicd.size;
+		gicd_ident_init(vm, gicd.ops);
 		err =
 		    stage2_map(&vm->s2, ipa_init(VGIC_GICC_IPA), gic->gicv,
 			       VGIC_GICC_SIZE, S2_DEVICE | S2_READ | S2_WRITE);
@@ -354,6 +380,8 @@ enum hv_err vgic_init(struct vm *vm)
 	}
 	gicd.size = VGIC_GICD_SIZE_V3;
 	gicd.ops = &vgic_gicd_v3_ops;
+	vm->vgic.gicd_size = gicd.size;
+	gicd_ident_init(vm, gicd.ops);
 	err = mmio_bus_add(&vm->mmio, &gicd);
 	if (err != HV_OK)
 		return err;

@@ -23,6 +23,8 @@
 
 #include "hv/err.h"
 
+#include <hal/vcpu.h>
+
 #include <hal/gic.h>
 #include <hal/types.h>
 
@@ -30,6 +32,7 @@
 
 struct vm;
 struct vcpu;
+struct mmio_ops;
 
 #define VGIC_GICD_IPA	   0x08000000ull
 #define VGIC_GICD_SIZE_V2  0x1000ull
@@ -87,7 +90,12 @@ struct vgic {
 	/* ctlr's group enables as the direct paths (vgic_fast.h) see them:
 	 * none when several CPUs share the VM (those paths take no lock). */
 	uint32_t ctlr_direct;
-	uint64_t spi_offered; /* bit per SPI offered (vgic.c) */
+	/* GICD_CTLR, GICD_TYPER, GICD_IIDR as the general path reads them,
+	 * for vgic_gicd_dabt (vgic_set_ctlr keeps CTLR's up to date). */
+	uint32_t gicd_ident[3];
+	const struct mmio_ops *gicd_ops; /* the general path's */
+	uint64_t gicd_size;		 /* the distributor's frame */
+	uint64_t spi_offered;		 /* bit per SPI offered (vgic.c) */
 	struct vgic_irq spi[VGIC_SPI_COUNT];
 };
 
@@ -121,6 +129,15 @@ void vgic_set_level(struct vm *vm, struct vcpu *target, uint32_t intid,
  * (list register HW bit). Used for the virtual timer.
  */
 void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t pintid);
+
+/*
+ * A data abort e of v at offset off of the distributor: the accesses
+ * guests make all the time - reading CTLR, TYPER, IIDR; setting and
+ * clearing SPI enables; setting SPI priorities - decoded by a table of
+ * those registers (vgic_gicd.c) and done there, when nothing else has to
+ * follow; anything else by mmio_dabt_general.
+ */
+void vgic_gicd_dabt(struct vcpu *v, const struct vcpu_exit *e, uint32_t off);
 
 /* A trapped write of ICC_SGI1R_EL1 (v3) by v. */
 void vgic_sgi1r_write(struct vcpu *v, uint64_t val);

@@ -7,6 +7,7 @@
 #ifndef HV_VGIC_FAST_H
 #define HV_VGIC_FAST_H
 
+#include "hv/arch.h"
 #include "hv/vcpu.h"
 #include "hv/vgic/vgic.h"
 #include "hv/vm.h"
@@ -75,6 +76,25 @@ static inline bool vgic_vtimer_fire(struct vcpu *v)
 	}
 	hal_vgic_lr_put_hw_loaded(&v->arch, n, GIC_PPI_VTIMER, irq->priority,
 				  irq->group1);
+	return true;
+}
+
+/*
+ * A load the syndrome iss describes, at offset off of the distributor:
+ * when it is a word of GICD_CTLR, GICD_TYPER or GICD_IIDR, Rt gets what
+ * vgic_gicd_dabt would give it (the value as last computed: no sign to
+ * extend, Wt or Xt alike; no lock, each is one word) and this returns
+ * true. False, having changed nothing, otherwise.
+ */
+static inline bool vgic_gicd_ident_read(struct vcpu *v, uint32_t off,
+					uint32_t iss)
+{
+	if (off >= sizeof(v->vm->vgic.gicd_ident) || (off & 3) != 0 ||
+	    (iss & (ISS_DA_WNR | ISS_DA_SAS_MASK << ISS_DA_SAS_SHIFT)) !=
+		2u << ISS_DA_SAS_SHIFT)
+		return false;
+	vcpu_reg_write(v, (iss >> ISS_DA_SRT_SHIFT) & ISS_DA_SRT_MASK,
+		       v->vm->vgic.gicd_ident[off / 4]);
 	return true;
 }
 

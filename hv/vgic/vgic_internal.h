@@ -75,6 +75,21 @@ static inline bool irq_offered(const struct vgic_irq *irq)
 	return irq->pending || (irq->level && !irq->edge && !irq->active);
 }
 
+/* The number of trailing zeros of x, not 0 (vgic_lr.c's table). */
+extern const uint8_t vgic_debruijn_pos[64];
+static inline unsigned vgic_ctz(uint64_t x)
+{
+	return vgic_debruijn_pos[((x & (~x + 1)) * 0x022fdd63cc95386dull) >>
+				 58];
+}
+
+/* The bit number of x, a power of two (a 32-bit De Bruijn sequence). */
+extern const uint8_t vgic_debruijn32_pos[32];
+static inline unsigned vgic_log2_32(uint32_t x)
+{
+	return vgic_debruijn32_pos[(uint32_t)(x * 0x077cb531u) >> 27];
+}
+
 /* Whether a pending irq may be signalled to v at all. */
 bool vgic_irq_deliverable(const struct vm *vm, const struct vgic_irq *irq,
 			  unsigned intid, const struct vcpu *v);
@@ -154,12 +169,9 @@ enum hv_err vgic_irq_array_access(struct vm *vm, struct vcpu *cpu, uint64_t off,
 				  unsigned size, uint64_t *val, bool write,
 				  unsigned first, unsigned limit, bool gicd);
 
-/* Sets GICD_CTLR's group enables, and what the direct paths see of them. */
-static inline void vgic_set_ctlr(struct vm *vm, uint32_t ctlr)
-{
-	vm->vgic.ctlr = ctlr;
-	vm->vgic.ctlr_direct = hv_lock_smp ? 0 : ctlr;
-}
+/* Sets GICD_CTLR's group enables, and what the direct paths see of them
+ * (vgic.c: GICD_CTLR read back as the general path reads it). */
+void vgic_set_ctlr(struct vm *vm, uint32_t ctlr);
 
 /* A write of GICD_CTLR's group enables. */
 void vgic_ctlr_write(struct vm *vm, uint32_t val);
@@ -177,7 +189,8 @@ void vgic_ctlr_write(struct vm *vm, uint32_t val);
 #define VGIC_ITLINES	      (VGIC_INTID_COUNT / 32 - 1)
 #define VGIC_PIDR2_ARCHREV(v) ((uint32_t)(v) << 4)
 
-/* The register frames of each version (vgic_mmio_v2.c, vgic_mmio_v3.c). */
+/* The register frames of each version (vgic_mmio_v2.c, vgic_mmio_v3.c);
+ * vgic_gicd_dabt (vgic.h) takes the hot registers first. */
 extern const struct mmio_ops vgic_gicd_v2_ops;
 extern const struct mmio_ops vgic_gicd_v3_ops;
 extern const struct mmio_ops vgic_gicr_ops;

@@ -435,6 +435,41 @@ static void test_exit_data_abort_on_uart_is_emulated(void **st)
 	assert_int_equal(v->arch.regs.pc, PC + 8);
 }
 
+/* A byte stored to DR through the exit (its direct path), data x3. */
+static void dr_store(uint8_t c)
+{
+	v->arch.regs.x[3] = c;
+	sync_exit(EC_DABT_LOW, dabt_iss(0, false, 3, false, true),
+		  0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+}
+
+static void test_exit_dr_stores_keep_lines_loopback_and_tx_irq(void **st)
+{
+	(void)st;
+	/* Mid-line bytes, a newline, a new line with its prefix. */
+	dr_store('a');
+	dr_store('b');
+	dr_store('\n');
+	dr_store('c');
+	assert_string_equal(console(), "ex| ab\nex| c");
+	assert_int_equal(v->arch.regs.pc, PC + 16);
+	assert_true(vm->uart.ris & PL011_INT_TX);
+	/* With the TX interrupt enabled, a byte raises SPI 1's line. */
+	vm->uart.imsc = PL011_INT_TX;
+	dr_store('d');
+	assert_true(vm->uart.irq_line);
+	assert_string_equal(console(), "ex| ab\nex| cd");
+	/* Loopback: the byte goes to the receive FIFO, not the console. */
+	vm->uart.cr |= PL011_CR_LBE;
+	dr_store('e');
+	assert_int_equal(vm->uart.rx_count, 1);
+	assert_string_equal(console(), "ex| ab\nex| cd");
+	/* A doubleword store to DR is refused. */
+	sync_exit(EC_DABT_LOW, dabt_iss(3, false, 3, true, true),
+		  0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x96000050);
+}
+
 static void test_exit_doubleword_access_to_uart_is_refused(void **st)
 {
 	(void)st;
@@ -718,6 +753,7 @@ int main(void)
 	    T(test_exit_other_dc_ops_are_undef),
 	    T(test_exit_unknown_sysreg_is_undef_with_its_name),
 	    T(test_exit_data_abort_on_uart_is_emulated),
+	    T(test_exit_dr_stores_keep_lines_loopback_and_tx_irq),
 	    T(test_exit_doubleword_access_to_uart_is_refused),
 	    T(test_exit_data_abort_ipa_comes_from_hpfar_and_far),
 	    T(test_exit_data_abort_s1ptw_is_injected),

@@ -6,6 +6,7 @@
  */
 #include "helpers.h"
 
+#include "hv/exit.h"
 #include "hv/mmio.h"
 #include "hv/stage2.h"
 #include "hv/vgic/vgic.h"
@@ -839,6 +840,189 @@ static void test_vgic_guest_word_load_of_typer_is_emulated(void **st)
 		     dabt_iss(3, false, 8, true, false));
 	assert_int_equal(v->arch.regs.x[8], ((uint64_t)(VCPUS - 1) << 32) |
 						((VCPUS - 1) << 8) | 0x10);
+}
+
+/*
+ * The same access as the hardware hands it to the hypervisor, through the
+ * exit table: data aborts at the distributor take its direct path
+ * (vgic_gicd_dabt) when it is one that path takes.
+ */
+static void exit_access(uint64_t ipa, uint32_t iss)
+{
+	struct vcpu *v = cpu(0);
+	struct vcpu_exit e = {
+	    .kind = VCPU_EXIT_SYNC,
+	    .esr = esr_make(EC_DABT_LOW, 1, iss),
+	    .far = 0xffff000000000000ull | ipa,
+	    .hpfar = hpfar_of(ipa),
+	};
+
+	v->arch.regs.pc = TEST_RAM_IPA + 0x1000;
+	v->arch.need_regs = false;
+	hv_handle_exit(v, &e);
+	assert_false(v->arch.need_regs);
+}
+
+/* What a run leaves in the vGIC and vCPU 0: model, registers, PC, ESR. */
+struct gicd_outcome {
+	struct vgic vgic;
+	struct vgic_vcpu vgic0;
+	struct vcpu_regs regs;
+	uint64_t esr;
+	char console[160];
+};
+
+static struct gicd_outcome outcome(void)
+{
+	struct gicd_outcome o;
+
+	memset(&o, 0, sizeof(o));
+	o.vgic = vm->vgic;
+	o.vgic0 = cpu(0)->vgic;
+	o.regs = cpu(0)->arch.regs;
+	o.esr = hal_vcpu_el1_read(&cpu(0)->arch, EL1_ESR);
+	snprintf(o.console, sizeof(o.console), "%s", console());
+	return o;
+}
+
+/*
+ * Runs one GICD access the way the hardware traps it (exit_access) and the
+ * general path's way (guest_access, then vgic_update as its exit ends),
+ * each on a fresh VM of the given GIC version prepared by prepare, and
+ * checks both end the same.
+ */
+static void assert_gicd_access_as_general(unsigned version,
+					  void (*prepare)(void), uint32_t off,
+					  uint32_t iss, uint64_t val)
+{
+	struct gicd_outcome general, direct;
+
+	boot(version, VCPUS);
+	prepare();
+	cpu(0)->arch.regs.x[5] = val;
+	guest_access(VGIC_GICD_IPA + off, iss);
+	vgic_update(cpu(0)); /* as the general path's exit ends */
+	general = outcome();
+	boot(version, VCPUS);
+	prepare();
+	cpu(0)->arch.regs.x[5] = val;
+	exit_access(VGIC_GICD_IPA + off, iss);
+	direct = outcome();
+	assert_memory_equal(&direct, &general, sizeof(direct));
+}
+
+/* Each leaves the list registers flushed: nothing waits for a flush, as
+ * after the exit before. */
+static void nothing(void)
+{
+	enter(0);
+}
+
+/* SPI 48 made pending (offered), SPI 49 in a list register. */
+static void busy_spis(void)
+{
+	pend_spi(48, 0x40);
+	pend_spi(49, 0x40);
+	enter(0);
+	gicd_wr(0, GICD_ICENABLER + 4, 1u << (48 - 32));
+	enter(0);
+}
+
+static void enabled_spis(void)
+{
+	enable(0, 40, 0x80);
+	enable(0, 41, 0x80);
+	enter(0);
+}
+
+static void test_vgic_gicd_direct_path_ends_as_the_general_one(void **st)
+{
+	(void)st;
+	for (unsigned version = 2; version <= 3; version++) {
+		/* Identification reads: words into W5, X5, XZR; then bytes,
+		 * doublewords and the word past IIDR (the general path's). */
+		for (uint32_t off = 0; off <= 0xc; off += 4) {
+			assert_gicd_access_as_general(
+			    version, nothing, off,
+			    dabt_iss(2, false, 5, false, false), 0);
+			assert_gicd_access_as_general(
+			    version, enabled_spis, off,
+			    dabt_iss(2, false, 5, true, false), 0);
+			assert_gicd_access_as_general(
+			    version, nothing, off,
+			    dabt_iss(2, false, 31, false, false), 0);
+			assert_gicd_access_as_general(
+			    version, nothing, off,
+			    dabt_iss(0, false, 5, false, false), 0);
+			assert_gicd_access_as_general(
+			    version, nothing, off,
+			    dabt_iss(3, false, 5, true, false), 0);
+		}
+		/* Enables: one idle SPI, none, several, a busy one, word 0,
+		 * a byte, SPIs the VM does not have. */
+		for (unsigned clear = 0; clear <= 1; clear++) {
+			uint32_t reg = clear ? GICD_ICENABLER : GICD_ISENABLER;
+			uint32_t word = dabt_iss(2, false, 5, false, true);
+
+			assert_gicd_access_as_general(version, enabled_spis,
+						      reg + 4, word, 1u << 8);
+			assert_gicd_access_as_general(version, enabled_spis,
+						      reg + 4, word, 1u << 9);
+			assert_gicd_access_as_general(version, nothing, reg + 4,
+						      word, 1u << 16);
+			assert_gicd_access_as_general(version, nothing, reg + 4,
+						      word, 0);
+			assert_gicd_access_as_general(version, nothing, reg + 4,
+						      word, 0x30000);
+			assert_gicd_access_as_general(version, busy_spis,
+						      reg + 4, word, 1u << 16);
+			assert_gicd_access_as_general(version, busy_spis,
+						      reg + 4, word, 1u << 17);
+			assert_gicd_access_as_general(version, nothing, reg,
+						      word, 1u << 27);
+			assert_gicd_access_as_general(
+			    version, nothing, reg + 4,
+			    dabt_iss(0, false, 5, false, true), 1);
+			assert_gicd_access_as_general(version, nothing,
+						      reg + 12, word, 1);
+			assert_gicd_access_as_general(version, nothing, reg + 4,
+						      word, 0);
+		}
+		/* Priorities: an idle SPI's byte, a busy one's, a private
+		 * one's, a word, an SPI the VM does not have. */
+		assert_gicd_access_as_general(
+		    version, nothing, GICD_IPRIORITYR + 48,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+		assert_gicd_access_as_general(
+		    version, busy_spis, GICD_IPRIORITYR + 48,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+		assert_gicd_access_as_general(
+		    version, busy_spis, GICD_IPRIORITYR + 49,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+		assert_gicd_access_as_general(
+		    version, nothing, GICD_IPRIORITYR + 27,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+		assert_gicd_access_as_general(
+		    version, nothing, GICD_IPRIORITYR + 48,
+		    dabt_iss(2, false, 5, false, true), 0x57575757);
+		assert_gicd_access_as_general(
+		    version, nothing, GICD_IPRIORITYR + 100,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+	}
+}
+
+static void test_vgic_gicd_direct_path_keeps_ctlr_reads_current(void **st)
+{
+	(void)st;
+	for (unsigned version = 2; version <= 3; version++) {
+		boot(version, VCPUS);
+		gicd_wr(0, GICD_CTLR, 2);
+		exit_access(VGIC_GICD_IPA + GICD_CTLR,
+			    dabt_iss(2, false, 5, false, false));
+		assert_int_equal(cpu(0)->arch.regs.x[5], gicd_rd(0, GICD_CTLR));
+		assert_int_equal(cpu(0)->arch.regs.x[5] & 3, 2);
+		assert_int_equal(cpu(0)->arch.regs.pc, TEST_RAM_IPA + 0x1004);
+	}
 }
 
 /* Redistributors (v3) */
@@ -1920,6 +2104,8 @@ int main(void)
 	    V3(test_vgic_vtimer_fire_does_what_inject_and_flush_do),
 	    V3(test_vgic_vtimer_fire_declines_what_it_does_not_take),
 	    V3(test_vgic_vtimer_fire_declines_with_several_cpus),
+	    V3(test_vgic_gicd_direct_path_ends_as_the_general_one),
+	    V3(test_vgic_gicd_direct_path_keeps_ctlr_reads_current),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * A slow path split out of a hot function and kept out of it, so that the
+ * hot path needs no stack frame (a hint; nothing depends on it).
+ */
+#if defined(__GNUC__)
+#define HAL_NOINLINE __attribute__((noinline))
+#else
+#define HAL_NOINLINE
+#endif
+
 typedef struct {
 	uint64_t pa;
 } paddr_t;
