@@ -21,6 +21,7 @@
 #include "hv/vcpu.h"
 #include "hv/vgic/vgic_fast.h"
 #include "hv/vm.h"
+#include "hv/vm_ram.h"
 
 #include <hal/gic.h>
 
@@ -173,9 +174,14 @@ static void handle_dabt(struct hal_vcpu *a)
 static void handle_iabt(struct hal_vcpu *a)
 {
 	EXIT_ARGS(a);
-	uint64_t vector = hal_vcpu_el1_read(&v->arch, EL1_VBAR) +
-			  inject_vector_offset(v->arch.regs.pstate);
+	uint64_t vector;
 
+	/* The first fetch from a RAM region not zeroed yet (hv/vm_ram.h). */
+	if ((esr_iss(e->esr) & 0x3c) == 0x04 &&
+	    vm_ram_fault(v, mmio_fault_ipa(e)))
+		return;
+	vector = hal_vcpu_el1_read(&v->arch, EL1_VBAR) +
+		 inject_vector_offset(v->arch.regs.pstate);
 	/*
 	 * The abort would be taken at the very address that cannot be
 	 * fetched: the guest would fault forever without running one more

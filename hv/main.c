@@ -12,10 +12,11 @@
 #include <hal/gic.h>
 #include <hal/mm.h>
 
-static _Alignas(PAGE_SIZE) uint8_t pool_pages[HV_S2_POOL_PAGES][PAGE_SIZE];
+static HAL_NOINIT _Alignas(PAGE_SIZE) uint8_t
+    pool_pages[HV_S2_POOL_PAGES][PAGE_SIZE];
 static uint32_t pool_links[HV_S2_POOL_PAGES];
 static struct page_pool pool;
-static struct vm vms[HV_MAX_VMS];
+static HAL_NOINIT struct vm vms[HV_MAX_VMS]; /* vm_create clears each */
 static struct vm_image_plan plans[HV_MAX_VMS];
 static struct hv_config boot_config;
 

@@ -134,7 +134,7 @@ void mmio_emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 	exit_skip_insn(v, e->esr);
 }
 
-void mmio_dabt_general(struct vcpu *v, const struct vcpu_exit *e)
+HAL_NOINLINE void mmio_dabt_general(struct vcpu *v, const struct vcpu_exit *e)
 {
 	mmio_handle_dabt(v, e);
 	vgic_update(v);

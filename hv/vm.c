@@ -2,6 +2,7 @@
 #include "hv/vm.h"
 
 #include "hv/log.h"
+#include "hv/vm_ram.h"
 #include "lib/string.h"
 
 #include <hal/counter.h>
@@ -81,13 +82,10 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 enum hv_err vm_boot(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
-	uint8_t *ram = hal_pa_to_ptr(cfg->ram_pa, cfg->ram_size);
 	enum hv_err err;
 
-	/* Checked by vm_create; a machine model may lose it (hal_sim). */
-	if (ram == NULL)
-		return HV_ERR_RANGE;
-	err = vm_image_load(cfg, &vm->image, ram, vm->vgic.version);
+	/* Its RAM is zeroed as it touches it (hv/vm_ram.h). */
+	err = vm_ram_load(vm);
 	if (err != HV_OK)
 		return err;
 	vm_lock(vm);

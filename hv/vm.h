@@ -66,8 +66,9 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		      struct page_pool *pool);
 
 /*
- * Zeroes the VM's RAM, copies its modules in afresh, writes its device
- * tree (vm_image_load) and powers on vCPU 0 at the entry point with x0 the
+ * Leaves the VM's RAM to be zeroed as it is touched (hv/vm_ram.h), copies
+ * its modules in afresh, writes its device tree (vm_image_load) and powers
+ * on vCPU 0 at the entry point with x0 the
  * tree. Also used for SYSTEM_RESET, once none of the VM's vCPUs is running.
  */
 enum hv_err vm_boot(struct vm *vm);

@@ -95,8 +95,11 @@ static uint32_t string(struct fdtw *w, const char *name)
 	size_t n = strlen(name) + 1;
 	const uint8_t *strings = w->buf + w->cap - w->strings_len;
 
+	/* Any match, a suffix of another name too; the first byte is tested
+	 * before the call, which most offsets fail. */
 	for (size_t i = 0; i + n <= w->strings_len; i++) {
-		if (memcmp(strings + i, name, n) == 0)
+		if (strings[i] == (uint8_t)name[0] &&
+		    memcmp(strings + i, name, n) == 0)
 			return (uint32_t)(w->strings_len - i);
 	}
 	if (n > room(w)) {

@@ -60,10 +60,10 @@ _Static_assert(offsetof(struct pcpu, vcpu) == PCPU_VCPU, "pcpu");
 #define HV_IMAGE_BASE	0x40200000ull /* hal.ld */
 
 struct pcpu pcpus[HAL_MAX_CPUS];
-_Alignas(16) uint8_t pcpu_stacks[HAL_MAX_CPUS][PCPU_STACK_SIZE];
+HAL_NOINIT _Alignas(16) uint8_t pcpu_stacks[HAL_MAX_CPUS][PCPU_STACK_SIZE];
 
 extern char el2_vectors[];
-extern char __hv_start[], __hv_end[];
+extern char __hv_start[], __hv_end[], __bss_end[];
 extern char _start_secondary[];
 
 static struct hal_cpu_caps caps;
@@ -359,6 +359,12 @@ void hal_s2_tlb_flush_ipa(uint16_t vmid, ipaddr_t ipa)
 	restore_vmid(old, vmid);
 }
 
+void hal_s2_mapped(uint16_t vmid)
+{
+	(void)vmid;
+	dsb_ishst();
+}
+
 void hal_s2_tlb_flush_vmid(uint16_t vmid)
 {
 	uint64_t old;
@@ -462,9 +468,13 @@ static bool wait_online(unsigned i)
 
 void hal_cpu_start_others(void)
 {
-	/* They start with the MMU and caches off: what they read first
-	 * (page tables, this data, their stacks) must be in memory. */
-	hal_cache_sync_range(__hv_start, (uint64_t)(__hv_end - __hv_start));
+	if (pcpu_count < 2)
+		return;
+	/* They start with the MMU and caches off: what they read first (the
+	 * image, page tables, this data) must be in memory. Not .noinit
+	 * (hal.ld): their stacks are theirs, and the rest of it is read only
+	 * with the MMU on, coherently. */
+	hal_cache_sync_range(__hv_start, (uint64_t)(__bss_end - __hv_start));
 	for (unsigned i = 1; i < pcpu_count; i++) {
 		int64_t ret = (int64_t)smc_call(PSCI_CPU_ON_64, pcpus[i].mpidr,
 						(uint64_t)_start_secondary, i);

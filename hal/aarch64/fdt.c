@@ -1,7 +1,9 @@
 /*
  * fdt: the machine's RAM, CPUs and interrupt controller, from the device
  * tree QEMU leaves at the base of RAM, read with lib/fdt. Each lookup
- * checks the tree first, so a missing or damaged one reads as none.
+ * checks the tree first, so a missing or damaged one reads as none; a tree
+ * that passed once is not walked again for that (the boot reads the same
+ * one three times, and nothing writes it).
  */
 #include "pcpu.h"
 
@@ -13,6 +15,16 @@
  * higher (hal.ld): it cannot be larger than that.
  */
 #define QEMU_FDT_MAX_SIZE 0x200000u
+
+static bool tree_ok(const void *fdt)
+{
+	static const void *checked;
+
+	if (fdt != checked && fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+		return false;
+	checked = fdt;
+	return true;
+}
 
 static bool has_prefix(const char *s, const char *prefix)
 {
@@ -44,7 +56,7 @@ static unsigned reg_pairs(const void *fdt, uint32_t len)
 
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 {
-	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+	if (!tree_ok(fdt))
 		return -1;
 	for (int node = fdt_first_child(fdt, fdt_root(fdt)); node >= 0;
 	     node = fdt_next_sibling(fdt, node)) {
@@ -67,7 +79,7 @@ int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		      unsigned max_pairs)
 {
-	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+	if (!tree_ok(fdt))
 		return -1;
 	for (int node = fdt_first_child(fdt, fdt_root(fdt)); node >= 0;
 	     node = fdt_next_sibling(fdt, node)) {
@@ -92,7 +104,7 @@ int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max)
 	unsigned count = 0;
 	int cpus;
 
-	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+	if (!tree_ok(fdt))
 		return -1;
 	cpus = fdt_child(fdt, fdt_root(fdt), "cpus");
 	for (int cpu = fdt_first_child(fdt, cpus); cpu >= 0;

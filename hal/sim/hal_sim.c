@@ -362,6 +362,13 @@ void hal_s2_tlb_flush_ipa(uint16_t vmid, ipaddr_t ipa)
 		engine.s2_changed(engine.ctx, vmid);
 }
 
+void hal_s2_mapped(uint16_t vmid)
+{
+	stats.s2_mapped++;
+	if (engine.s2_changed != NULL)
+		engine.s2_changed(engine.ctx, vmid);
+}
+
 void hal_s2_tlb_flush_vmid(uint16_t vmid)
 {
 	stats.tlb_flush_vmid++;

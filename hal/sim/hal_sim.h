@@ -91,6 +91,7 @@ void hal_sim_console_echo(int on);
 struct hal_sim_stats {
 	unsigned tlb_flush_ipa;
 	unsigned tlb_flush_vmid;
+	unsigned s2_mapped; /* hal_s2_mapped calls */
 	uint64_t last_flush_ipa;
 	uint16_t last_flush_vmid;
 	unsigned cache_syncs;

@@ -126,7 +126,7 @@ static HAL_NOINLINE void dr_dabt_locked(struct vcpu *v,
 		vgic_update_lrs(v);
 }
 
-void vpl011_dr_dabt(struct vcpu *v, const struct vcpu_exit *e)
+HAL_NOINLINE void vpl011_dr_dabt(struct vcpu *v, const struct vcpu_exit *e)
 {
 	struct vpl011 *u = &v->vm->uart;
 	uint32_t iss = esr_iss(e->esr);

@@ -111,7 +111,8 @@ static inline bool priority_write(struct vm *vm, uint32_t off, uint64_t val)
  * access the table takes. What it does changes no list register and
  * nothing any vCPU is offered, so no vgic_update follows.
  */
-void vgic_gicd_dabt(struct vcpu *v, const struct vcpu_exit *e, uint32_t off)
+HAL_NOINLINE void vgic_gicd_dabt(struct vcpu *v, const struct vcpu_exit *e,
+				 uint32_t off)
 {
 	struct vm *vm = v->vm;
 	uint32_t iss = esr_iss(e->esr);

@@ -566,16 +566,16 @@ static void test_exit_abort_on_the_exception_vector_stops_the_vm(void **st)
 	(void)st;
 	/* The guest's own vector cannot be fetched: taking the abort there
 	 * would fault again forever. */
-	v->arch.regs.pc = TEST_VBAR + 0x200;
-	sync_exit(EC_IABT_LOW, 0x06, TEST_VBAR + 0x200,
-		  hpfar_of(TEST_VBAR + 0x200));
+	hal_vcpu_el1_write(&v->arch, EL1_VBAR, 0x80400000);
+	v->arch.regs.pc = 0x80400200;
+	sync_exit(EC_IABT_LOW, 0x06, 0x80400200, hpfar_of(0x80400200));
 	assert_int_equal(v->vm->state, VM_OFF);
 	assert_int_equal(v->vm->exit_status, 1);
 	assert_true(v->arch.yield);
-	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x200);
+	assert_int_equal(v->arch.regs.pc, 0x80400200);
 	assert_string_equal(console(),
 			    "hv: ex/0: instruction fetch from its own "
-			    "exception vector at ipa 0x40010200, outside RAM: "
+			    "exception vector at ipa 0x80400200, outside RAM: "
 			    "cannot take the abort\n"
 			    "hv: ex: powered off by a fault on its exception "
 			    "vector, status 1\n");
