@@ -44,7 +44,7 @@ uint64_t fdt_read_cells(const void *p, unsigned ncells)
 
 static uint32_t hdr(const void *fdt, enum fdt_header_word field)
 {
-	return be32((const uint8_t *)fdt + 4 * field);
+	return BE32((const uint8_t *)fdt + 4 * field);
 }
 
 uint32_t fdt_totalsize(const void *fdt)
@@ -419,21 +419,37 @@ const void *fdt_prop_at(const void *fdt, int prop, const char *name_out[1],
 	return prop_at(&v, prop, name_out, len);
 }
 
+/* Is the string at off in the strings block name? Bounded by the block. */
+static bool name_is(const struct view *v, uint32_t off, const char *name)
+{
+	for (uint32_t i = off; i < v->strings_size; i++, name++) {
+		if (v->strings[i] != *name)
+			return false;
+		if (*name == '\0')
+			return true;
+	}
+	return false;
+}
+
+/* One token decoded a property, where a lookup spends its time. */
 const void *fdt_prop(const void *fdt, int node, const char *name, uint32_t *len)
 {
 	const struct view v = view_of(fdt);
+	int off = node_body(&v, node);
 
-	for (int p = prop_from(&v, node_body(&v, node)); p >= 0;
-	     p = next_prop(&v, p)) {
-		const char *pname;
-		uint32_t plen;
-		const void *val = prop_at(&v, p, &pname, &plen);
+	while (off >= 0) {
+		uint32_t tag;
+		int next = token(&v, off, &tag);
+		const uint8_t *p = v.s + off;
 
-		if (val && strcmp(pname, name) == 0) {
+		if (next < 0 || (tag != FDT_PROP && tag != FDT_NOP))
+			return NULL;
+		if (tag == FDT_PROP && name_is(&v, BE32(p + 8), name)) {
 			if (len)
-				*len = plen;
-			return val;
+				*len = BE32(p + 4);
+			return p + 12;
 		}
+		off = next;
 	}
 	return NULL;
 }

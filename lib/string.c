@@ -14,6 +14,12 @@ void *memcpy(void *dst, const void *src, size_t n)
 		uint64_t *d8 = dst;
 		const uint64_t *s8 = src;
 
+		for (; i + 4 <= n / 8; i += 4) {
+			d8[i] = s8[i];
+			d8[i + 1] = s8[i + 1];
+			d8[i + 2] = s8[i + 2];
+			d8[i + 3] = s8[i + 3];
+		}
 		for (; i < n / 8; i++)
 			d8[i] = s8[i];
 		i *= 8;
@@ -45,6 +51,13 @@ void *memset(void *dst, int c, size_t n)
 	if (c == 0 && ((uintptr_t)d & 7) == 0) {
 		uint64_t *d8 = dst;
 
+		/* 32 bytes an iteration: pages of tables, the VM array. */
+		for (; i + 4 <= n / 8; i += 4) {
+			d8[i] = 0;
+			d8[i + 1] = 0;
+			d8[i + 2] = 0;
+			d8[i + 3] = 0;
+		}
 		for (; i < n / 8; i++)
 			d8[i] = 0;
 		i *= 8;
