@@ -54,6 +54,7 @@
 #define GICH_HCR	     0x0000
 #define GICH_VTR	     0x0004
 #define GICH_VMCR	     0x0008
+#define GICH_ELRSR0	     0x0030
 #define GICH_APR	     0x00f0
 #define GICH_LR(n)	     (0x0100 + 4 * (n))
 #define GICH_HCR_EN	     (1u << 0)
@@ -99,6 +100,7 @@
 #define ICC_SRE_EL2	S3_4_C12_C9_5
 #define ICC_SGI1R_EL1	S3_0_C12_C11_5
 #define ICH_HCR_EL2	S3_4_C12_C11_0
+#define ICH_ELRSR_EL2	S3_4_C12_C11_5
 #define ICH_VTR_EL2	S3_4_C12_C11_1
 #define ICH_VMCR_EL2	S3_4_C12_C11_7
 
@@ -238,12 +240,23 @@ static void init_v3_cpu(void)
 	isb();
 }
 
+uint64_t hal_ich_lr_read(unsigned n);
+void hal_ich_lr_write(unsigned n, uint64_t val);
+
 void hal_gic_init_cpu(void)
 {
 	if (info.version == 3)
 		init_v3_cpu();
 	else if (info.version == 2)
 		init_v2_cpu();
+	/* Their reset values are unknown; a vCPU's restore writes only the
+	 * LRs it uses (hal_gic_vcpu_save). */
+	for (unsigned i = 0; i < info.lr_count; i++) {
+		if (info.version == 3)
+			hal_ich_lr_write(i, 0);
+		else
+			wr32(gich, GICH_LR(i), 0);
+	}
 }
 
 void hal_gic_init(const void *fdt)
@@ -431,9 +444,6 @@ static void lr_decode(uint64_t v, struct hal_lr *lr)
 
 /* ICH_LR<n>_EL2 by number (the register name is part of the opcode):
  * a computed branch into a table of MRS/MSR, in ich_lr.S. */
-uint64_t hal_ich_lr_read(unsigned n);
-void hal_ich_lr_write(unsigned n, uint64_t val);
-
 static uint64_t ich_lr(unsigned n, bool write, uint64_t val)
 {
 	if (write) {
@@ -611,19 +621,39 @@ uint8_t hal_vgic_pmr(struct hal_vcpu *v)
 	       (info.version == 3 ? 0xff : 0xf8);
 }
 
+/*
+ * The list registers go with the vCPU, but only those in use (not empty in
+ * ELRSR): they are read and cleared, so that every LR is empty or invalid
+ * while no vCPU is loaded and a restore writes only the LRs its vCPU uses.
+ * A saved 0 is an empty LR (an invalid one reads the same to the core).
+ */
 void hal_gic_vcpu_save(struct hal_vcpu *v)
 {
 	if (info.version == 3) {
-		for (unsigned i = 0; i < info.lr_count; i++)
-			v->vgic.lr[i] = ich_lr(i, false, 0);
+		uint64_t empty = read_sysreg(ICH_ELRSR_EL2);
+
+		for (unsigned i = 0; i < info.lr_count; i++) {
+			v->vgic.lr[i] = 0;
+			if (!(empty & (1u << i))) {
+				v->vgic.lr[i] = hal_ich_lr_read(i);
+				hal_ich_lr_write(i, 0);
+			}
+		}
 		v->vgic.vmcr = read_sysreg(ICH_VMCR_EL2);
 		v->vgic.apr[0] = read_sysreg(S3_4_C12_C9_0); /* ICH_AP1R0 */
 		v->vgic.apr[1] = read_sysreg(S3_4_C12_C8_0); /* ICH_AP0R0 */
 		write_sysreg(ICH_HCR_EL2, 0);
 		isb();
 	} else if (info.version == 2) {
-		for (unsigned i = 0; i < info.lr_count; i++)
-			v->vgic.lr[i] = rd32(gich, GICH_LR(i));
+		uint32_t empty = rd32(gich, GICH_ELRSR0);
+
+		for (unsigned i = 0; i < info.lr_count; i++) {
+			v->vgic.lr[i] = 0;
+			if (!(empty & (1u << i))) {
+				v->vgic.lr[i] = rd32(gich, GICH_LR(i));
+				wr32(gich, GICH_LR(i), 0);
+			}
+		}
 		v->vgic.vmcr = rd32(gich, GICH_VMCR);
 		v->vgic.apr[0] = rd32(gich, GICH_APR);
 		wr32(gich, GICH_HCR, 0);
@@ -633,16 +663,20 @@ void hal_gic_vcpu_save(struct hal_vcpu *v)
 void hal_gic_vcpu_restore(struct hal_vcpu *v)
 {
 	if (info.version == 3) {
-		for (unsigned i = 0; i < info.lr_count; i++)
-			(void)ich_lr(i, true, v->vgic.lr[i]);
+		for (unsigned i = 0; i < info.lr_count; i++) {
+			if (v->vgic.lr[i] != 0)
+				hal_ich_lr_write(i, v->vgic.lr[i]);
+		}
 		write_sysreg(ICH_VMCR_EL2, v->vgic.vmcr);
 		write_sysreg(S3_4_C12_C9_0, v->vgic.apr[0]);
 		write_sysreg(S3_4_C12_C8_0, v->vgic.apr[1]);
 		write_sysreg(ICH_HCR_EL2, v->vgic.hcr | ICH_HCR_EN);
 		isb();
 	} else if (info.version == 2) {
-		for (unsigned i = 0; i < info.lr_count; i++)
-			wr32(gich, GICH_LR(i), (uint32_t)v->vgic.lr[i]);
+		for (unsigned i = 0; i < info.lr_count; i++) {
+			if (v->vgic.lr[i] != 0)
+				wr32(gich, GICH_LR(i), (uint32_t)v->vgic.lr[i]);
+		}
 		wr32(gich, GICH_VMCR, (uint32_t)v->vgic.vmcr);
 		wr32(gich, GICH_APR, (uint32_t)v->vgic.apr[0]);
 		wr32(gich, GICH_HCR, (uint32_t)v->vgic.hcr | GICH_HCR_EN);

@@ -15,6 +15,21 @@
 void __guest_enter(struct hal_vcpu *v);
 void hal_fpsimd_save(struct vcpu_fpsimd *fp);
 void hal_fpsimd_restore(const struct vcpu_fpsimd *fp);
+void hal_el1_save(uint64_t *el1);
+void hal_el1_restore(const uint64_t *el1);
+
+/* el1_regs.S stores the registers at these indices, in pairs. */
+_Static_assert(EL1_SCTLR == 0 && EL1_TTBR0 == 1 && EL1_TTBR1 == 2 &&
+		   EL1_TCR == 3 && EL1_MAIR == 4 && EL1_AMAIR == 5 &&
+		   EL1_VBAR == 6 && EL1_CONTEXTIDR == 7 && EL1_TPIDR == 8 &&
+		   EL1_TPIDR_EL0 == 9 && EL1_TPIDRRO_EL0 == 10 &&
+		   EL1_CPACR == 11 && EL1_ESR == 12 && EL1_FAR == 13 &&
+		   EL1_PAR == 14 && EL1_AFSR0 == 15 && EL1_AFSR1 == 16 &&
+		   EL1_CNTKCTL == 17 && EL1_CSSELR == 18 && EL1_SP_EL0 == 19 &&
+		   EL1_SP_EL1 == 20 && EL1_ELR == 21 && EL1_SPSR == 22 &&
+		   EL1_CNTV_CTL == 23 && EL1_CNTV_CVAL == 24 &&
+		   EL1_REG_COUNT == 25,
+	       "enum el1_reg is el1_regs.S's layout");
 
 static uint64_t el1_hw_read(enum el1_reg r)
 {
@@ -273,8 +288,7 @@ static bool is_loaded(const struct hal_vcpu *v)
 
 static __attribute__((noinline)) void vcpu_put(struct hal_vcpu *v)
 {
-	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
-		v->el1[r] = el1_hw_read((enum el1_reg)r);
+	hal_el1_save(v->el1);
 	/* Its timer must not fire for the next vCPU: the core stands in. */
 	write_sysreg(cntv_ctl_el0, 0);
 	hal_fpsimd_save(&v->fp);
@@ -287,8 +301,7 @@ static __attribute__((noinline)) void vcpu_put(struct hal_vcpu *v)
 static __attribute__((noinline)) void vcpu_load(struct hal_vcpu *v,
 						struct pcpu *c)
 {
-	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
-		el1_hw_write((enum el1_reg)r, v->el1[r]);
+	hal_el1_restore(v->el1);
 	hal_fpsimd_restore(&v->fp);
 	if (hal_pauth)
 		pauth_restore(v->pauth_keys);

@@ -1,0 +1,56 @@
+/*
+ * el1_regs: save and restore of a vCPU's EL1 system registers when another
+ * vCPU is switched in, straight-line: the array is in enum el1_reg order
+ * (hal/include/hal/vcpu.h; vcpu.c checks the indices this file uses).
+ */
+	.text
+
+.macro	pair_save r0, r1, off
+	mrs	x1, \r0
+	mrs	x2, \r1
+	stp	x1, x2, [x0, #\off]
+.endm
+
+.macro	pair_restore r0, r1, off
+	ldp	x1, x2, [x0, #\off]
+	msr	\r0, x1
+	msr	\r1, x2
+.endm
+
+/* void hal_el1_save(uint64_t el1[EL1_REG_COUNT]) */
+	.global hal_el1_save
+hal_el1_save:
+	pair_save	sctlr_el1, ttbr0_el1, 0
+	pair_save	ttbr1_el1, tcr_el1, 16
+	pair_save	mair_el1, amair_el1, 32
+	pair_save	vbar_el1, contextidr_el1, 48
+	pair_save	tpidr_el1, tpidr_el0, 64
+	pair_save	tpidrro_el0, cpacr_el1, 80
+	pair_save	esr_el1, far_el1, 96
+	pair_save	par_el1, afsr0_el1, 112
+	pair_save	afsr1_el1, cntkctl_el1, 128
+	pair_save	csselr_el1, sp_el0, 144
+	pair_save	sp_el1, elr_el1, 160
+	pair_save	spsr_el1, cntv_ctl_el0, 176
+	mrs	x1, cntv_cval_el0
+	str	x1, [x0, #192]
+	ret
+
+/* void hal_el1_restore(const uint64_t el1[EL1_REG_COUNT]) */
+	.global hal_el1_restore
+hal_el1_restore:
+	pair_restore	sctlr_el1, ttbr0_el1, 0
+	pair_restore	ttbr1_el1, tcr_el1, 16
+	pair_restore	mair_el1, amair_el1, 32
+	pair_restore	vbar_el1, contextidr_el1, 48
+	pair_restore	tpidr_el1, tpidr_el0, 64
+	pair_restore	tpidrro_el0, cpacr_el1, 80
+	pair_restore	esr_el1, far_el1, 96
+	pair_restore	par_el1, afsr0_el1, 112
+	pair_restore	afsr1_el1, cntkctl_el1, 128
+	pair_restore	csselr_el1, sp_el0, 144
+	pair_restore	sp_el1, elr_el1, 160
+	pair_restore	spsr_el1, cntv_ctl_el0, 176
+	ldr	x1, [x0, #192]
+	msr	cntv_cval_el0, x1
+	ret
