@@ -6,6 +6,7 @@
 #include "hv/manifest.h"
 #include "hv/page_pool.h"
 #include "hv/sched.h"
+#include "hv/trace.h"
 #include "hv/vm.h"
 
 #include <hal/cpu.h>
@@ -97,6 +98,9 @@ int hv_boot(void)
 	       "from level %u), GICv%u with %u list registers",
 	       plat->name, hal_cpu_count(), caps->pa_bits, caps->ipa_bits,
 	       caps->s2_start_level, hal_gic()->version, hal_gic()->lr_count);
+#if defined(HV_TRACE_CONSOLE)
+	trace_console_start();
+#endif
 	if (dtb == NULL)
 		return refuse("manifest",
 			      "no device tree from the boot loader, so no VM "

@@ -5,6 +5,7 @@
 #include "hv/exit.h"
 #include "hv/irq.h"
 #include "hv/log.h"
+#include "hv/trace.h"
 #include "hv/vm.h"
 
 #include <hal/counter.h>
@@ -356,8 +357,9 @@ int sched_run(void)
 		arm_timer_picked(c, &s);
 		vgic_sync(v);
 		vgic_flush(v);
+		TRACE_ENTER(hal_cpu_id(), v, c->loaded != v);
 		c->loaded = v;
-		hal_vcpu_run(&v->arch, &hv_exit_table);
+		hal_vcpu_run(&v->arch, trace_exit_table());
 		atomic_store(&v->running, false);
 		after_slice(v->vm, v);
 	}

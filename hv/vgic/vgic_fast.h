@@ -8,6 +8,7 @@
 #define HV_VGIC_FAST_H
 
 #include "hv/arch.h"
+#include "hv/trace.h"
 #include "hv/vcpu.h"
 #include "hv/vgic/vgic.h"
 #include "hv/vm.h"
@@ -76,6 +77,7 @@ static inline bool vgic_vtimer_fire(struct vcpu *v)
 	}
 	hal_vgic_lr_put_hw_loaded(&v->arch, n, GIC_PPI_VTIMER, irq->priority,
 				  irq->group1);
+	TRACE_INJECT(v, GIC_PPI_VTIMER);
 	return true;
 }
 

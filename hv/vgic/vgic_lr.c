@@ -3,6 +3,7 @@
  * the guest did with them back into the model; vgic_flush puts the most
  * urgent interrupts on offer into free (or less urgent) list registers.
  */
+#include "hv/trace.h"
 #include "hv/vgic/vgic_internal.h"
 
 #include <hal/gic.h>
@@ -111,6 +112,7 @@ static void lr_fill(struct vm *vm, struct vcpu *v, unsigned n,
 	hal_vgic_lr_write(&v->arch, n, &lr);
 	v->vgic.lr_used |= (uint16_t)(1u << n);
 	v->vgic.lr_intid[n] = intid;
+	TRACE_INJECT(v, intid);
 }
 
 /*

@@ -95,6 +95,34 @@ repeatable)
 	grep -q "^hvsim: [0-9]* guest instructions, [0-9]* exits" "$err" ||
 		fail "no statistics"
 	;;
+trace-json)
+	# The timeline: it parses, and its exits are --stats', class by
+	# class; two vCPUs on one CPU switch, the timer guest's interrupts
+	# are injected (tests/trace/check.py).
+	check=$(dirname "$0")/../trace/check.py
+	run 0 --stats --trace-json "$dir/psci.json" --vcpus 2 "$guests/psci.elf"
+	"$check" "$dir/psci.json" "$err" --switches || fail "psci timeline"
+	run 0 --stats --trace-json "$dir/timer.json" "$guests/timer.elf"
+	"$check" "$dir/timer.json" "$err" --injects || fail "timer timeline"
+	run 2 --trace-json "$dir/no/such/dir.json" "$guests/hello.elf"
+	stderr_is "hvsim: --trace-json: $dir/no/such/dir.json: No such file or directory"
+	;;
+trace-records)
+	# The records hv.elf built with HV_TRACE prints, from the same core:
+	# scripts/hv-trace makes the timeline of them, which must match
+	# --stats as hvsim's own does.
+	root=$(dirname "$0")/../..
+	run 0 --stats --trace records --vcpus 2 "$guests/psci.elf"
+	"$root/scripts/hv-trace" "$out" "$dir/psci.json" >/dev/null ||
+		fail "hv-trace"
+	"$root/tests/trace/check.py" "$dir/psci.json" "$err" --switches ||
+		fail "psci timeline"
+	run 0 --stats --trace records "$guests/timer.elf"
+	"$root/scripts/hv-trace" "$out" "$dir/timer.json" >/dev/null ||
+		fail "hv-trace"
+	"$root/tests/trace/check.py" "$dir/timer.json" "$err" --injects ||
+		fail "timer timeline"
+	;;
 *)
 	echo "unknown case $case"
 	exit 2
