@@ -7,6 +7,7 @@
 #include "hv/config.h"
 #include "hv/vm_image.h"
 
+#include "hv/virtio/virtio_net.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 
@@ -14,9 +15,9 @@
 
 typedef unsigned long long ull;
 
-/* The hypervisor, the boot tree, three modules and the RAM of each VM;
- * and the device window while a direct-mapped VM is placed. */
-#define TAKEN_MAX (2 + HV_MAX_VMS * 4 + 1)
+/* The hypervisor, the boot tree, three modules, the disks and the RAM of
+ * each VM; and the device window while a direct-mapped VM is placed. */
+#define TAKEN_MAX (2 + HV_MAX_VMS * (4 + VM_VIRTIO_MAX) + 1)
 
 struct range {
 	uint64_t base, size;
@@ -192,7 +193,69 @@ static enum hv_err check_vm(const struct vm_config *c,
 		return fail(err, HV_ERR_RANGE,
 			    "%s/device-tree: reg: %llu bytes, at most %llu",
 			    c->node, (ull)c->dtb.size, (ull)VM_DTB_MAX);
+	/* A disk image is a module: host memory no VM's RAM may take, so
+	 * what a guest writes there outlives its resets. */
+	for (unsigned i = 0; e == HV_OK && i < c->virtio_count; i++)
+		if (c->virtio[i].type == VM_VIRTIO_BLK)
+			e = check_module(c, c->virtio[i].node,
+					 &c->virtio[i].disk, lim, t, err);
 	return e;
+}
+
+static bool same_mac(const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, VM_MAC_BYTES) == 0;
+}
+
+/* Each network: at most VNET_MAX_PORTS devices, no MAC address twice. */
+static enum hv_err check_networks(const struct hv_config *cfg,
+				  struct config_error *err)
+{
+	for (unsigned v = 0; v < cfg->vm_count; v++) {
+		const struct vm_config *c = &cfg->vms[v];
+
+		for (unsigned i = 0; i < c->virtio_count; i++) {
+			const struct vm_virtio *d = &c->virtio[i];
+			unsigned ports = 1;
+
+			if (d->type != VM_VIRTIO_NET)
+				continue;
+			/* Against the devices before it, in manifest order. */
+			for (unsigned u = 0; u <= v; u++) {
+				const struct vm_config *o = &cfg->vms[u];
+				unsigned end = u == v ? i : o->virtio_count;
+
+				for (unsigned j = 0; j < end; j++) {
+					const struct vm_virtio *p =
+					    &o->virtio[j];
+
+					if (p->type != VM_VIRTIO_NET ||
+					    strcmp(p->network, d->network) != 0)
+						continue;
+					if (same_mac(p->mac, d->mac))
+						return fail(
+						    err, HV_ERR_EXIST,
+						    "%s/%s: mac-address: "
+						    "%02x:%02x:%02x:%02x:%02x:"
+						    "%02x is already %s/%s's "
+						    "on network '%s'",
+						    c->node, d->node, d->mac[0],
+						    d->mac[1], d->mac[2],
+						    d->mac[3], d->mac[4],
+						    d->mac[5], o->node, p->node,
+						    d->network);
+					ports++;
+				}
+			}
+			if (ports > VNET_MAX_PORTS)
+				return fail(err, HV_ERR_NOMEM,
+					    "%s/%s: network: '%s' would have "
+					    "more than %u devices",
+					    c->node, d->node, d->network,
+					    VNET_MAX_PORTS);
+		}
+	}
+	return HV_OK;
 }
 
 /* A fixed host address: inside host RAM, clear of everything taken. */
@@ -304,6 +367,9 @@ enum hv_err config_validate(struct hv_config *cfg,
 			    "console: %u VMs claim the console input, at most "
 			    "one may",
 			    consoles);
+	e = check_networks(cfg, err);
+	if (e != HV_OK)
+		return e;
 	/* The fixed ones first: the others go around them. */
 	for (unsigned pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < cfg->vm_count; i++) {
@@ -319,8 +385,13 @@ enum hv_err config_validate(struct hv_config *cfg,
 			     "RAM");
 		}
 	}
+	e = passthrough_validate(cfg, lim, err);
+	if (e != HV_OK)
+		return e;
 	for (unsigned i = 0; i < cfg->vm_count; i++)
-		pages += config_s2_pages(&cfg->vms[i], lim->s2_start_level);
+		pages +=
+		    config_s2_pages(&cfg->vms[i], lim->s2_start_level) +
+		    passthrough_s2_pages(&cfg->vms[i], lim->s2_start_level);
 	if (pages > lim->pool_pages)
 		return fail(err, HV_ERR_NOMEM,
 			    "stage-2 page pool: %llu pages needed, %u "

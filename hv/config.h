@@ -13,6 +13,7 @@
 #define HV_CONFIG_H
 
 #include "hv/err.h"
+#include "hv/passthrough.h"
 
 #include <hal/cpu.h>
 #include <hal/types.h>
@@ -48,6 +49,29 @@ struct vm_module {
 	uint64_t size;
 };
 
+/*
+ * VirtIO devices of a VM (docs/manifest.md, "Devices"): sub-nodes of its
+ * manifest node, device n in virtio-mmio slot n (hv/virtio/virtio_mmio.h).
+ */
+#define VM_VIRTIO_MAX	    16
+#define VM_NETWORK_NAME_MAX 15
+#define VM_MAC_BYTES	    6
+
+enum vm_virtio_type {
+	VM_VIRTIO_CONSOLE,
+	VM_VIRTIO_BLK,
+	VM_VIRTIO_NET,
+};
+
+struct vm_virtio {
+	enum vm_virtio_type type;
+	const char *node;	   /* its sub-node's name, for messages */
+	struct vm_module disk;	   /* blk: the disk image module */
+	bool read_only;		   /* blk */
+	const char *network;	   /* net: the switch it is joined to */
+	uint8_t mac[VM_MAC_BYTES]; /* net */
+};
+
 enum vm_kernel_kind {
 	VM_KERNEL_AUTO, /* found from the bytes (vm_image_plan) */
 	VM_KERNEL_RAW,
@@ -76,6 +100,10 @@ struct vm_config {
 	bool console;	      /* has the console input at boot */
 	bool affinity_set;
 	uint8_t affinity[HV_MAX_VCPUS]; /* physical CPU of each vCPU */
+	struct vm_passthrough pt;	/* host devices it is given */
+	/* Strings point into the manifest, which must outlive the config. */
+	struct vm_virtio virtio[VM_VIRTIO_MAX];
+	unsigned virtio_count;
 };
 
 struct hv_config {
@@ -102,13 +130,14 @@ struct config_error {
 
 /*
  * Checks cfg against the machine: each VM's RAM inside the IPA space and
- * clear of the device window, modules inside host RAM and clear of the
- * hypervisor, the boot tree and one another, vCPU affinities, one console
- * owner, enough stage-2 pages. Then gives every VM without a fixed host
- * address the lowest 2 MiB aligned place in host RAM clear of all that and
- * of the VMs placed before it (fixed ones count first); a direct-mapped
- * VM's RAM base becomes that address, which is then also clear of the
- * device window. HV_OK, or an error with err->msg
+ * clear of the device window, modules (disk images included) inside host
+ * RAM and clear of the hypervisor, the boot tree and one another, vCPU
+ * affinities, one console owner, enough stage-2 pages, at most
+ * VNET_MAX_PORTS devices on a network and no MAC address twice on one. Then
+ * gives every VM without a fixed host address the lowest 2 MiB aligned place in
+ * host RAM clear of all that and of the VMs placed before it (fixed ones count
+ * first); a direct-mapped VM's RAM base becomes that address, which is then
+ * also clear of the device window. HV_OK, or an error with err->msg
  * "<node>: <property>: <problem>".
  */
 enum hv_err config_validate(struct hv_config *cfg,

@@ -11,9 +11,13 @@
 #include "hv/dev/vpl011.h"
 #include "hv/lock.h"
 #include "hv/log.h"
+#include "hv/sched.h"
 #include "hv/vm.h"
+#include "lib/fmt.h"
 
 #include <hal/console.h>
+#include <hal/counter.h>
+#include <hal/cpu.h>
 
 #include <stdatomic.h>
 
@@ -85,6 +89,9 @@ static void break_line(const struct vpl011 *u)
 	if (line_owner == NULL || (line_owner == u && !u->line_start))
 		return;
 	hal_console_write("\n", 1);
+	/* Another writer cut the line: its rest says it continues one. */
+	if (line_owner != u)
+		line_owner->line_cut = true;
 	line_owner->line_start = true;
 	line_owner = NULL;
 }
@@ -95,7 +102,8 @@ static void put(struct vpl011 *u, char c)
 	break_line(u);
 	if (u->line_start) {
 		hal_console_write(u->name, u->name_len);
-		hal_console_write("| ", 2);
+		hal_console_write(u->line_cut ? "|+ " : "| ", 3 - !u->line_cut);
+		u->line_cut = false;
 	}
 	hal_console_putc(c);
 	u->line_start = c == '\n';
@@ -179,6 +187,19 @@ static void queue(uint8_t byte, unsigned *fed)
 	*fed |= 1u << vm;
 }
 
+/* Ctrl-A s: the time and how much of it each CPU slept (sched.h). */
+static void print_time(void)
+{
+	char line[160];
+	size_t n = fmt_snprintf(line, sizeof(line), "counter %llu ticks, idle:",
+				(unsigned long long)hal_counter_read());
+
+	for (unsigned i = 0; i < hal_cpu_count() && n < sizeof(line); i++)
+		n += fmt_snprintf(line + n, sizeof(line) - n, " CPU %u %llu", i,
+				  (unsigned long long)sched_idle_ticks(i));
+	hv_log("%s", line);
+}
+
 /* A byte after Ctrl-A. */
 static void escaped(int c, unsigned *fed)
 {
@@ -189,6 +210,8 @@ static void escaped(int c, unsigned *fed)
 		console_announce();
 	} else if (c == 'x') {
 		power_off_all();
+	} else if (c == 's') {
+		print_time();
 	}
 }
 
@@ -220,16 +243,33 @@ void console_input(void)
 	}
 }
 
+/* Input for a VM's virtio-console, while its FIFO has room. */
+static void feed_virtio(struct in_queue *q, struct virtio_console *c)
+{
+	while (q->count > 0 && !virtio_console_rx_full(c)) {
+		uint8_t byte = q->bytes[q->head];
+
+		q->head = (q->head + 1) % CONSOLE_IN_QUEUE;
+		q->count--;
+		virtio_console_receive(c, byte);
+	}
+}
+
 void console_feed(struct vpl011 *u)
 {
+	struct virtio_console *c;
 	struct in_queue *q;
 	bool fed = false;
 
 	if (u->vm == NULL || vm_count == 0)
 		return;
 	q = &in_queues[u->vm - vms];
+	c = vm_devices_console_input(u->vm);
 	hv_lock_acquire(&q->lock);
-	while (q->count > 0 && u->rx_count < vpl011_fifo_depth(u)) {
+	if (c != NULL)
+		feed_virtio(q, c);
+	while (c == NULL && q->count > 0 &&
+	       u->rx_count < vpl011_fifo_depth(u)) {
 		vpl011_rx_push(u, q->bytes[q->head]);
 		q->head = (q->head + 1) % CONSOLE_IN_QUEUE;
 		q->count--;

@@ -3,15 +3,19 @@
  * "The console").
  *
  * Output: each VM's vPL011 hands its bytes here; every line is prefixed
- * with the VM's name ("web| "). When a VM writes while another VM's line
- * is unfinished, that line is ended first and resumed later under its own
- * prefix again, so every line on the console belongs to one VM.
+ * with the VM's name ("web| "). When a VM (or the hypervisor) writes while
+ * another VM's line is unfinished, that line is ended first and its rest
+ * comes later on a line of its own marked as a continuation ("web|+ "), so
+ * every line on the console belongs to one VM and a reader (or a test) can
+ * join the pieces.
  *
  * Input goes to one VM at a time, the focus: the VM the manifest marks
  * "console", else the first. Ctrl-A then a digit 1-4 moves the focus to
  * that VM (manifest order) and says so; Ctrl-A Ctrl-A sends a Ctrl-A;
- * Ctrl-A x powers every VM off; anything else after Ctrl-A is dropped, and
- * so is what is typed for a VM that is off.
+ * Ctrl-A x powers every VM off; Ctrl-A s prints the counter and each CPU's
+ * idle ticks ("hv: counter N ticks, idle: CPU 0 M", for measurements);
+ * anything else after Ctrl-A is dropped, and so is what is typed for a VM
+ * that is off.
  * Input is read by one CPU only, the one taking the console's interrupt;
  * output may come from any CPU. A VM that reads nothing holds up no one:
  * the console keeps reading, so the escapes always work.

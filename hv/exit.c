@@ -92,10 +92,11 @@ static void handle_wfx(struct hal_vcpu *a)
 	 * wakes the vCPU; WFE (no events are tracked) only gives way.
 	 */
 	if (!wfe && !vgic_has_pending(v)) {
-		if (!vtimer_vtimer_asserted(v))
+		/* Its PPI 27 or a device's SPI, asserted, must come. */
+		if (!vtimer_vtimer_asserted(v) && !vgic_hw_spi_waiting(v))
 			v->blocked = true;
 		else
-			hal_irq_resample(); /* its PPI 27 must come */
+			hal_irq_resample();
 	}
 	v->arch.yield = true;
 }

@@ -3,6 +3,7 @@
 
 #include "hv/console.h"
 #include "hv/log.h"
+#include "hv/passthrough.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
 #include "hv/vgic/vgic_fast.h"
@@ -10,6 +11,33 @@
 
 #include <hal/cpu.h>
 #include <hal/gic.h>
+
+#include <stdatomic.h>
+
+_Static_assert(VGIC_SPI_COUNT <= 64, "a 64-bit set holds every SPI");
+
+/* SPIs (bit INTID - 32) each CPU must deactivate for another. */
+static _Atomic uint64_t deferred[HAL_MAX_CPUS];
+
+void irq_deactivate_on(unsigned cpu, uint32_t intid)
+{
+	if (cpu == hal_cpu_id() || cpu >= HAL_MAX_CPUS ||
+	    intid < GIC_PRIVATE_COUNT || intid >= VGIC_INTID_COUNT) {
+		hal_irq_deactivate(intid);
+		return;
+	}
+	atomic_fetch_or(&deferred[cpu], 1ull << (intid - GIC_PRIVATE_COUNT));
+	hal_cpu_kick(cpu);
+}
+
+static void deactivate_deferred(void)
+{
+	uint64_t set = atomic_exchange(&deferred[hal_cpu_id()], 0);
+
+	for (uint32_t i = 0; set != 0; i++, set >>= 1)
+		if (set & 1u)
+			hal_irq_deactivate(GIC_PRIVATE_COUNT + i);
+}
 
 void irq_init_cpu(void)
 {
@@ -21,9 +49,11 @@ void irq_init_cpu(void)
 	hal_irq_enable(GIC_PPI_MAINTENANCE, true);
 	hal_irq_enable(GIC_PPI_HYP_TIMER, true);
 	hal_irq_enable(GIC_PPI_VTIMER, true);
+	passthrough_irq_init_cpu();
 	if (hal_cpu_id() != 0)
 		return;
 	/* The console's interrupt goes to CPU 0. */
+	hal_irq_route(IRQ_CONSOLE_RX, 0);
 	hal_irq_enable(IRQ_CONSOLE_RX, console);
 	/* Input typed before now raised no interrupt the VM could see. */
 	if (console)
@@ -66,6 +96,7 @@ void irq_handle_acked(struct vcpu *loaded, uint32_t intid)
 {
 	static bool logged_unexpected;
 
+	deactivate_deferred();
 	/* The first is acknowledged and its priority dropped already. */
 	for (; intid < GIC_INTID_SPURIOUS - 3; intid = irq_next()) {
 		switch (intid) {
@@ -107,6 +138,9 @@ void irq_handle_acked(struct vcpu *loaded, uint32_t intid)
 			console_input();
 			break;
 		default:
+			/* A device's: the guest deactivates it. */
+			if (passthrough_irq(intid, loaded))
+				continue;
 			if (!logged_unexpected)
 				hv_log("unexpected physical interrupt %u: "
 				       "ignored",

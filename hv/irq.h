@@ -12,6 +12,8 @@
  *   SGI 0 (kick)            from another CPU: the loaded vCPU stops if its
  *                           VM or power state changed; the exit itself
  *                           refills its list registers
+ *   SPIs passed through     to the VM that owns the device, as a
+ *                           hardware-linked virtual SPI (hv/passthrough.h)
  * and deactivated unless forwarded. Anything else is deactivated and
  * logged once.
  */
@@ -40,5 +42,17 @@ void irq_handle_acked(struct vcpu *loaded, uint32_t intid);
 
 /* An IRQ exit of v, for intid: irq_handle_acked, then vgic_update. */
 void irq_exit(struct vcpu *v, uint32_t intid);
+
+/*
+ * Deactivates SPI intid on physical CPU cpu, the one that acknowledged it:
+ * now when that is the calling CPU, else at that CPU's next
+ * irq_handle_acked (every IRQ exit but the virtual timer's fast one, and
+ * every idle wake-up), which a kick brings: the kick SGI never takes the
+ * fast path. That path (vgic_vtimer_fire) runs only on a one-CPU machine,
+ * where nothing is ever left for another CPU. A GICv2 (QEMU 7.2's model
+ * too) keeps an SPI's active state per CPU interface: a deactivation from
+ * another CPU would leave it active, never to fire again.
+ */
+void irq_deactivate_on(unsigned cpu, uint32_t intid);
 
 #endif

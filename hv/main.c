@@ -5,6 +5,7 @@
 #include "hv/log.h"
 #include "hv/manifest.h"
 #include "hv/page_pool.h"
+#include "hv/passthrough.h"
 #include "hv/sched.h"
 #include "hv/trace.h"
 #include "hv/vm.h"
@@ -19,6 +20,7 @@ static uint32_t pool_links[HV_S2_POOL_PAGES];
 static struct page_pool pool;
 static HAL_NOINIT struct vm vms[HV_MAX_VMS]; /* vm_create clears each */
 static struct vm_image_plan plans[HV_MAX_VMS];
+static struct vm_networks networks;
 static struct hv_config boot_config;
 
 typedef unsigned long long ull;
@@ -62,10 +64,13 @@ int hv_main(struct hv_config *cfg)
 	err = page_pool_init(&pool, pool_pages, hal_ptr_to_pa(pool_pages),
 			     HV_S2_POOL_PAGES, pool_links);
 	HV_CHECK(err == HV_OK);
+	vm_networks_init(&networks);
 	for (unsigned i = 0; i < cfg->vm_count; i++) {
 		const struct vm_config *c = &cfg->vms[i];
 
 		err = vm_create(&vms[i], i, c, &plans[i], &pool);
+		if (err == HV_OK)
+			err = vm_devices_create(&vms[i], &networks);
 		if (err == HV_OK)
 			err = vm_boot(&vms[i]);
 		if (err != HV_OK)
@@ -77,6 +82,7 @@ int hv_main(struct hv_config *cfg)
 		       c->name, c->vcpu_count, (ull)(c->ram_size >> 20),
 		       (ull)ipa_addr(c->ram_ipa), (ull)plans[i].entry);
 	}
+	passthrough_irq_setup(vms, cfg->vm_count);
 	sched_init(vms, cfg->vm_count);
 	console_announce();
 	hal_cpu_start_others();

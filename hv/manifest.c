@@ -156,11 +156,11 @@ static enum hv_err module(struct ctx *c, struct vm_config *vm, int node,
 		if (fdt_compatible(c->fdt, node, role_compat[r]))
 			role = (enum module_role)r;
 	if (role == MODULE_ROLES)
-		return fail(
-		    c, HV_ERR_INVAL, "compatible",
-		    "not a module: \"multiboot,kernel\", "
-		    "\"multiboot,ramdisk\" or \"multiboot,device-tree\" "
-		    "expected");
+		return fail(c, HV_ERR_INVAL, "compatible",
+			    "not a module or a device: \"multiboot,kernel\", "
+			    "\"multiboot,ramdisk\", \"multiboot,device-tree\", "
+			    "\"hv,virtio-console\", \"hv,virtio-blk\" or "
+			    "\"hv,virtio-net\" expected");
 	if (seen[role])
 		return fail(c, HV_ERR_EXIST, NULL,
 			    "a second %s module for the VM", role_compat[role]);
@@ -203,6 +203,156 @@ static enum hv_err module(struct ctx *c, struct vm_config *vm, int node,
 	if (pa_addr(m->pa) + m->size < pa_addr(m->pa))
 		return fail(c, HV_ERR_RANGE, "reg",
 			    "wraps around the address space");
+	c->module = NULL;
+	return HV_OK;
+}
+
+/*
+ * VirtIO device nodes (docs/manifest.md, "Devices"): the type from the
+ * compatible, each type's few properties, anything else refused.
+ */
+static const char *const virtio_compat[] = {
+    [VM_VIRTIO_CONSOLE] = "hv,virtio-console",
+    [VM_VIRTIO_BLK] = "hv,virtio-blk",
+    [VM_VIRTIO_NET] = "hv,virtio-net",
+};
+
+#define VIRTIO_TYPES (sizeof(virtio_compat) / sizeof(virtio_compat[0]))
+
+/* The device type of a node, or VIRTIO_TYPES when it is no device. */
+static unsigned virtio_type(const void *fdt, int node)
+{
+	unsigned t = 0;
+
+	while (t < VIRTIO_TYPES && !fdt_compatible(fdt, node, virtio_compat[t]))
+		t++;
+	return t;
+}
+
+/* A network's name: 1 to VM_NETWORK_NAME_MAX of a-z, 0-9, - and _. */
+static enum hv_err network(const struct ctx *c, const char *prop,
+			   const void *val, uint32_t len, const char **out)
+{
+	const char *s = string(val, len);
+
+	if (s == NULL || len < 2 || len - 1 > VM_NETWORK_NAME_MAX)
+		return fail(c, HV_ERR_INVAL, prop,
+			    "must be a name of 1 to %u characters",
+			    VM_NETWORK_NAME_MAX);
+	for (const char *p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
+			return fail(c, HV_ERR_INVAL, prop,
+				    "a network's name may only have a-z, "
+				    "0-9, - and _");
+	*out = s;
+	return HV_OK;
+}
+
+/* A station's address: 6 bytes, unicast, not all zero. */
+static enum hv_err mac_address(const struct ctx *c, const char *prop,
+			       const void *val, uint32_t len, uint8_t *mac)
+{
+	const uint8_t *b = val;
+	uint8_t any = 0;
+
+	if (len != VM_MAC_BYTES)
+		return fail(c, HV_ERR_INVAL, prop, "must be 6 bytes, not %u",
+			    (unsigned)len);
+	for (unsigned i = 0; i < VM_MAC_BYTES; i++)
+		any |= b[i];
+	/* The I/G bit (bit 0 of the first byte) marks a group address. */
+	if ((b[0] & 1) || any == 0)
+		return fail(c, HV_ERR_INVAL, prop,
+			    "%02x:%02x:%02x:%02x:%02x:%02x is not a station's "
+			    "(unicast, non-zero) address",
+			    b[0], b[1], b[2], b[3], b[4], b[5]);
+	memcpy(mac, b, VM_MAC_BYTES);
+	return HV_OK;
+}
+
+static enum hv_err virtio_prop(const struct ctx *c, struct vm_virtio *d,
+			       unsigned ac, unsigned sc, const char *prop,
+			       const void *val, uint32_t len, bool *have)
+{
+	if (d->type == VM_VIRTIO_BLK && strcmp(prop, "reg") == 0) {
+		if (ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
+		    len != (ac + sc) * 4)
+			return fail(c, HV_ERR_INVAL, prop,
+				    "must be <address size> in the VM node's "
+				    "#address-cells (%u) and #size-cells (%u)",
+				    ac, sc);
+		d->disk.pa = pa_init(fdt_read_cells(val, ac));
+		d->disk.size =
+		    fdt_read_cells((const uint8_t *)val + ac * 4, sc);
+		*have = true;
+		return HV_OK;
+	}
+	if (d->type == VM_VIRTIO_BLK && strcmp(prop, "read-only") == 0)
+		return flag(c, prop, len, &d->read_only);
+	if (d->type == VM_VIRTIO_NET && strcmp(prop, "network") == 0) {
+		*have = true;
+		return network(c, prop, val, len, &d->network);
+	}
+	if (d->type == VM_VIRTIO_NET && strcmp(prop, "mac-address") == 0)
+		return mac_address(c, prop, val, len, d->mac);
+	return fail(c, HV_ERR_INVAL, NULL, "unknown property '%s'", prop);
+}
+
+/*
+ * A VirtIO device of VM number vm_index (from 0), in the VM's next slot.
+ * The default MAC is 52:54:00:00:<VM number from 1>:<slot>, locally
+ * administered in QEMU's prefix, so every default is unique.
+ */
+static enum hv_err virtio_node(struct ctx *c, struct vm_config *vm,
+			       unsigned vm_index, int node, unsigned ac,
+			       unsigned sc)
+{
+	struct vm_virtio *d;
+	bool have = false; /* blk's reg, net's network */
+	enum hv_err e = HV_OK;
+
+	c->module = fdt_node_name(c->fdt, node);
+	if (vm->virtio_count == VM_VIRTIO_MAX)
+		return fail(c, HV_ERR_NOMEM, NULL,
+			    "more than %u VirtIO devices in the VM",
+			    VM_VIRTIO_MAX);
+	d = &vm->virtio[vm->virtio_count];
+	*d = (struct vm_virtio){
+	    .type = (enum vm_virtio_type)virtio_type(c->fdt, node),
+	    .node = c->module,
+	    .mac = {0x52, 0x54, 0x00, 0x00, (uint8_t)(vm_index + 1),
+		    (uint8_t)vm->virtio_count},
+	};
+	for (int p = fdt_first_prop(c->fdt, node); p >= 0 && e == HV_OK;
+	     p = fdt_next_prop(c->fdt, p)) {
+		const char *prop;
+		uint32_t len;
+		const void *val = fdt_prop_at(c->fdt, p, &prop, &len);
+
+		if (!ignored(prop))
+			e = virtio_prop(c, d, ac, sc, prop, val, len, &have);
+	}
+	if (e != HV_OK)
+		return e;
+	if (d->type == VM_VIRTIO_BLK) {
+		if (!have)
+			return fail(c, HV_ERR_INVAL, "reg",
+				    "missing: where the boot loader put the "
+				    "disk image");
+		if (d->disk.size < 512)
+			return fail(c, HV_ERR_INVAL, "reg",
+				    "a disk of %llu bytes holds no 512-byte "
+				    "sector",
+				    (ull)d->disk.size);
+		if (pa_addr(d->disk.pa) + d->disk.size < pa_addr(d->disk.pa))
+			return fail(c, HV_ERR_RANGE, "reg",
+				    "wraps around the address space");
+	}
+	if (d->type == VM_VIRTIO_NET && !have)
+		return fail(c, HV_ERR_INVAL, "network",
+			    "missing: the name of the network to join");
+	vm->virtio_count++;
 	c->module = NULL;
 	return HV_OK;
 }
@@ -259,6 +409,9 @@ static enum hv_err vm_prop(const struct ctx *c, struct vm_config *vm,
 		return flag(c, prop, len, &vm->console);
 	if (strcmp(prop, "direct-map") == 0)
 		return flag(c, prop, len, &vm->direct_map);
+	if (strcmp(prop, "passthrough") == 0)
+		return passthrough_parse(c->fdt, c->vm, val, len, &vm->pt,
+					 c->err);
 	if (strcmp(prop, "cpu-affinity") == 0) {
 		seen->affinity = true;
 		seen->affinity_val = val;
@@ -318,7 +471,8 @@ static enum hv_err affinity(const struct ctx *c, struct vm_config *vm,
 	return HV_OK;
 }
 
-static enum hv_err vm_node(struct ctx *c, int node, struct vm_config *vm)
+static enum hv_err vm_node(struct ctx *c, int node, unsigned index,
+			   struct vm_config *vm)
 {
 	bool modules[MODULE_ROLES] = {false};
 	struct vm_props seen = {false};
@@ -345,8 +499,12 @@ static enum hv_err vm_node(struct ctx *c, int node, struct vm_config *vm)
 	if (e == HV_OK)
 		e = affinity(c, vm, &seen);
 	for (int m = fdt_first_child(c->fdt, node); m >= 0 && e == HV_OK;
-	     m = fdt_next_sibling(c->fdt, m))
-		e = module(c, vm, m, ac, sc, modules);
+	     m = fdt_next_sibling(c->fdt, m)) {
+		if (virtio_type(c->fdt, m) != VIRTIO_TYPES)
+			e = virtio_node(c, vm, index, m, ac, sc);
+		else
+			e = module(c, vm, m, ac, sc, modules);
+	}
 	if (e != HV_OK)
 		return e;
 	if (!seen.memory)
@@ -409,7 +567,7 @@ enum hv_err manifest_parse(const void *fdt, size_t size, struct hv_config *cfg,
 		if (cfg->vm_count == HV_MAX_VMS)
 			return fail(&c, HV_ERR_NOMEM, NULL, "more than %u VMs",
 				    HV_MAX_VMS);
-		e = vm_node(&c, n, &cfg->vms[cfg->vm_count]);
+		e = vm_node(&c, n, cfg->vm_count, &cfg->vms[cfg->vm_count]);
 		if (e != HV_OK)
 			return e;
 		for (unsigned i = 0; i < cfg->vm_count; i++)

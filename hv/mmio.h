@@ -29,7 +29,7 @@
 
 struct vcpu;
 
-#define MMIO_MAX_REGIONS 16
+#define MMIO_MAX_REGIONS 32 /* the UART, the vGIC, 16 VirtIO devices */
 
 /*
  * Device callbacks. off is the byte offset inside the region, size is 1, 2,

@@ -12,6 +12,8 @@
 #include <hal/cpu.h>
 #include <hal/gic.h>
 
+#include <stdatomic.h>
+
 /* What one physical CPU is doing; only that CPU touches its entry. */
 struct sched_cpu {
 	struct vcpu *current; /* running, or NULL while idle */
@@ -23,6 +25,8 @@ struct sched_cpu {
 static struct vm *all_vms;
 static unsigned all_vm_count;
 static struct sched_cpu cpus[HAL_MAX_CPUS];
+/* Counter ticks each CPU slept with nothing to run (sched_idle_ticks). */
+static _Atomic uint64_t idle_ticks[HAL_MAX_CPUS];
 
 static struct sched_cpu *this_cpu(void)
 {
@@ -261,14 +265,23 @@ static bool any_vm_alive(void)
  */
 static bool idle(struct sched_cpu *c)
 {
+	uint64_t slept;
+
 	c->current = NULL;
 	c->slice_end = UINT64_MAX;
 	if (!any_vm_alive())
 		return false;
 	arm_timer(c);
+	slept = hal_counter_read();
 	hal_cpu_idle();
+	atomic_fetch_add(&idle_ticks[hal_cpu_id()], hal_counter_read() - slept);
 	irq_handle(c->loaded);
 	return true;
+}
+
+uint64_t sched_idle_ticks(unsigned cpu)
+{
+	return cpu < HAL_MAX_CPUS ? atomic_load(&idle_ticks[cpu]) : 0;
 }
 
 /* Waits until no vCPU of vm is in a guest on any CPU. */
@@ -355,6 +368,8 @@ int sched_run(void)
 					: UINT64_MAX;
 		vtimer_update(v);
 		arm_timer_picked(c, &s);
+		if (c->loaded != NULL && c->loaded != v)
+			vgic_vcpu_put(c->loaded);
 		vgic_sync(v);
 		vgic_flush(v);
 		TRACE_ENTER(hal_cpu_id(), v, c->loaded != v);

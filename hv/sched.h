@@ -43,4 +43,11 @@ void sched_timer_update(void);
  */
 bool sched_should_yield(void);
 
+/*
+ * Counter ticks physical CPU cpu has slept in hal_cpu_idle since boot,
+ * every vCPU of its blocked: the counter's advance minus this is the time
+ * it worked (under QEMU's -icount, exactly its instructions / 16).
+ */
+uint64_t sched_idle_ticks(unsigned cpu);
+
 #endif

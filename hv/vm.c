@@ -2,6 +2,7 @@
 #include "hv/vm.h"
 
 #include "hv/log.h"
+#include "hv/passthrough.h"
 #include "hv/vm_ram.h"
 #include "lib/string.h"
 
@@ -74,9 +75,12 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		v->arch.cntvoff = vm->cntvoff;
 	}
 	/* A machine without a GIC the HAL drives runs VMs without one. */
-	if (hal_gic()->version != 0)
-		return vgic_init(vm);
-	return HV_OK;
+	if (hal_gic()->version != 0) {
+		err = vgic_init(vm);
+		if (err != HV_OK)
+			return err;
+	}
+	return passthrough_map(vm);
 }
 
 enum hv_err vm_boot(struct vm *vm)
@@ -84,7 +88,13 @@ enum hv_err vm_boot(struct vm *vm)
 	const struct vm_config *cfg = vm->cfg;
 	enum hv_err err;
 
-	/* Its RAM is zeroed as it touches it (hv/vm_ram.h). */
+	/* Before the RAM changes: a device must not serve rings of the old
+	 * RAM, nor another VM's frame land in it while it is reloaded. */
+	vm_lock(vm);
+	vm_devices_reset(vm);
+	vm_unlock(vm);
+	/* Zeroed as the VM touches it, or now if devices reach it
+	 * (hv/vm_ram.h). */
 	err = vm_ram_load(vm);
 	if (err != HV_OK)
 		return err;
@@ -120,6 +130,22 @@ static void stop_vcpus(struct vm *vm)
 	}
 }
 
+/*
+ * A VM went off: its vCPUs on this CPU yield, and every other CPU looks
+ * again, those running its vCPUs to see it off, an idle one to see whether
+ * any VM is left: the CPU the last VM stops on may not be the one that
+ * reports the end (hv_main's, CPU 0), asleep with nothing of its own.
+ */
+static void stop_all(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i].arch.cpu == hal_cpu_id())
+			vm->vcpus[i].arch.yield = true;
+	for (unsigned cpu = 0; cpu < hal_cpu_count(); cpu++)
+		if (cpu != hal_cpu_id())
+			hal_cpu_kick(cpu);
+}
+
 void vm_power_off(struct vm *vm, int status, const char *why)
 {
 	vm_lock(vm);
@@ -128,7 +154,7 @@ void vm_power_off(struct vm *vm, int status, const char *why)
 			vm->vcpus[i].power = VCPU_OFF;
 		vm->state = VM_OFF;
 		vm->exit_status = status;
-		stop_vcpus(vm);
+		stop_all(vm);
 		hv_log("%s: powered off by %s, status %d", vm->cfg->name, why,
 		       status);
 	}

@@ -14,6 +14,7 @@
 #include "hv/stage2.h"
 #include "hv/vcpu.h"
 #include "hv/vgic/vgic.h"
+#include "hv/vm_devices.h"
 #include "hv/vm_image.h"
 
 enum vm_state {
@@ -35,6 +36,7 @@ struct vm {
 	struct mmio_bus mmio;
 	struct vpl011 uart;
 	struct vgic vgic;
+	struct vm_devices devices; /* VirtIO: vm_devices_create */
 	uint64_t cntvoff;
 	struct vcpu vcpus[HV_MAX_VCPUS];
 	unsigned vcpu_count;
@@ -66,10 +68,11 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		      struct page_pool *pool);
 
 /*
- * Leaves the VM's RAM to be zeroed as it is touched (hv/vm_ram.h), copies
- * its modules in afresh, writes its device tree (vm_image_load) and powers
- * on vCPU 0 at the entry point with x0 the
- * tree. Also used for SYSTEM_RESET, once none of the VM's vCPUs is running.
+ * Resets the VM's VirtIO devices, leaves its RAM to be zeroed as it is
+ * touched (hv/vm_ram.h; eagerly when a DMA-capable device is passed
+ * through), copies its modules in afresh, writes its device tree
+ * (vm_image_load) and powers on vCPU 0 at the entry point with x0 the tree.
+ * Also used for SYSTEM_RESET, once none of the VM's vCPUs is running.
  */
 enum hv_err vm_boot(struct vm *vm);
 

@@ -1,18 +1,22 @@
 /*
  * vm_dt: one function per node, in the order the tree lists them. Phandles
- * are fixed: 1 the GIC, 2 the UART's clock.
+ * are fixed: 1 the GIC, 2 the UART's clock, from 0x100 up the clocks of
+ * devices passed through (hv/passthrough.h).
  */
 #include "hv/vm_dt.h"
 
 #include "hv/dev/vpl011.h"
+#include "hv/passthrough.h"
 #include "hv/vgic/vgic.h"
+#include "hv/virtio/virtio_mmio.h"
 #include "lib/fdt_write.h"
 #include "lib/fmt.h"
 
 #include <hal/gic.h>
 
-#define PHANDLE_GIC 1u
-#define PHANDLE_CLK 2u
+#define PHANDLE_GIC	    1u
+#define PHANDLE_CLK	    2u
+#define PHANDLE_PASSTHROUGH 0x100u
 
 /* Interrupt specifiers (DT bindings arm,gic): type, number, flags. */
 #define DT_IRQ_SPI	  0u
@@ -131,6 +135,31 @@ static void uart(struct fdtw *w)
 	fdtw_end_node(w);
 }
 
+/*
+ * A virtio,mmio node per VirtIO device (Linux's virtio-mmio binding), in
+ * slot order: its window and its level-sensitive SPI. dma-coherent: the
+ * device reaches guest RAM through the hypervisor's cacheable mapping, so
+ * a driver with its caches on needs no maintenance for it.
+ */
+static void virtio(struct fdtw *w, const struct vm_config *c)
+{
+	for (unsigned n = 0; n < c->virtio_count; n++) {
+		uint64_t base = VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_SIZE;
+		const uint32_t irq[3] = {
+		    DT_IRQ_SPI, VIRTIO_MMIO_INTID0 - GIC_PRIVATE_COUNT + n,
+		    DT_IRQ_LEVEL_HIGH};
+		char name[32];
+
+		node_name(name, sizeof(name), "virtio_mmio", base);
+		fdtw_begin_node(w, name);
+		fdtw_prop_string(w, "compatible", "virtio,mmio");
+		reg(w, base, VIRTIO_MMIO_SIZE);
+		fdtw_prop_cells(w, "interrupts", irq, 3);
+		fdtw_prop_empty(w, "dma-coherent");
+		fdtw_end_node(w);
+	}
+}
+
 static void chosen(struct fdtw *w, const struct vm_config *c,
 		   const struct vm_image_plan *plan)
 {
@@ -179,6 +208,9 @@ int vm_dt_build(const struct vm_config *c, const struct vm_image_plan *plan,
 	timer(&w, c, gic_version);
 	gic(&w, c, gic_version);
 	uart(&w);
+	passthrough_dt(&w, c, PHANDLE_GIC, PHANDLE_CLK, APB_PCLK_HZ,
+		       PHANDLE_PASSTHROUGH);
+	virtio(&w, c);
 	fdtw_end_node(&w);
 	return fdtw_finish(&w);
 }

@@ -3,8 +3,9 @@
  * exactly what the hypervisor gives the VM (docs/manifest.md, "The
  * generated device tree"): its RAM, its vCPUs started through PSCI over
  * HVC, the GIC of the machine's version at the vGIC's addresses, the
- * generic timer's PPIs, the vPL011 and its SPI, and /chosen with the
- * command line, the console and the ramdisk.
+ * generic timer's PPIs, the vPL011 and its SPI, a virtio,mmio node per
+ * VirtIO device, and /chosen with the command line, the console and the
+ * ramdisk.
  */
 #ifndef HV_VM_DT_H
 #define HV_VM_DT_H

@@ -8,6 +8,11 @@
 #include <hal/mm.h>
 #include <hal/stage2.h>
 
+bool vm_ram_eager(const struct vm_config *c)
+{
+	return c->virtio_count != 0 || c->pt.count != 0;
+}
+
 enum hv_err vm_ram_load(struct vm *vm)
 {
 	const struct vm_config *c = vm->cfg;
@@ -18,6 +23,11 @@ enum hv_err vm_ram_load(struct vm *vm)
 	/* Checked by vm_create; a machine model may lose it (hal_sim). */
 	if (ram == NULL)
 		return HV_ERR_RANGE;
+	if (vm_ram_eager(c)) {
+		/* The mapping of all of RAM stays valid (vm_create). */
+		hal_mem_zero(ram, c->ram_size);
+		return vm_image_load(c, &vm->image, ram, vm->vgic.version, &w);
+	}
 	err = stage2_invalidate(&vm->s2, c->ram_ipa, c->ram_size);
 	if (err != HV_OK)
 		return err;

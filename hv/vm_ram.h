@@ -14,6 +14,15 @@
  * Whatever in the hypervisor writes into a VM's RAM through its own
  * mapping must first make the pages it writes valid (vm_ram_touch), or a
  * later first touch by the guest would zero them.
+ *
+ * Devices reach a VM's RAM without a stage-2 fault: a VirtIO device reads
+ * and writes the guest's buffers (and an inter-VM network writes frames
+ * into another VM's), a passed-through device may do DMA. Lazily, a
+ * device would read what the memory held before (another VM's data) from
+ * a buffer the guest never touched, and what it wrote would be zeroed at
+ * the guest's first touch. So the RAM of a VM with any VirtIO or
+ * passed-through device is zeroed whole at each boot and stays mapped
+ * (vm_ram_eager).
  */
 #ifndef HV_VM_RAM_H
 #define HV_VM_RAM_H
@@ -24,6 +33,7 @@
 #include <stdint.h>
 
 struct vm;
+struct vm_config;
 struct vcpu;
 
 /*
@@ -33,6 +43,9 @@ struct vcpu;
  * counts them).
  */
 enum hv_err vm_ram_load(struct vm *vm);
+
+/* Is c's RAM zeroed whole at boot, never lazily (devices reach it)? */
+bool vm_ram_eager(const struct vm_config *c);
 
 /*
  * A stage-2 translation fault of v at ipa: when ipa is RAM, makes it

@@ -51,15 +51,33 @@ static bool read_memory(const void *fdt, struct sim_boot *b)
 	return b->ram_size != 0;
 }
 
-static unsigned read_gic(const void *fdt)
+/* The controller's version and its reg pairs in the root's cells. */
+static unsigned read_gic(const void *fdt, struct sim_boot *b)
 {
+	unsigned ac = fdt_address_cells(fdt, fdt_root(fdt));
+	unsigned sc = fdt_size_cells(fdt, fdt_root(fdt));
 	int depth = 0;
 
 	for (int n = fdt_root(fdt); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
-		if (fdt_compatible(fdt, n, "arm,gic-v3"))
-			return 3;
-		if (fdt_compatible(fdt, n, "arm,cortex-a15-gic"))
-			return 2;
+		unsigned version =
+		    fdt_compatible(fdt, n, "arm,gic-v3")	   ? 3
+		    : fdt_compatible(fdt, n, "arm,cortex-a15-gic") ? 2
+								   : 0;
+		uint32_t len = 0;
+		const uint8_t *reg = fdt_prop(fdt, n, "reg", &len);
+
+		if (version == 0)
+			continue;
+		for (unsigned i = 0;
+		     reg != NULL && ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 &&
+		     i < 4 && (i + 1) * (ac + sc) * 4 <= len;
+		     i++) {
+			b->gic_reg[i][0] = fdt_read_cells(reg, ac);
+			b->gic_reg[i][1] = fdt_read_cells(reg + ac * 4, sc);
+			reg += (ac + sc) * 4;
+			b->gic_reg_count = i + 1;
+		}
+		return version;
 	}
 	return 0;
 }
@@ -76,9 +94,9 @@ bool sim_boot_read_dtb(const char *path, struct sim_boot *b, char *err,
 		return false;
 	b->dtb = file.data;
 	b->dtb_size = (size_t)file.size;
-	if (b->dtb_size < 4 || fdt_be32(b->dtb) != FDT_MAGIC)
-		return fail(err, len, "%s: not a device tree (bad magic)",
-			    path);
+	/* The header first, each problem in its own words; then the rest. */
+	if (!sim_dtb_check(b->dtb, b->dtb_size, path, err, len))
+		return false;
 	rc = fdt_check(b->dtb, b->dtb_size);
 	if (rc != 0)
 		return fail(err, len, "%s: not a valid device tree: %s", path,
@@ -86,7 +104,7 @@ bool sim_boot_read_dtb(const char *path, struct sim_boot *b, char *err,
 	if (!read_memory(b->dtb, b))
 		return fail(err, len, "%s: no /memory node with a RAM range",
 			    path);
-	b->gic = read_gic(b->dtb);
+	b->gic = read_gic(b->dtb, b);
 	return true;
 }
 

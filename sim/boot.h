@@ -27,6 +27,10 @@ struct sim_boot {
 	uint64_t ram_base, ram_size; /* from its /memory node */
 	unsigned gic;		     /* 2 or 3 from its interrupt controller,
 					0 when it names neither */
+	/* The controller's reg (address, size) pairs, as QEMU's HAL reads
+	 * them: v3 GICD, GICR; v2 GICD, GICC, GICH, GICV. */
+	uint64_t gic_reg[4][2];
+	unsigned gic_reg_count;
 };
 
 /* Reads and checks the boot tree at path and the machine it describes. */

@@ -2,7 +2,10 @@
 #include "engine.h"
 
 #include "aarch32.h"
+#include "exception.h"
 #include "hal_sim.h"
+#include "pl031.h"
+#include "s1walk.h"
 #include "s2walk.h"
 #include "trap.h"
 #include "vcpuif.h"
@@ -10,7 +13,6 @@
 
 #include "hv/arch.h"
 #include "hv/config.h"
-#include "hv/inject.h"
 #include "hv/insn.h"
 
 #include <hal/counter.h>
@@ -23,6 +25,16 @@
 #include <unicorn/unicorn.h>
 
 #define MAX_CPUS (HV_MAX_VMS * HV_MAX_VCPUS)
+
+/*
+ * For the cold paths of the per-instruction hook: inlined there, their
+ * stack frame and saved registers would cost every guest instruction.
+ */
+#if defined(__GNUC__)
+#define SIM_COLD __attribute__((noinline, cold))
+#else
+#define SIM_COLD
+#endif
 
 /* QEMU's exception numbers, as Unicorn's interrupt hook reports them. */
 #define EXCP_UDEF	    1
@@ -40,6 +52,22 @@
 
 /* SCR_EL3 of the CPU model: NS, HCE (HVC enabled), RW (EL2 is AArch64). */
 #define SCR_EL3_NS_HCE_RW 0x501ull
+/*
+ * HCR_EL2 of the CPU model: RW only, EL1 is AArch64 as hal/aarch64 sets
+ * it. Without it Unicorn takes EL1 for AArch32: it would walk the guest's
+ * stage 1 with the short-descriptor format and let an ERET to AArch32 EL1
+ * through. Nothing else: hvsim plays EL2 itself.
+ */
+#define HCR_EL2_RW (1ull << 31)
+/* HCR_EL2.IMO and VI: a virtual IRQ for rebuild_el1(). */
+#define HCR_EL2_IMO (1ull << 4)
+#define HCR_EL2_VI  (1ull << 7)
+
+/* SCTLR_EL1.A: alignment checks (hv/arch.h has the other bits). */
+#define SCTLR_EL1_A (1ull << 1)
+
+/* Memory accesses of one instruction recorded while probing. */
+#define PROBE_MAX 8
 
 #define GPR_COUNT 31
 
@@ -63,29 +91,86 @@ struct cpu {
 	bool take_irq;	   /* stopped to take that IRQ */
 	uint32_t cntv_ctl; /* the virtual timer: ENABLE, IMASK as written */
 	uint64_t cntv_cval;
-	bool event;	    /* stopped at eng.next_event: a timer deadline */
+	bool event;	/* stopped at eng.next_event: a timer deadline */
+	uint64_t sctlr; /* SCTLR_EL1 as last written: M and A */
+	bool illegal;	/* stopped before an instruction with PSTATE.IL */
+	/* PSTATE.IL may be set at the next block (on_block reads PSTATE):
+	 * an ERET with SPSR_EL1 now would set it, or hvsim wrote it set. */
+	bool spsr_il, pstate_il, il_check;
+	/*
+	 * A synchronous exception the guest takes at EL1, found by a hook
+	 * (an UNDEF of the trap model or of the CPU model at EL0, a stage-1
+	 * or alignment fault, a watchpoint) and entered once Unicorn has
+	 * stopped, from the state saved here: the general registers, PSTATE
+	 * and its ELR as the instruction found them. With undo, what the
+	 * instruction went on to change (SP, the vector registers, the
+	 * bytes it stored) is put back too: it never happened.
+	 */
+	struct {
+		bool pending, has_far;
+		uint64_t esr, far, elr, pstate;
+		uint64_t x[GPR_COUNT];
+		bool undo;
+		uint64_t sp;
+		uint8_t q[32][16];
+		uint64_t mem_ipa;
+		unsigned mem_len;
+		uint8_t mem[16];
+	} entry;
+	bool el_switch; /* running only to take rebuild_el1's IRQ */
+	/* What on_code must look at besides its usual checks, one test on
+	 * the hot path: el_switch, probe.on, SCTLR_EL1.A, an SPSR_EL1 for
+	 * AArch32 EL0 (see special()). */
+	unsigned char special;
+	/* Unicorn raised an EL1 data abort without saying where: the
+	 * instruction at fault_pc runs again, its accesses recorded. */
+	bool dabt_raised;
+	struct probe {
+		bool on, started, faulted;
+		unsigned count;
+		struct probe_access {
+			uint64_t va;
+			unsigned size;
+			bool write;
+		} acc[PROBE_MAX];
+	} probe;
 	struct a32_cpu a32; /* its AArch32 EL0 (aarch32.h), once used */
+	bool a32_mapped;    /* a32 maps the memory map the CPU has */
 	bool in_a32;	    /* running AArch32 EL0 on a32 */
 	bool spsr_a32;	    /* SPSR_EL1 says AArch32 User mode */
 	bool eret_a32;	    /* stopped before an ERET to AArch32 EL0 */
-	/*
-	 * A synchronous exception the guest takes at EL1, found in a hook
-	 * (an UNDEF of the trap model, a watchpoint): taken once Unicorn has
-	 * stopped, with what the instruction changed put back first.
-	 */
-	struct {
-		bool on, with_far;
-		uint64_t esr, far, elr;
-		bool undo; /* registers and memory below are from before it */
-		uint64_t x[GPR_COUNT], sp;
-		uint8_t q[32][16];
-		uint64_t mem_addr;
-		unsigned mem_len;
-		uint8_t mem[16];
-	} exc;
 	uc_hook watch_hook; /* memory accesses, while a watchpoint is armed */
 	bool watch_hooked;
 	bool watch_dirty; /* v->debug changed: look again before running */
+};
+
+/*
+ * Guest memory as Unicorn maps it: the leaves of stage 2, merged into runs
+ * of contiguous host memory with one set of permissions. The map of each
+ * engine is kept: a run whose stage 2 maps the same is not remapped (a new
+ * mapping costs Unicorn a flush of every page of it).
+ */
+#define MAP_MAX 64
+
+/* What a run of guest memory is: RAM (host memory), or a device frame
+ * hvsim plays: the GICv2 virtual CPU interface, the PL031 given to a VM. */
+enum mapping_kind {
+	MAP_RAM,
+	MAP_GICV,
+	MAP_PL031,
+};
+
+struct mapping {
+	uint64_t ipa, size;
+	uint8_t *host; /* MAP_RAM only */
+	unsigned perms;
+	enum mapping_kind kind;
+};
+
+struct memory_map {
+	unsigned count;
+	bool overflow; /* more runs than MAP_MAX: never equal to another */
+	struct mapping m[MAP_MAX];
 };
 
 static struct {
@@ -97,6 +182,15 @@ static struct {
 	bool limit_reached;
 	uint64_t next_event; /* instruction count of the next timer deadline */
 	struct cpu *last;    /* the vCPU loaded on the (one) physical CPU */
+	/* The memory map of one stage 2, shared by the vCPUs of its VM:
+	 * valid while no stage 2 changed since (s2_changes). */
+	unsigned s2_changes;
+	struct {
+		bool valid;
+		uint64_t vttbr;
+		unsigned s2_changes;
+		struct memory_map map;
+	} map_cache;
 	double slice_start;
 	int gpr_ids[GPR_COUNT + 2]; /* x0-x30, PC, PSTATE */
 } eng;
@@ -178,6 +272,22 @@ static struct cpu *cpu_of(struct hal_vcpu *v)
 	return NULL;
 }
 
+#define SPECIAL_EL_SWITCH 1u
+#define SPECIAL_PROBE	  2u
+#define SPECIAL_ALIGN	  4u
+#define SPECIAL_ERET_A32  8u
+
+/* Recomputes c->special after el_switch, probe.on, sctlr or spsr_a32
+ * changed. */
+static void special(struct cpu *c)
+{
+	c->special =
+	    (unsigned char)((c->el_switch ? SPECIAL_EL_SWITCH : 0) |
+			    (c->probe.on ? SPECIAL_PROBE : 0) |
+			    ((c->sctlr & SCTLR_EL1_A) ? SPECIAL_ALIGN : 0) |
+			    (c->spsr_a32 ? SPECIAL_ERET_A32 : 0));
+}
+
 /* Stops the machine: the simulator met something it does not model. */
 static void fatal(struct cpu *c, const char *what, uint64_t detail)
 {
@@ -199,33 +309,103 @@ static int sp_of(uint64_t pstate)
 			  : UC_ARM64_REG_SP_EL0;
 }
 
-/* Unicorn's PSTATE write neither switches SP nor re-derives the EL. */
+/* The EL of an AArch64 PSTATE. */
+static unsigned el_of(uint64_t pstate)
+{
+	return ((unsigned)pstate >> 2) & 3;
+}
+
+/*
+ * Unicorn 2.0.1 caches the EL its translator and its MMU index assume (its
+ * hflags) and recomputes them only in its own exception entries and
+ * returns, never when PSTATE is written (nor on any register write hvsim
+ * can make). To bring the guest from EL0 to EL1, hvsim lets the CPU take a
+ * virtual IRQ (HCR_EL2.IMO and VI, PSTATE.I clear) - an entry Unicorn
+ * makes itself - and stops before the vector's first instruction. The
+ * caller writes the state it wants next; ELR_EL1 and SPSR_EL1, which the
+ * IRQ's entry overwrote, are put back. SP is banked by that entry.
+ */
+static void rebuild_el1(struct cpu *c)
+{
+	uint64_t elr = rd(c, UC_ARM64_REG_ELR_EL1);
+	uint64_t spsr = rd_cp(c, 3, 0, 4, 0, 0, NULL);
+	uint64_t pc = rd(c, UC_ARM64_REG_PC);
+	uint32_t p32 = (uint32_t)(rd_pstate(c) & ~PSR_I);
+
+	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &p32);
+	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW | HCR_EL2_IMO | HCR_EL2_VI);
+	c->el_switch = true;
+	special(c);
+	uc_emu_start(c->uc, pc, ~0ull, 0, 0);
+	c->el_switch = false;
+	special(c);
+	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW);
+	wr(c, UC_ARM64_REG_ELR_EL1, elr);
+	wr_cp(c, 3, 0, 4, 0, 0, spsr);
+	if ((rd_pstate(c) & PSR_MODE_MASK) != PSR_MODE_EL1H)
+		fatal(c, "the CPU model did not take its virtual IRQ", pc);
+}
+
+/*
+ * Unicorn's PSTATE write neither switches SP nor re-derives the EL: hvsim
+ * banks SP itself, and an EL change goes through rebuild_el1(). hvsim never
+ * moves a guest from EL1 down to EL0 (only its ERET does).
+ */
 static void put_pstate(struct cpu *c, uint64_t pstate)
 {
 	uint64_t old = rd_pstate(c);
 	uint32_t p32 = (uint32_t)pstate;
 
+	c->pstate_il = (pstate & PSR_IL) != 0;
+	c->il_check = c->spsr_il || c->pstate_il;
 	if (old == pstate)
 		return;
+	if (el_of(old) != el_of(pstate)) {
+		if (el_of(pstate) != 1) {
+			fatal(c, "a move to EL0 or EL2 by the hypervisor",
+			      pstate);
+			return;
+		}
+		rebuild_el1(c);
+		old = rd_pstate(c);
+	}
 	if (sp_of(old) != sp_of(pstate)) {
 		wr(c, sp_of(old), rd(c, UC_ARM64_REG_SP));
 		wr(c, UC_ARM64_REG_SP, rd(c, sp_of(pstate)));
 	}
 	uc_reg_write(c->uc, UC_ARM64_REG_PSTATE, &p32);
-	if ((old & PSR_MODE_MASK) != (pstate & PSR_MODE_MASK)) {
-		/* A CP register write makes Unicorn rebuild its hflags. */
-		wr_cp(c, 3, 0, 13, 0, 4, rd(c, UC_ARM64_REG_TPIDR_EL1));
+}
+
+/*
+ * An ERET at EL1 with this SPSR_EL1 sets PSTATE.IL: SPSR.IL is set, or
+ * the return is illegal (Arm ARM D1.4.4), M naming anything but EL0t,
+ * EL1t, EL1h or AArch32 User mode (EL1 is AArch64, EL2 and EL3 are above).
+ */
+static bool spsr_sets_il(uint64_t spsr)
+{
+	switch (spsr & PSR_MODE_MASK) {
+	case PSR_MODE_EL0T:
+	case PSR_MODE_EL1T:
+	case PSR_MODE_EL1H:
+	case PSR_AA32_USR:
+		return (spsr & PSR_IL) != 0;
+	default:
+		return true;
 	}
 }
 
 /*
  * An ERET with this SPSR_EL1 goes to AArch32 User mode, which the AArch32
  * model runs (aarch32.h): while SPSR_EL1 says so, the code hook looks for
- * the ERET. SPSR_EL1 changes only by MSR, exception entry and the core.
+ * the ERET; while it would set PSTATE.IL, the block hook looks for that.
+ * SPSR_EL1 changes only by MSR, exception entry and the core.
  */
 static void note_spsr(struct cpu *c, uint64_t spsr)
 {
-	c->spsr_a32 = (spsr & (PSR_MODE_MASK | PSR_IL)) == PSR_AA32_USR;
+	c->spsr_a32 = (spsr & PSR_MODE_MASK) == PSR_AA32_USR;
+	c->spsr_il = spsr_sets_il(spsr);
+	c->il_check = c->spsr_il || c->pstate_il;
+	special(c);
 }
 
 /* EL1 registers: where each one lives in the CPU model. */
@@ -307,6 +487,10 @@ static void el1_put(struct cpu *c, enum el1_reg r, uint64_t val)
 		wr(c, l->id, val);
 	else
 		wr_cp(c, l->op0, l->op1, l->crn, l->crm, l->op2, val);
+	if (r == EL1_SCTLR) {
+		c->sctlr = val;
+		special(c);
+	}
 }
 
 static uint64_t engine_el1_read(void *ctx, struct hal_vcpu *v, enum el1_reg r)
@@ -355,30 +539,164 @@ static struct s2walk_cfg s2_cfg(const struct hal_vcpu *v)
 	};
 }
 
-struct map_run {
-	struct cpu *c;
-	uint64_t ipa, size;
-	uint8_t *host;
-	unsigned perms;
-};
-
-static void map_flush(struct map_run *m)
+/*
+ * The guest's stage 1 (s1walk.c): its tables are read the way the MMU reads
+ * them, through stage 2; an entry stage 2 does not map readable (or maps
+ * to a device) faults the walk.
+ */
+static bool s1_read_desc(void *ctx, uint64_t ipa, uint64_t *desc)
 {
-	uint32_t prot = ((m->perms & S2_PERM_R) ? UC_PROT_READ : 0) |
-			((m->perms & S2_PERM_W) ? UC_PROT_WRITE : 0) |
-			((m->perms & S2_PERM_X) ? UC_PROT_EXEC : 0);
-	uc_err err;
+	struct cpu *c = ctx;
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+	struct s2_result r = s2walk_translate(&cfg, ipa);
+	const void *p;
 
-	if (m->size == 0)
-		return;
-	err = uc_mem_map_ptr(m->c->uc, m->ipa, m->size, prot, m->host);
-	if (err != UC_ERR_OK)
+	if (r.fault != S2_OK || !(r.perms & S2_PERM_R))
+		return false;
+	p = hal_pa_to_ptr(pa_init(r.pa), sizeof(*desc));
+	if (p == NULL)
+		return false;
+	memcpy(desc, p, sizeof(*desc));
+	return true;
+}
+
+static struct s1_result s1_translate(struct cpu *c, uint64_t va,
+				     enum s1_access acc, bool el0)
+{
+	unsigned pa_bits = hal_cpu_caps()->pa_bits;
+
+	/* The common case, stage 1 off and an address in range: flat, and
+	 * no register to read (TCR_EL1 matters above pa_bits only). */
+	if (!(c->sctlr & SCTLR_EL1_M) && (va >> pa_bits) == 0)
+		return (struct s1_result){
+		    .fault = S1_OK,
+		    .ipa = va,
+		    .attr = acc == S1_FETCH ? 0x44 : 0x00,
+		};
+
+	struct s1walk_cfg cfg = {
+	    .regs = {.sctlr = c->sctlr,
+		     .tcr = el1_get(c, EL1_TCR),
+		     .ttbr0 = el1_get(c, EL1_TTBR0),
+		     .ttbr1 = el1_get(c, EL1_TTBR1),
+		     .mair = el1_get(c, EL1_MAIR)},
+	    .pa_bits = pa_bits,
+	    .read = s1_read_desc,
+	    .ctx = c,
+	};
+
+	return s1walk_translate(&cfg, va, acc, el0);
+}
+
+/*
+ * Unicorn engines outlive a run: opening one costs milliseconds, which a
+ * fuzzer running a VM per input would spend on nothing else. The engine of
+ * CPU slot i (whose hooks point at eng.cpus[i]) is kept by
+ * sim_engine_fini and made new again for the next run: no state of one run
+ * reaches the next. With it go what it maps, the range of addresses it
+ * ran code from (the blocks translated there must go when the bytes do)
+ * and a copy of those bytes as the last run left them.
+ */
+static struct engine_slot {
+	uc_engine *uc;
+	uc_context *fresh; /* the CPU as cpu_open left it */
+	struct memory_map mapped;
+	/* Guest code run since its blocks were last all dropped, the pages
+	 * [code_lo, code_hi); code_mmu: some of it with stage 1 on. */
+	uint64_t code_lo, code_hi;
+	bool code_mmu;
+	uint8_t *copy; /* those pages at the end of the last run */
+	size_t copy_len, copy_cap;
+	bool recheck_code; /* reset: compare them in the first mem_sync */
+} engines[MAX_CPUS];
+
+/* The most guest code whose bytes are kept between runs. */
+#define CODE_COPY_MAX (16u << 20)
+
+static struct engine_slot *slot_of(const struct cpu *c)
+{
+	return &engines[c->index];
+}
+
+static void code_ran(struct cpu *c, uint64_t addr, uint64_t size)
+{
+	struct engine_slot *s = &engines[c->index];
+
+	if (addr < s->code_lo)
+		s->code_lo = addr & ~0xfffull;
+	if (addr + size > s->code_hi)
+		s->code_hi = (addr + size + 0xfff) & ~0xfffull;
+	if (c->sctlr & SCTLR_EL1_M)
+		s->code_mmu = true;
+}
+
+static bool map_append(struct memory_map *map, struct mapping m)
+{
+	if (map->count == MAP_MAX) {
+		map->overflow = true;
+		return false;
+	}
+	map->m[map->count++] = m;
+	return true;
+}
+
+static bool map_leaf(void *arg, const struct s2_result *leaf)
+{
+	struct memory_map *map = arg;
+	struct mapping *last = map->count != 0 ? &map->m[map->count - 1] : NULL;
+	uint8_t *host = hal_pa_to_ptr(pa_init(leaf->pa), leaf->size);
+	const struct hal_gic *gic = hal_gic();
+	uint64_t gicv = pa_addr(gic->gicv);
+
+	if (host == NULL && gic->version == 2 && leaf->pa >= gicv &&
+	    leaf->pa - gicv < VCPUIF_GICV_SIZE) {
+		/* The GICv2 virtual CPU interface frame, where stage 2 maps
+		 * it: one MMIO region from its first page. */
+		if (leaf->pa == gicv)
+			map_append(map, (struct mapping){leaf->base_ipa,
+							 VCPUIF_GICV_SIZE, NULL,
+							 0, MAP_GICV});
+		return true;
+	}
+	/* The machine's PL031, where stage 2 maps it for a VM it is given
+	 * to (hv/passthrough.h). */
+	if (host == NULL && leaf->pa == SIM_PL031_BASE &&
+	    leaf->size == SIM_PL031_SIZE) {
+		map_append(map, (struct mapping){leaf->base_ipa, SIM_PL031_SIZE,
+						 NULL, 0, MAP_PL031});
+		return true;
+	}
+	if (host == NULL) {
 		fprintf(stderr,
-			"hvsim: cannot map ipa %#" PRIx64 "+%#" PRIx64 ": %s\n",
-			m->ipa, m->size, uc_strerror(err));
-	if (m->c->a32.uc != NULL)
-		a32_map(&m->c->a32, m->ipa, m->size, prot, m->host);
-	m->size = 0;
+			"hvsim: stage 2 maps ipa %#" PRIx64 " to pa %#" PRIx64
+			", outside the machine's memory: left unmapped\n",
+			leaf->base_ipa, leaf->pa);
+		return true;
+	}
+	if (last != NULL && last->host != NULL &&
+	    last->ipa + last->size == leaf->base_ipa &&
+	    last->host + last->size == host && last->perms == leaf->perms) {
+		last->size += leaf->size;
+		return true;
+	}
+	map_append(map, (struct mapping){leaf->base_ipa, leaf->size, host,
+					 leaf->perms, MAP_RAM});
+	return true;
+}
+
+static bool maps_equal(const struct memory_map *a, const struct memory_map *b)
+{
+	if (a->overflow || b->overflow || a->count != b->count)
+		return false;
+	for (unsigned i = 0; i < a->count; i++) {
+		if (a->m[i].ipa != b->m[i].ipa ||
+		    a->m[i].size != b->m[i].size ||
+		    a->m[i].host != b->m[i].host ||
+		    a->m[i].perms != b->m[i].perms ||
+		    a->m[i].kind != b->m[i].kind)
+			return false;
+	}
+	return true;
 }
 
 static void update_gic(struct cpu *c);
@@ -409,73 +727,255 @@ static void gicv_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val,
 	}
 }
 
-/* The GICv2 virtual CPU interface frame, where stage 2 maps it. */
-static bool map_gicv(struct map_run *m, const struct s2_result *leaf)
+static uint32_t map_prot(const struct mapping *m)
 {
-	const struct hal_gic *gic = hal_gic();
-	uint64_t gicv = pa_addr(gic->gicv);
-
-	if (gic->version != 2 || leaf->pa < gicv ||
-	    leaf->pa - gicv >= VCPUIF_GICV_SIZE)
-		return false;
-	map_flush(m);
-	if (leaf->pa == gicv)
-		uc_mmio_map(m->c->uc, leaf->base_ipa, VCPUIF_GICV_SIZE,
-			    gicv_read, m->c, gicv_write, m->c);
-	if (leaf->pa == gicv && m->c->a32.uc != NULL)
-		a32_map_mmio(&m->c->a32, leaf->base_ipa, VCPUIF_GICV_SIZE,
-			     gicv_read, gicv_write, m->c);
-	return true;
+	return ((m->perms & S2_PERM_R) ? UC_PROT_READ : 0) |
+	       ((m->perms & S2_PERM_W) ? UC_PROT_WRITE : 0) |
+	       ((m->perms & S2_PERM_X) ? UC_PROT_EXEC : 0);
 }
 
-static bool map_leaf(void *arg, const struct s2_result *leaf)
-{
-	struct map_run *m = arg;
-	uint8_t *host = hal_pa_to_ptr(pa_init(leaf->pa), leaf->size);
+static uint64_t counter_now(void);
+static void raise_timers(void);
 
-	if (host == NULL && map_gicv(m, leaf))
-		return true;
-	if (host == NULL) {
-		fprintf(stderr,
-			"hvsim: stage 2 maps ipa %#" PRIx64 " to pa %#" PRIx64
-			", outside the machine's memory: left unmapped\n",
-			leaf->base_ipa, leaf->pa);
-		return true;
-	}
-	if (m->size != 0 && m->ipa + m->size == leaf->base_ipa &&
-	    m->host + m->size == host && m->perms == leaf->perms) {
-		m->size += leaf->size;
-		return true;
-	}
-	map_flush(m);
-	*m = (struct map_run){m->c, leaf->base_ipa, leaf->size, host,
-			      leaf->perms};
-	return true;
+static uint64_t pl031_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
+{
+	(void)uc;
+	(void)size;
+	(void)ud;
+	return sim_pl031_read(off, counter_now());
 }
 
-static void mem_sync(struct cpu *c)
+static void pl031_write(uc_engine *uc, uint64_t off, unsigned size,
+			uint64_t val, void *ud)
 {
-	struct s2walk_cfg cfg = s2_cfg(c->v);
-	struct map_run run = {.c = c};
+	struct cpu *c = ud;
+
+	(void)size;
+	sim_pl031_write(off, (uint32_t)val, counter_now());
+	raise_timers();
+	/* Its interrupt, unmasked: taken at EL2 before the next one. */
+	if (phys_irq_pending()) {
+		c->stopped = true;
+		uc_emu_stop(uc);
+	}
+}
+
+static void map_apply(struct cpu *c, const struct memory_map *map)
+{
+	for (unsigned i = 0; i < map->count; i++) {
+		const struct mapping *m = &map->m[i];
+		uint32_t prot = map_prot(m);
+		uc_err err;
+
+		switch (m->kind) {
+		case MAP_GICV:
+			err = uc_mmio_map(c->uc, m->ipa, m->size, gicv_read, c,
+					  gicv_write, c);
+			break;
+		case MAP_PL031:
+			err = uc_mmio_map(c->uc, m->ipa, m->size, pl031_read, c,
+					  pl031_write, c);
+			break;
+		default:
+			err = uc_mem_map_ptr(c->uc, m->ipa, m->size, prot,
+					     m->host);
+			break;
+		}
+
+		if (err != UC_ERR_OK)
+			fprintf(stderr,
+				"hvsim: cannot map ipa %#" PRIx64 "+%#" PRIx64
+				": %s\n",
+				m->ipa, m->size, uc_strerror(err));
+	}
+}
+
+/*
+ * The same map for the vCPU's AArch32 model, as far as 32 bits reach; its
+ * translations go with the old map (EL0 code is dropped at each ERET too).
+ */
+static void a32_map_apply(struct cpu *c, const struct memory_map *map)
+{
+	a32_unmap_all(&c->a32);
+	for (unsigned i = 0; i < map->count; i++) {
+		const struct mapping *m = &map->m[i];
+
+		if (m->kind == MAP_GICV)
+			a32_map_mmio(&c->a32, m->ipa, m->size, gicv_read,
+				     gicv_write, c);
+		else if (m->kind == MAP_PL031)
+			a32_map_mmio(&c->a32, m->ipa, m->size, pl031_read,
+				     pl031_write, c);
+		else
+			a32_map(&c->a32, m->ipa, m->size, map_prot(m), m->host);
+	}
+	a32_flush(&c->a32);
+	c->a32_mapped = true;
+}
+
+/* TLBI ALLE1, made as a system register write: every EL1&0 entry goes,
+ * and with them Unicorn's lookup cache of translated blocks by PC. */
+static void tlb_flush_all(struct cpu *c)
+{
+	wr_cp(c, 1, 4, 8, 7, 4, 0);
+}
+
+/*
+ * Drops the blocks Unicorn translated from the guest code run since the
+ * last time: it keys them by offsets into its own RAM, which a later
+ * mapping may reuse for other bytes, and it cannot see the host write
+ * other bytes where they came from (flushing every block instead costs
+ * Unicorn 2.0.1 a memset of its whole 1 GiB code buffer). It finds the
+ * range through the guest's stage 1, which is turned off meanwhile
+ * (SCTLR_EL1 written raw: nothing else changes); code run with stage 1 on
+ * is dropped from all of guest memory.
+ */
+static void forget_code(struct cpu *c)
+{
+	struct engine_slot *s = slot_of(c);
+	uint64_t sctlr = rd_cp(c, 3, 0, 1, 0, 0, NULL);
 	uc_mem_region *regions;
 	uint32_t count;
 
+	if (s->code_lo >= s->code_hi)
+		return;
+	tlb_flush_all(c);
+	wr_cp(c, 3, 0, 1, 0, 0, sctlr & ~SCTLR_EL1_M);
+	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
+		for (uint32_t i = 0; i < count; i++) {
+			uint64_t b = regions[i].begin, e = regions[i].end + 1;
+
+			if (!s->code_mmu) {
+				b = b > s->code_lo ? b : s->code_lo;
+				e = e < s->code_hi ? e : s->code_hi;
+			}
+			if (b < e)
+				uc_ctl_remove_cache(c->uc, b, e);
+		}
+		uc_free(regions);
+	}
+	wr_cp(c, 3, 0, 1, 0, 0, sctlr);
+	s->code_lo = UINT64_MAX;
+	s->code_hi = 0;
+	s->code_mmu = false;
+	s->copy_len = 0;
+}
+
+/* The host memory behind IPAs [ipa, ipa + len) as mapped, or NULL. */
+static const uint8_t *mapped_host(const struct engine_slot *s, uint64_t ipa,
+				  uint64_t len)
+{
+	for (unsigned i = 0; i < s->mapped.count; i++) {
+		const struct mapping *m = &s->mapped.m[i];
+
+		if (m->host != NULL && ipa >= m->ipa && len <= m->size &&
+		    ipa - m->ipa <= m->size - len)
+			return m->host + (ipa - m->ipa);
+	}
+	return NULL;
+}
+
+/* At the end of a run: a copy of the code pages, if they are RAM. */
+static void keep_code_bytes(struct cpu *c)
+{
+	struct engine_slot *s = slot_of(c);
+	size_t len = s->code_lo < s->code_hi ? s->code_hi - s->code_lo : 0;
+	const uint8_t *src = mapped_host(s, s->code_lo, len);
+
+	s->copy_len = 0;
+	if (len == 0 || s->code_mmu || len > CODE_COPY_MAX || src == NULL)
+		return;
+	if (s->copy_cap < len) {
+		uint8_t *p = realloc(s->copy, len);
+
+		if (p == NULL)
+			return;
+		s->copy = p;
+		s->copy_cap = len;
+	}
+	memcpy(s->copy, src, len);
+	s->copy_len = len;
+}
+
+/*
+ * At the start of the next run, with the new guest's bytes in place: the
+ * blocks of the pages whose bytes changed go, the others stay (a fuzzer's
+ * guests share most of their code, and translating it again would cost
+ * most of a run). Without a copy, all of them go.
+ */
+static void forget_changed_code(struct cpu *c)
+{
+	struct engine_slot *s = slot_of(c);
+	const uint8_t *now = mapped_host(s, s->code_lo, s->copy_len);
+	uint64_t sctlr = rd_cp(c, 3, 0, 1, 0, 0, NULL);
+
+	if (s->code_lo >= s->code_hi)
+		return;
+	if (s->copy_len != s->code_hi - s->code_lo || now == NULL) {
+		forget_code(c);
+		return;
+	}
+	tlb_flush_all(c);
+	wr_cp(c, 3, 0, 1, 0, 0, sctlr & ~SCTLR_EL1_M);
+	for (size_t off = 0; off < s->copy_len; off += 4096) {
+		if (memcmp(now + off, s->copy + off, 4096) != 0)
+			uc_ctl_remove_cache(c->uc, s->code_lo + off,
+					    s->code_lo + off + 4096);
+	}
+	wr_cp(c, 3, 0, 1, 0, 0, sctlr);
+	tlb_flush_all(c);
+}
+
+/* Unmaps all guest memory from Unicorn; the TLB entries of it go too. */
+static void forget_memory(struct cpu *c)
+{
+	uc_mem_region *regions;
+	uint32_t count;
+
+	forget_code(c);
 	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
 		for (uint32_t i = 0; i < count; i++)
 			uc_mem_unmap(c->uc, regions[i].begin,
 				     regions[i].end - regions[i].begin + 1);
 		uc_free(regions);
 	}
-	if (c->a32.uc != NULL)
-		a32_unmap_all(&c->a32);
-	s2walk_each(&cfg, map_leaf, &run);
-	map_flush(&run);
+	slot_of(c)->mapped = (struct memory_map){0};
+	tlb_flush_all(c);
+}
+
+static void mem_sync(struct cpu *c)
+{
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+	struct memory_map *want = &eng.map_cache.map;
+	struct memory_map *now = &slot_of(c)->mapped;
+
+	if (!eng.map_cache.valid || eng.map_cache.vttbr != c->v->vttbr ||
+	    eng.map_cache.s2_changes != eng.s2_changes) {
+		*want = (struct memory_map){0};
+		s2walk_each(&cfg, map_leaf, want);
+		eng.map_cache.valid = true;
+		eng.map_cache.vttbr = c->v->vttbr;
+		eng.map_cache.s2_changes = eng.s2_changes;
+	}
+	if (!maps_equal(want, now)) {
+		forget_memory(c);
+		map_apply(c, want);
+		*now = *want;
+		c->a32_mapped = false;
+	} else if (slot_of(c)->recheck_code) {
+		/* The same host memory as the last run: valid to compare. */
+		forget_changed_code(c);
+	}
+	slot_of(c)->recheck_code = false;
+	if (c->a32.uc != NULL && !c->a32_mapped)
+		a32_map_apply(c, now);
 	c->mem_stale = false;
 }
 
 static void engine_s2_changed(void *ctx, int vmid)
 {
 	(void)ctx;
+	eng.s2_changes++;
 	for (unsigned i = 0; i < eng.cpu_count; i++) {
 		struct cpu *c = &eng.cpus[i];
 
@@ -632,6 +1132,8 @@ static void plan_events(void)
 		next = insns_at(d);
 	if (hal_sim_timer(&d) && insns_at(d) < next)
 		next = insns_at(d);
+	if (sim_pl031_deadline(&d) && insns_at(d) < next)
+		next = insns_at(d);
 	eng.next_event = next;
 }
 
@@ -650,6 +1152,7 @@ static void raise_timers(void)
 	if (hal_sim_timer(&d) && counter_now() >= d &&
 	    !hal_sim_irq_active(GIC_PPI_HYP_TIMER))
 		hal_sim_irq_raise(GIC_PPI_HYP_TIMER);
+	sim_pl031_update(counter_now());
 	plan_events();
 }
 
@@ -702,7 +1205,8 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
 	update_gic(c);
 	/* Exits count towards the limit too: a guest that faults forever
 	 * without retiring an instruction must stop as well. */
-	if (eng.stats.insns + eng.stats.exits > eng.limit) {
+	if (eng.stats.insns + eng.stats.exits > eng.limit ||
+	    (eng.opt.max_exits != 0 && eng.stats.exits >= eng.opt.max_exits)) {
 		eng.limit_reached = true;
 		c->stopped = true;
 		uc_emu_stop(c->uc);
@@ -746,183 +1250,161 @@ static void exit_in_hook(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
 	}
 }
 
-/* An exception the guest takes at EL1 by itself, as the CPU would. */
-static void guest_exception(struct cpu *c, uint64_t esr, uint64_t elr)
+/*
+ * Every exception the guest takes at EL1 by itself goes through exc_take
+ * (exception.c): from AArch64 (enter_el1) and from AArch32 EL0
+ * (a32_to_el1). These write what it returns: the EL1 registers here,
+ * PSTATE and PC by the caller, for the CPU model the vCPU runs on.
+ */
+static struct exc_entry take_entry(struct cpu *c, uint64_t pc, uint64_t pstate,
+				   enum exc_kind kind, uint64_t esr,
+				   bool has_far, uint64_t far)
 {
-	uint64_t old = rd_pstate(c);
-	uint64_t vbar = rd(c, UC_ARM64_REG_VBAR_EL1);
+	struct exc_from from = {
+	    .pc = pc,
+	    .pstate = pstate,
+	    .vbar = rd(c, UC_ARM64_REG_VBAR_EL1),
+	    .sctlr = c->sctlr,
+	};
 
-	eng.stats.guest_exceptions++;
-	wr(c, UC_ARM64_REG_ELR_EL1, elr);
-	wr_cp(c, 3, 0, 4, 0, 0, old);
-	note_spsr(c, old);
-	wr(c, UC_ARM64_REG_ESR_EL1, esr);
-	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
-	wr(c, UC_ARM64_REG_PC, vbar + inject_vector_offset(old));
+	if (kind == EXC_SYNC)
+		eng.stats.guest_exceptions++;
+	return exc_take(&from, hal_cpu_caps(), kind, esr, has_far, far);
+}
+
+static void write_entry(struct cpu *c, const struct exc_entry *e)
+{
+	wr(c, UC_ARM64_REG_ELR_EL1, e->elr);
+	wr_cp(c, 3, 0, 4, 0, 0, e->spsr);
+	note_spsr(c, e->spsr);
+	if (e->has_esr)
+		wr(c, UC_ARM64_REG_ESR_EL1, e->esr);
+	if (e->has_far)
+		wr(c, UC_ARM64_REG_FAR_EL1, e->far);
+}
+
+/* The CPU's own entry to EL1, from the AArch64 PSTATE it has now. */
+static void enter_el1(struct cpu *c, enum exc_kind kind, uint64_t esr,
+		      bool has_far, uint64_t far, uint64_t pc)
+{
+	struct exc_entry e =
+	    take_entry(c, pc, rd_pstate(c), kind, esr, has_far, far);
+
+	/* First: an EL change (rebuild_el1) puts ELR and SPSR back. */
+	put_pstate(c, e.pstate);
+	write_entry(c, &e);
+	wr(c, UC_ARM64_REG_PC, e.pc);
 }
 
 /*
- * An exception from AArch32 EL0 to EL1, as the CPU takes it: ELR_EL1,
- * SPSR_EL1 (the CPSR) and, for a synchronous one, ESR_EL1 from x; EL1h with
- * D, A, I, F masked at VBAR_EL1 + vector; X0-X14 from R0-R14.
+ * An exception from AArch32 EL0 to EL1 (VBAR_EL1 + 0x600 or 0x680): x
+ * holds ELR_EL1, SPSR_EL1 (the CPSR) and, for a synchronous one, ESR_EL1.
+ * The AArch64 model, which stopped at EL1 before the ERET, takes over with
+ * X0-X14 from R0-R14.
  */
 static void a32_to_el1(struct cpu *c, const struct a32_exception *x,
-		       unsigned vector)
+		       enum exc_kind kind)
 {
 	struct vcpu_regs *r = &c->v->regs;
+	struct exc_entry e =
+	    take_entry(c, x->elr, x->spsr, kind, x->esr, false, 0);
 
 	get_state(c, r);
-	wr(c, UC_ARM64_REG_ELR_EL1, x->elr);
-	wr_cp(c, 3, 0, 4, 0, 0, x->spsr);
-	note_spsr(c, x->spsr);
-	if (vector == VEC_LOWER_A32 + VEC_SYNC)
-		wr(c, UC_ARM64_REG_ESR_EL1, x->esr);
-	r->pstate = (x->spsr & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H;
-	r->pc = rd(c, UC_ARM64_REG_VBAR_EL1) + vector;
+	r->pstate = e.pstate;
+	r->pc = e.pc;
 	put_state(c);
+	write_entry(c, &e);
+}
+
+/* The registers at a fault, for an exit made once stopped. */
+static void save_fault_state(struct cpu *c, uint64_t pc)
+{
+	get_gprs(c, c->fault_regs);
+	c->fault_pstate = rd_pstate(c);
+	c->fault_pc = pc;
+}
+
+/*
+ * A synchronous exception found in a hook, entered once Unicorn has
+ * stopped (deliver_entry) from the registers as they are now; the caller
+ * stops it. A later fault of the same instruction never happens: the
+ * first one found wins.
+ */
+static void pend_entry(struct cpu *c, uint64_t esr, bool has_far, uint64_t far,
+		       uint64_t elr)
+{
+	if (c->entry.pending)
+		return;
+	get_gprs(c, c->entry.x);
+	c->entry.pstate = rd_pstate(c);
+	c->entry.elr = elr;
+	c->entry.esr = esr;
+	c->entry.has_far = has_far;
+	c->entry.far = far;
+	c->entry.undo = false;
+	c->entry.pending = true;
+}
+
+static void stop_for_entry(struct cpu *c, uint64_t esr, bool has_far,
+			   uint64_t far, uint64_t elr)
+{
+	pend_entry(c, esr, has_far, far, elr);
+	c->stopped = true;
+	uc_emu_stop(c->uc);
+}
+
+/*
+ * A synchronous exception the guest takes at EL1 by itself, from a hook
+ * (in_hook) or not. An entry from EL0 changes the EL, which needs the CPU
+ * to run (rebuild_el1): from a hook it is made once Unicorn has stopped.
+ */
+static void guest_sync(struct cpu *c, uint64_t esr, bool has_far, uint64_t far,
+		       uint64_t elr, bool in_hook)
+{
+	if (in_hook && el_of(rd_pstate(c)) != 1) {
+		stop_for_entry(c, esr, has_far, far, elr);
+		return;
+	}
+	enter_el1(c, EXC_SYNC, esr, has_far, far, elr);
+}
+
+/* From the interrupt hook: UNDEF, SVC, BRK. */
+static void guest_exception(struct cpu *c, uint64_t esr, uint64_t elr)
+{
+	guest_sync(c, esr, false, 0, elr, true);
 }
 
 /* The guest takes its virtual IRQ: ELR is the next instruction. */
 static void take_irq(struct cpu *c)
 {
-	uint64_t old = rd_pstate(c);
-	uint64_t vbar = rd(c, UC_ARM64_REG_VBAR_EL1);
+	struct vcpu_regs *r = &c->v->regs;
 
 	c->take_irq = false;
 	if (c->in_a32) {
-		struct vcpu_regs *r = &c->v->regs;
-
 		get_state(c, r);
 		a32_to_el1(
 		    c, &(struct a32_exception){.elr = r->pc, .spsr = r->pstate},
-		    VEC_LOWER_A32 + VEC_IRQ);
+		    EXC_IRQ);
 		return;
 	}
-	wr(c, UC_ARM64_REG_ELR_EL1, rd(c, UC_ARM64_REG_PC));
-	wr_cp(c, 3, 0, 4, 0, 0, old);
-	note_spsr(c, old);
-	put_pstate(c, (old & PSR_NZCV) | PSR_DAIF | PSR_MODE_EL1H);
-	wr(c, UC_ARM64_REG_PC,
-	   vbar + inject_vector_offset(old) - VEC_SYNC + VEC_IRQ);
+	enter_el1(c, EXC_IRQ, 0, false, 0, rd(c, UC_ARM64_REG_PC));
 }
 
-/* Asks for exception esr at elr once Unicorn stops (from a hook). */
-static void pend_exception(struct cpu *c, uint64_t esr, uint64_t elr)
-{
-	c->exc.on = true;
-	c->exc.esr = esr;
-	c->exc.elr = elr;
-	c->stopped = true;
-	uc_emu_stop(c->uc);
-}
-
-static void take_pending_exception(struct cpu *c)
-{
-	c->exc.on = false;
-	/* A later access of the same instruction that faulted at stage 2
-	 * never happened either. */
-	c->fault_pending = false;
-	if (c->exc.undo) {
-		c->exc.undo = false;
-		for (unsigned i = 0; i < GPR_COUNT; i++)
-			wr(c, gpr_id(i), c->exc.x[i]);
-		wr(c, UC_ARM64_REG_SP, c->exc.sp);
-		for (unsigned i = 0; i < 32; i++)
-			uc_reg_write(c->uc, UC_ARM64_REG_Q0 + (int)i,
-				     c->exc.q[i]);
-		uc_mem_write(c->uc, c->exc.mem_addr, c->exc.mem,
-			     c->exc.mem_len);
-	}
-	guest_exception(c, c->exc.esr, c->exc.elr);
-	if (c->exc.with_far)
-		wr(c, UC_ARM64_REG_FAR_EL1, c->exc.far);
-	c->exc.with_far = false;
-}
-
-/*
- * A data access while a watchpoint is armed. Unicorn calls this before
- * the access, but the instruction completes before it stops: what it
- * may change (general, SP and vector registers, the bytes accessed) is
- * saved here and put back, as if it had never run.
- */
-static void on_watch(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
-		     int64_t value, void *ud)
-{
-	struct cpu *c = ud;
-	uint64_t pstate = rd_pstate(c), far;
-	bool write = type == UC_MEM_WRITE;
-	unsigned el = (unsigned)(pstate >> 2) & 3;
-	unsigned len = size > 0 && size <= 16 ? (unsigned)size : 16;
-
-	(void)value;
-	if (c->exc.on || !watch_check(&c->v->debug, el, (pstate & PSR_D) != 0,
-				      addr, len, write, &far))
-		return;
-	get_gprs(c, c->exc.x);
-	c->exc.sp = rd(c, UC_ARM64_REG_SP);
-	for (unsigned i = 0; i < 32; i++)
-		uc_reg_read(uc, UC_ARM64_REG_Q0 + (int)i, c->exc.q[i]);
-	c->exc.mem_addr = addr;
-	c->exc.mem_len = len;
-	uc_mem_read(uc, addr, c->exc.mem, len);
-	c->exc.undo = true;
-	c->exc.far = far;
-	c->exc.with_far = true;
-	pend_exception(c, trap_esr_watchpoint(el == 1, write), c->last_pc);
-}
-
-/*
- * After the vCPU's debug state changed: memory accesses are hooked only
- * while a watchpoint can fire, and code translated without the hook never
- * looks for one, so the translations of guest memory go too.
- */
-static void watch_update(struct cpu *c)
-{
-	bool want = watch_armed(&c->v->debug);
-	const char *what = watch_unmodelled(&c->v->debug);
-	uc_mem_region *regions;
-	uint32_t count;
-
-	c->watch_dirty = false;
-	if (what != NULL) {
-		fatal(c, what, c->v->debug.mdscr);
-		return;
-	}
-	if (want == c->watch_hooked)
-		return;
-	if (want)
-		uc_hook_add(c->uc, &c->watch_hook,
-			    UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-			    (void *)on_watch, c, 1, 0);
-	else
-		uc_hook_del(c->uc, c->watch_hook);
-	c->watch_hooked = want;
-	/* Only what the guest can execute: a whole flush (uc_ctl_flush_tlb)
-	 * zeroes Unicorn's gigabyte of code buffer. */
-	if (uc_mem_regions(c->uc, &regions, &count) == UC_ERR_OK) {
-		for (uint32_t i = 0; i < count; i++)
-			uc_ctl_remove_cache(c->uc, regions[i].begin,
-					    regions[i].end + 1);
-		uc_free(regions);
-	}
-}
-
-static void engine_debug_changed(void *ctx, struct hal_vcpu *v)
-{
-	struct cpu *c = cpu_of(v);
-
-	(void)ctx;
-	if (c == NULL)
-		return;
-	/* Hooks change between runs, not inside one. */
-	c->watch_dirty = true;
-	c->stopped = true;
-	uc_emu_stop(c->uc);
-}
-
+/* The instruction word at guest VA pc; false when it cannot be fetched. */
 static bool read_insn(struct cpu *c, uint64_t pc, uint32_t *insn)
 {
-	return uc_mem_read(c->uc, pc, insn, 4) == UC_ERR_OK;
+	uint64_t ipa = pc;
+
+	/* uc_mem_read takes the address as an IPA: through stage 1 first. */
+	if (c->sctlr & SCTLR_EL1_M) {
+		struct s1_result t =
+		    s1_translate(c, pc, S1_FETCH, exc_from_el0(rd_pstate(c)));
+
+		if (t.fault != S1_OK)
+			return false;
+		ipa = t.ipa;
+	}
+	return uc_mem_read(c->uc, ipa, insn, 4) == UC_ERR_OK;
 }
 
 static uint16_t insn_imm16(struct cpu *c, uint64_t pc)
@@ -933,17 +1415,77 @@ static uint16_t insn_imm16(struct cpu *c, uint64_t pc)
 	return (uint16_t)(insn >> 5);
 }
 
+/*
+ * SCTLR_EL1.A: a load or store whose address is not a multiple of its
+ * access size takes an alignment fault (DFSC 0x21) before it touches
+ * memory. Unicorn 2.0.1 checks alignment for exclusives only, so with A
+ * set hvsim decodes each instruction before it runs. Covered: what
+ * hv/insn.c decodes (loads and stores of general registers); SIMD&FP
+ * accesses are not checked.
+ */
+static SIM_COLD bool misaligned(struct cpu *c, uint64_t pc)
+{
+	struct ldst d;
+	uint32_t insn;
+	uint64_t base, rm = 0, va;
+
+	if (!read_insn(c, pc, &insn) || !ldst_decode(insn, &d))
+		return false;
+	base = rd(c, d.rn == 31 ? UC_ARM64_REG_SP : gpr_id(d.rn));
+	if (d.reg_offset && d.rm != 31)
+		rm = rd(c, gpr_id(d.rm));
+	va = ldst_address(&d, base, rm);
+	if ((va & (d.size - 1)) == 0)
+		return false;
+	pend_entry(c,
+		   exc_esr_dabt(rd_pstate(c), !d.load, false, false,
+				EXC_FSC_ALIGNMENT),
+		   true, va, pc);
+	return true;
+}
+
 /* Hooks. */
 
 /*
- * Before each guest instruction, on either CPU model (irq_masked: PSTATE.I
- * or CPSR.I): false means stop before it.
+ * PSTATE.IL set (an illegal exception return, or a legal one whose SPSR.IL
+ * was set): the next instruction takes an Illegal Execution state
+ * exception (EC 0x0E) instead of running (Arm ARM D1.4.4). Unicorn 2.0.1
+ * sets the bit but never raises the exception. An ERET ends a block, and
+ * so does every stop of hvsim's, so the first instruction after one is the
+ * first of a block: checked here, once per block, while an ERET or hvsim
+ * may have set it (il_check: reading PSTATE costs every block).
  */
-static bool insn_step(struct cpu *c, uint64_t addr, bool irq_masked)
+static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
-	/* Kept exact even after a stop request: the instruction that a
-	 * memory hook reports must be the one that is executing. */
-	c->last_pc = addr;
+	struct cpu *c = ud;
+	uint64_t pstate;
+
+	code_ran(c, addr, size);
+	if (c->el_switch) {
+		/* rebuild_el1's IRQ is taken: stop before the vector. */
+		c->stopped = true;
+		uc_emu_stop(uc);
+		return;
+	}
+	if (!c->il_check || c->probe.on || c->stopped)
+		return;
+	pstate = rd_pstate(c);
+	if (!(pstate & PSR_IL))
+		return;
+	/* An interrupt comes first: on_code takes it before the insn. */
+	if (c->virq && !(pstate & PSR_I))
+		return;
+	c->illegal = true;
+	c->stopped = true;
+	uc_emu_stop(uc);
+}
+
+/*
+ * Before each guest instruction, on either CPU model (irq_masked: PSTATE.I
+ * or CPSR.I): false means stop before it. The caller counts it.
+ */
+static bool insn_gate(struct cpu *c, bool irq_masked)
+{
 	if (c->stopped) {
 		/*
 		 * A stop asked for from an MRS/MSR hook that skipped its
@@ -969,12 +1511,11 @@ static bool insn_step(struct cpu *c, uint64_t addr, bool irq_masked)
 		c->stopped = true;
 		return false;
 	}
-	eng.stats.insns++;
 	return true;
 }
 
 /* An ERET at EL1 (at EL0 it is UNDEFINED) while SPSR_EL1 is AArch32. */
-static bool eret_to_a32(struct cpu *c, uint64_t pc)
+static SIM_COLD bool eret_to_a32(struct cpu *c, uint64_t pc)
 {
 	uint32_t insn = 0;
 
@@ -982,21 +1523,151 @@ static bool eret_to_a32(struct cpu *c, uint64_t pc)
 	       read_insn(c, pc, &insn) && insn == INSN_ERET;
 }
 
+/*
+ * on_code with something of c->special to look at, out of the hot path:
+ * false stops Unicorn before the instruction.
+ */
+static SIM_COLD bool insn_special(struct cpu *c, uint64_t addr)
+{
+	if (c->special & SPECIAL_EL_SWITCH)
+		return false;
+	if (c->special & SPECIAL_PROBE) {
+		/* Only the probed instruction runs; it is not counted. */
+		if (c->probe.started) {
+			c->stopped = true;
+			return false;
+		}
+		c->probe.started = true;
+		return true;
+	}
+	if (!insn_gate(c, !c->virq || (rd_pstate(c) & PSR_I) != 0))
+		return false;
+	if ((c->special & SPECIAL_ERET_A32) && eret_to_a32(c, addr)) {
+		/* The AArch32 model takes over: enter_a32 does the ERET. */
+		c->eret_a32 = true;
+		c->stopped = true;
+		return false;
+	}
+	if ((c->special & SPECIAL_ALIGN) && misaligned(c, addr)) {
+		c->stopped = true;
+		return false;
+	}
+	eng.stats.insns++;
+	return true;
+}
+
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	struct cpu *c = ud;
 
 	(void)size;
-	if (c->spsr_a32 && !c->stopped && eret_to_a32(c, addr)) {
-		/* The AArch32 model takes over: enter_a32 does the ERET. */
-		c->last_pc = addr;
-		c->eret_a32 = true;
-		c->stopped = true;
+	/* Kept exact even after a stop request: the instruction that a
+	 * memory hook reports must be the one that is executing. */
+	c->last_pc = addr;
+	if (c->special != 0) {
+		if (!insn_special(c, addr))
+			uc_emu_stop(uc);
+		return;
+	}
+	if (!insn_gate(c, !c->virq || (rd_pstate(c) & PSR_I) != 0)) {
 		uc_emu_stop(uc);
 		return;
 	}
-	if (!insn_step(c, addr, !c->virq || (rd_pstate(c) & PSR_I) != 0))
-		uc_emu_stop(uc);
+	eng.stats.insns++;
+}
+
+/* A stage-2 fault kind and level from the walk of an IPA. */
+static enum trap_fault s2_fault(const struct s2_result *r, unsigned *level)
+{
+	*level = r->level;
+	switch (r->fault) {
+	case S2_OK: /* mapped: the access lacked the permission */
+		return TRAP_FAULT_PERMISSION;
+	case S2_FAULT_ACCESS_FLAG:
+		return TRAP_FAULT_ACCESS_FLAG;
+	case S2_FAULT_INPUT_RANGE:
+		*level = 0;
+		return TRAP_FAULT_TRANSLATION;
+	case S2_FAULT_TRANSLATION:
+	default:
+		return TRAP_FAULT_TRANSLATION;
+	}
+}
+
+/* Stage 2 gives the access its permission (X for a fetch). */
+static bool s2_permits(const struct s2_result *r, bool fetch, bool write)
+{
+	unsigned need = fetch ? S2_PERM_X : write ? S2_PERM_W : S2_PERM_R;
+
+	return r->fault == S2_OK && (r->perms & need);
+}
+
+/*
+ * The exit for a stage-2 fault on an access to va, whose stage 1 gave ipa
+ * (or, with s1ptw, on the walk's read of the table entry at ipa). iss is
+ * the access part of a data abort's ISS. False when stage 2 permits it
+ * after all: the access failed because Unicorn 2.0.1 looks guest memory up
+ * by virtual address, which only works while stage 1 is the identity.
+ */
+static bool stage2_exit(struct cpu *c, struct vcpu_exit *e, uint64_t va,
+			uint64_t ipa, bool fetch, bool write, bool s1ptw,
+			uint32_t iss)
+{
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+	struct s2_result r = s2walk_translate(&cfg, ipa);
+	unsigned level;
+	enum trap_fault f = s2_fault(&r, &level);
+
+	if (s2_permits(&r, fetch, write) && (s1ptw || ipa != va))
+		return false;
+	*e = (struct vcpu_exit){
+	    .kind = VCPU_EXIT_SYNC, .far = va, .hpfar = trap_hpfar(ipa)};
+	if (fetch)
+		e->esr = trap_esr_iabt(f, level) | (s1ptw ? ISS_DA_S1PTW : 0);
+	else if (s1ptw)
+		e->esr = trap_esr_dabt((write ? ISS_DA_WNR : 0) | ISS_DA_S1PTW,
+				       f, level);
+	else
+		e->esr = trap_esr_dabt(iss, f, level);
+	return true;
+}
+
+static const char *const unreachable_ipa =
+    "a guest virtual address whose stage 1 maps it to another guest-physical "
+    "one (Unicorn 2.0.1 finds guest memory by virtual address)";
+
+/*
+ * Unicorn raised an EL1 instruction abort (its stage-1 walk refused the
+ * fetch at va, the PC): the guest takes it with the syndrome s1walk finds,
+ * or EL2 does for a stage-2 fault on the walk.
+ */
+static void prefetch_abort(struct cpu *c, uint64_t va)
+{
+	uint64_t pstate = rd_pstate(c);
+	struct s1_result t =
+	    s1_translate(c, va, S1_FETCH, exc_from_el0(pstate));
+	struct vcpu_exit e;
+
+	switch (t.fault) {
+	case S1_OK:
+		fatal(c, "an instruction abort stage 1 does not explain", va);
+		break;
+	case S1_FAULT_UNSUPPORTED:
+		fatal(c, "a fetch through an unmodelled stage 1", va);
+		break;
+	case S1_FAULT_WALK:
+		if (!stage2_exit(c, &e, va, t.ipa, true, false, true, 0)) {
+			fatal(c, "a stage-1 table stage 2 maps as a device",
+			      t.ipa);
+			break;
+		}
+		exit_in_hook(c, &e, va, va);
+		break;
+	default:
+		guest_sync(c, exc_esr_iabt(pstate, false, s1walk_fsc(&t)), true,
+			   va, va, true);
+		break;
+	}
 }
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
@@ -1005,7 +1676,12 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 	uint64_t pc = rd(c, UC_ARM64_REG_PC);
 	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC};
 
-	(void)uc;
+	if (c->el_switch) {
+		/* The vector cannot be fetched: the caller sets the PC. */
+		c->stopped = true;
+		uc_emu_stop(uc);
+		return;
+	}
 	switch (intno) {
 	case EXCP_HVC:
 		/* Unicorn's PC is past the HVC, as ELR_EL2 is. */
@@ -1018,101 +1694,217 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 		exit_in_hook(c, &e, pc - 4, pc);
 		break;
 	case EXCP_UDEF:
-		guest_exception(c, esr_make(EC_UNKNOWN, 1, 0), pc);
+		guest_exception(c, exc_esr_undef(), pc);
 		break;
 	case EXCP_SWI:
-		guest_exception(c, esr_make(EC_SVC64, 1, insn_imm16(c, pc - 4)),
-				pc);
+		guest_exception(c, exc_esr_svc(insn_imm16(c, pc - 4)), pc);
 		break;
 	case EXCP_BKPT:
-		guest_exception(c, esr_make(EC_BRK64, 1, insn_imm16(c, pc)),
-				pc);
+		guest_exception(c, exc_esr_brk(insn_imm16(c, pc)), pc);
+		break;
+	case EXCP_PREFETCH_ABORT:
+		/* Raised before the block at PC is translated. */
+		prefetch_abort(c, pc);
+		break;
+	case EXCP_DATA_ABORT:
+		/* Unicorn has put the PC back on the faulting instruction
+		 * but keeps the address: found once stopped. */
+		if (c->probe.on)
+			c->probe.faulted = true;
+		else
+			c->dabt_raised = true;
+		c->fault_pc = c->last_pc;
+		c->stopped = true;
+		uc_emu_stop(uc);
 		break;
 	default:
-		fatal(c,
-		      intno == EXCP_DATA_ABORT || intno == EXCP_PREFETCH_ABORT
-			  ? "an abort at EL1 (stage 1 or alignment)"
-			  : "an exception of the CPU model",
-		      intno);
+		fatal(c, "an exception of the CPU model", intno);
 		break;
 	}
 }
 
 /*
- * A stage-2 abort, from either CPU model's memory hook: iss is the access
- * part of a data abort's ISS, il its IL bit. Delivered once the CPU model
- * has stopped.
+ * An access Unicorn could not make: the address is not guest memory as
+ * Unicorn maps it (the leaves of stage 2, by address as the guest issued
+ * it). The guest's stage 1 is walked first, as the MMU would: its faults
+ * are the guest's own (an EL1 abort); what it translates is an IPA, and a
+ * stage-2 fault on that (or on the walk) is an exit to the core.
  */
-static void record_abort(struct cpu *c, uint64_t addr, bool fetch, uint32_t iss,
-			 bool il)
-{
-	struct s2walk_cfg cfg = s2_cfg(c->v);
-	struct s2_result r = s2walk_translate(&cfg, addr);
-	enum trap_fault f = TRAP_FAULT_TRANSLATION;
-	unsigned level = r.level;
-
-	switch (r.fault) {
-	case S2_OK: /* mapped: the access lacked the permission */
-		f = TRAP_FAULT_PERMISSION;
-		break;
-	case S2_FAULT_ACCESS_FLAG:
-		f = TRAP_FAULT_ACCESS_FLAG;
-		break;
-	case S2_FAULT_INPUT_RANGE:
-		level = 0;
-		break;
-	case S2_FAULT_TRANSLATION:
-		break;
-	}
-	c->fault = (struct vcpu_exit){
-	    .kind = VCPU_EXIT_SYNC, .far = addr, .hpfar = trap_hpfar(addr)};
-	if (fetch)
-		c->fault.esr = trap_esr_iabt(f, level);
-	else
-		c->fault.esr = trap_esr_dabt(iss, f, level);
-	if (!il)
-		c->fault.esr &= ~(uint64_t)ESR_IL;
-	get_gprs(c, c->fault_regs);
-	if (c->in_a32) {
-		a32_get(&c->a32, c->fault_regs, &c->fault_pc, &c->fault_pstate);
-	} else {
-		c->fault_pc = fetch ? addr : c->last_pc;
-		c->fault_pstate = rd_pstate(c);
-	}
-	c->fault_pending = true;
-}
-
 static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
 			 int size, int64_t value, void *ud)
 {
 	struct cpu *c = ud;
 	bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
 	bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+	uint64_t pstate = rd_pstate(c);
+	uint64_t pc = fetch ? addr : c->last_pc;
+	bool el0 = exc_from_el0(pstate);
 	uint32_t iss = write ? ISS_DA_WNR : 0;
+	struct s1_result t;
 	struct ldst d;
 	uint32_t insn;
 
 	(void)uc;
 	(void)size;
 	(void)value;
-	if (!fetch && read_insn(c, c->last_pc, &insn) &&
-	    ldst_decode(insn, &d) && d.load == !write)
+	if (c->el_switch)
+		return false; /* fetching the vector: the caller sets the PC */
+	if (c->probe.on) {
+		c->probe.faulted = true;
+		return false;
+	}
+	if (!fetch && read_insn(c, pc, &insn) && ldst_decode(insn, &d) &&
+	    d.load == !write) {
 		iss = ldst_iss(&d);
-	record_abort(c, addr, fetch, iss, true);
+		el0 = el0 || d.unpriv; /* LDTR/STTR: checked as at EL0 */
+	}
+	t = s1_translate(c, addr,
+			 fetch	 ? S1_FETCH
+			 : write ? S1_WRITE
+				 : S1_READ,
+			 el0);
+	switch (t.fault) {
+	case S1_OK:
+	case S1_FAULT_WALK:
+		save_fault_state(c, pc);
+		if (!stage2_exit(c, &c->fault, addr, t.ipa, fetch, write,
+				 t.fault == S1_FAULT_WALK, iss)) {
+			fatal(c,
+			      t.fault == S1_FAULT_WALK
+				  ? "a stage-1 table stage 2 maps as a device"
+				  : unreachable_ipa,
+			      addr);
+			return false;
+		}
+		c->fault_pending = true;
+		break;
+	case S1_FAULT_UNSUPPORTED:
+		fatal(c, "an access through an unmodelled stage 1", addr);
+		break;
+	default:
+		pend_entry(c,
+			   fetch ? exc_esr_iabt(pstate, false, s1walk_fsc(&t))
+				 : exc_esr_dabt(pstate, write, false, false,
+						s1walk_fsc(&t)),
+			   true, addr, pc);
+		break;
+	}
 	/* Not handled: Unicorn stops before the next instruction. */
 	return false;
 }
 
-/* The AArch32 model's side of the same (struct a32_ops). */
+/* The AArch32 model's side (struct a32_ops): its instructions count as the
+ * AArch64 model's do, and what it cannot access is a stage-2 fault (EL1's
+ * stage 1 is off while it runs, enter_a32). */
 static bool a32_insn(void *ctx, uint64_t pc, bool irq_masked)
 {
-	return insn_step(ctx, pc, irq_masked);
+	struct cpu *c = ctx;
+
+	c->last_pc = pc;
+	if (!insn_gate(c, irq_masked))
+		return false;
+	eng.stats.insns++;
+	return true;
 }
 
 static void a32_abort(void *ctx, uint64_t addr, bool fetch, uint32_t iss,
 		      bool il)
 {
-	record_abort(ctx, addr, fetch, iss, il);
+	struct cpu *c = ctx;
+
+	stage2_exit(c, &c->fault, addr, addr, fetch, (iss & ISS_DA_WNR) != 0,
+		    false, iss);
+	if (!il)
+		c->fault.esr &= ~(uint64_t)ESR_IL;
+	get_gprs(c, c->fault_regs);
+	a32_get(&c->a32, c->fault_regs, &c->fault_pc, &c->fault_pstate);
+	c->fault_pending = true;
+}
+
+/*
+ * A data access while a watchpoint is armed. Unicorn calls this before
+ * the access, but the instruction completes before it stops: what it
+ * may change (general, SP and vector registers, the bytes accessed) is
+ * saved here and put back, as if it had never run. An access that faults
+ * at either stage takes that fault instead, as QEMU finds the translation
+ * before it looks at the watchpoints.
+ */
+static void on_watch(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+		     int64_t value, void *ud)
+{
+	struct cpu *c = ud;
+	uint64_t pstate = rd_pstate(c), far;
+	bool write = type == UC_MEM_WRITE;
+	unsigned el = el_of(pstate);
+	unsigned len = size > 0 && size <= 16 ? (unsigned)size : 16;
+	struct s2walk_cfg cfg;
+	struct s2_result r;
+	struct s1_result t;
+
+	(void)value;
+	if (c->entry.pending || c->probe.on || c->el_switch ||
+	    !watch_check(&c->v->debug, el, (pstate & PSR_D) != 0, addr, len,
+			 write, &far))
+		return;
+	t = s1_translate(c, addr, write ? S1_WRITE : S1_READ, el == 0);
+	if (t.fault != S1_OK)
+		return;
+	cfg = s2_cfg(c->v);
+	r = s2walk_translate(&cfg, t.ipa);
+	if (!s2_permits(&r, false, write))
+		return;
+	pend_entry(c, trap_esr_watchpoint(el == 1, write), true, far,
+		   c->last_pc);
+	c->entry.sp = rd(c, UC_ARM64_REG_SP);
+	for (unsigned i = 0; i < 32; i++)
+		uc_reg_read(uc, UC_ARM64_REG_Q0 + (int)i, c->entry.q[i]);
+	c->entry.mem_ipa = t.ipa;
+	c->entry.mem_len = len;
+	if (uc_mem_read(uc, t.ipa, c->entry.mem, len) != UC_ERR_OK)
+		c->entry.mem_len = 0; /* not RAM: nothing to put back */
+	c->entry.undo = true;
+	c->stopped = true;
+	uc_emu_stop(uc);
+}
+
+/*
+ * After the vCPU's debug state changed: memory accesses are hooked only
+ * while a watchpoint can fire, and code translated without the hook never
+ * looks for one, so the blocks translated from guest code go too.
+ */
+static void watch_update(struct cpu *c)
+{
+	bool want = watch_armed(&c->v->debug);
+	const char *what = watch_unmodelled(&c->v->debug);
+
+	c->watch_dirty = false;
+	if (what != NULL) {
+		fatal(c, what, c->v->debug.mdscr);
+		return;
+	}
+	if (want == c->watch_hooked)
+		return;
+	if (want)
+		uc_hook_add(c->uc, &c->watch_hook,
+			    UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			    (void *)on_watch, c, 1, 0);
+	else
+		uc_hook_del(c->uc, c->watch_hook);
+	c->watch_hooked = want;
+	forget_code(c);
+}
+
+static void engine_debug_changed(void *ctx, struct hal_vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+
+	(void)ctx;
+	if (c == NULL)
+		return;
+	/* Hooks change between runs, not inside one. */
+	c->watch_dirty = true;
+	c->stopped = true;
+	uc_emu_stop(c->uc);
 }
 
 /*
@@ -1150,6 +1942,36 @@ static uint64_t cntv_access(struct cpu *c, unsigned op2, bool read, unsigned rt)
 	return 0;
 }
 
+/*
+ * A write to SCTLR_EL1 or TCR_EL1, which the CPU model executes: hvsim
+ * keeps SCTLR (its M and A bits steer the fault paths and the alignment
+ * check), and stops (not modelled) when the guest turns on a stage 1
+ * s1walk cannot follow. False when stopped.
+ */
+static bool stage1_write(struct cpu *c, const struct sysreg_enc *r,
+			 uint64_t val)
+{
+	bool sctlr = r->op0 == 3 && r->op1 == 0 && r->crn == 1 && r->crm == 0 &&
+		     r->op2 == 0;
+	bool tcr = r->op0 == 3 && r->op1 == 0 && r->crn == 2 && r->crm == 0 &&
+		   r->op2 == 2;
+	struct s1walk_regs regs = {.sctlr = c->sctlr};
+	const char *why = NULL;
+
+	if (!sctlr && !tcr)
+		return true;
+	if (sctlr)
+		regs.sctlr = val;
+	regs.tcr = tcr ? val : el1_get(c, EL1_TCR);
+	if (!s1walk_supported(&regs, &why)) {
+		fatal(c, why, val);
+		return false;
+	}
+	c->sctlr = regs.sctlr;
+	special(c);
+	return true;
+}
+
 /* System register accesses, by direction. */
 static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 		       bool read)
@@ -1161,6 +1983,8 @@ static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 
 	enum vcpuif_reg vr;
 
+	if (!read && !stage1_write(c, &r, rt < 31 ? rd(c, gpr_id(rt)) : 0))
+		return 1;
 	if (hal_gic()->version == 3 &&
 	    vcpuif_sysreg(r.op0, r.op1, r.crn, r.crm, r.op2, read, &vr)) {
 		if (read) {
@@ -1197,7 +2021,7 @@ static uint32_t on_sys(struct cpu *c, int reg, const uc_arm64_cp_reg *cp,
 	}
 	case SYSREG_UNDEF:
 		wr(c, UC_ARM64_REG_PC, pc);
-		pend_exception(c, esr_make(EC_UNKNOWN, 1, 0), pc);
+		stop_for_entry(c, exc_esr_undef(), false, 0, pc);
 		return 1;
 	case SYSREG_CONST:
 		if (!read) {
@@ -1277,9 +2101,22 @@ static bool cpu_open(struct cpu *c, char *err, size_t len)
 
 		ue = uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &scr);
 	}
+	if (ue == UC_ERR_OK) {
+		uc_arm64_cp_reg hcr = {.crn = 1,
+				       .crm = 1,
+				       .op0 = 3,
+				       .op1 = 4,
+				       .op2 = 0,
+				       .val = HCR_EL2_RW};
+
+		ue = uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &hcr);
+	}
 	if (ue == UC_ERR_OK)
 		ue = uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)on_code, c, 1,
 				 0);
+	if (ue == UC_ERR_OK)
+		ue = uc_hook_add(c->uc, &h, UC_HOOK_BLOCK, (void *)on_block, c,
+				 1, 0);
 	if (ue == UC_ERR_OK)
 		ue = uc_hook_add(c->uc, &h, UC_HOOK_INTR, (void *)on_intr, c, 1,
 				 0);
@@ -1310,6 +2147,44 @@ static bool cpu_open(struct cpu *c, char *err, size_t len)
 	return true;
 }
 
+static bool keep_engine(struct cpu *c, char *err, size_t len)
+{
+	uc_context *fresh = NULL;
+	uc_err ue = uc_context_alloc(c->uc, &fresh);
+
+	if (ue == UC_ERR_OK)
+		ue = uc_context_save(c->uc, fresh);
+	if (ue != UC_ERR_OK) {
+		snprintf(err, len, "cannot save a Unicorn CPU's state: %s",
+			 uc_strerror(ue));
+		if (fresh != NULL)
+			uc_context_free(fresh);
+		return false;
+	}
+	*slot_of(c) = (struct engine_slot){
+	    .uc = c->uc, .fresh = fresh, .code_lo = UINT64_MAX};
+	return true;
+}
+
+/*
+ * The CPU state (registers, system registers, the exclusive monitor,
+ * Unicorn's cached EL) comes back from the saved context; what lives
+ * outside it is dropped by hand: the TLB, a virtual IRQ line rebuild_el1
+ * may have left (rewriting HCR_EL2 recomputes it), and the blocks
+ * translated from guest code whose bytes the next run changed. Those are
+ * found by the first mem_sync: if the next run's stage 2 maps memory as
+ * the last did, by comparing its pages (the host memory is still the
+ * same); else all of them go with the mapping.
+ */
+static void reset_engine(struct cpu *c)
+{
+	uc_context_restore(c->uc, slot_of(c)->fresh);
+	wr_cp(c, 3, 4, 1, 1, 0, HCR_EL2_RW);
+	tlb_flush_all(c);
+	/* The first mem_sync compares, when the memory is known the same. */
+	slot_of(c)->recheck_code = true;
+}
+
 static struct cpu *cpu_get(struct hal_vcpu *v)
 {
 	struct cpu *c = cpu_of(v);
@@ -1331,7 +2206,11 @@ static struct cpu *cpu_get(struct hal_vcpu *v)
 	    .version = hal_gic()->version,
 	    .deactivate_phys = deactivate_phys,
 	};
-	if (!cpu_open(c, err, sizeof(err))) {
+	if (slot_of(c)->uc != NULL) {
+		c->uc = slot_of(c)->uc;
+		reset_engine(c);
+	} else if (!cpu_open(c, err, sizeof(err)) ||
+		   !keep_engine(c, err, sizeof(err))) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		hal_system_off(SIM_STATUS_ENGINE);
 	}
@@ -1368,6 +2247,152 @@ static void deliver_fault(struct cpu *c)
 	put_state(c);
 }
 
+/*
+ * The guest takes the exception a hook found, from the state it saved: a
+ * later access of the same instruction that faulted (at either stage)
+ * never happened either.
+ */
+static void deliver_entry(struct cpu *c)
+{
+	struct vcpu_regs *r = &c->v->regs;
+
+	c->entry.pending = false;
+	c->fault_pending = false;
+	c->dabt_raised = false;
+	memcpy(r->x, c->entry.x, sizeof(r->x));
+	r->pstate = c->entry.pstate;
+	r->pc = c->entry.elr;
+	put_state(c);
+	if (c->entry.undo) {
+		c->entry.undo = false;
+		wr(c, UC_ARM64_REG_SP, c->entry.sp);
+		for (unsigned i = 0; i < 32; i++)
+			uc_reg_write(c->uc, UC_ARM64_REG_Q0 + (int)i,
+				     c->entry.q[i]);
+		if (c->entry.mem_len != 0)
+			uc_mem_write(c->uc, c->entry.mem_ipa, c->entry.mem,
+				     c->entry.mem_len);
+	}
+	guest_sync(c, c->entry.esr, c->entry.has_far, c->entry.far,
+		   c->entry.elr, false);
+}
+
+static void on_probe_access(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			    int size, int64_t value, void *ud)
+{
+	struct cpu *c = ud;
+
+	(void)uc;
+	(void)value;
+	if (c->probe.count < PROBE_MAX)
+		c->probe.acc[c->probe.count++] = (struct probe_access){
+		    addr, (unsigned)size, type == UC_MEM_WRITE};
+}
+
+/*
+ * Runs the instruction at pc once more with every memory access recorded
+ * (a load that crosses a page is recorded whole and as its two halves).
+ * Unicorn calls memory hooks before it translates an address, so the
+ * access that faults is among them. Nothing of the instruction has taken
+ * effect when it faults (stores of a pair excepted, which repeat the same
+ * bytes), so running it again is safe.
+ */
+static void probe(struct cpu *c, uint64_t pc)
+{
+	uc_hook h;
+
+	c->probe = (struct probe){.on = true};
+	special(c);
+	if (uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			(void *)on_probe_access, c, 1, 0) == UC_ERR_OK) {
+		c->stopped = false;
+		uc_emu_start(c->uc, pc, ~0ull, 0, 0);
+		uc_hook_del(c->uc, h);
+	}
+	c->probe.on = false;
+	special(c);
+	c->stopped = false;
+}
+
+/* The stage-1 fault of one recorded access, or of its second page. */
+static struct s1_result access_fault(struct cpu *c,
+				     const struct probe_access *a, bool el0,
+				     uint64_t *far)
+{
+	enum s1_access kind = a->write ? S1_WRITE : S1_READ;
+	struct s1_result t = s1_translate(c, a->va, kind, el0);
+	uint64_t last = a->va + (a->size != 0 ? a->size - 1 : 0);
+
+	*far = a->va;
+	/* A page-crossing access faulting on its second page reports that
+	 * page's first byte, as QEMU does. */
+	if (t.fault == S1_OK && (last >> 12) != (a->va >> 12)) {
+		*far = last & ~0xfffull;
+		t = s1_translate(c, *far, kind, el0);
+	}
+	return t;
+}
+
+/*
+ * Unicorn raised an EL1 data abort at fault_pc (its stage-1 walk refused
+ * an access, or an exclusive was misaligned) without saying where: the
+ * probe finds the access, s1walk the fault. None faulting at stage 1 means
+ * the alignment fault. A stage-2 fault on the walk goes to EL2.
+ */
+static void deliver_raised_dabt(struct cpu *c)
+{
+	uint64_t pc = c->fault_pc;
+	uint64_t pstate = rd_pstate(c);
+	bool el0 = exc_from_el0(pstate);
+	struct s1_result t = {.fault = S1_OK};
+	const struct probe_access *a = NULL;
+	struct vcpu_exit e;
+	uint64_t far = 0;
+	struct ldst d;
+	uint32_t insn;
+
+	c->dabt_raised = false;
+	if (read_insn(c, pc, &insn) && ldst_decode(insn, &d) && d.unpriv)
+		el0 = true;
+	probe(c, pc);
+	if (!c->probe.faulted || c->probe.count == 0) {
+		fatal(c, "a data abort the CPU model did not raise again", pc);
+		return;
+	}
+	for (unsigned i = 0; i < c->probe.count && t.fault == S1_OK; i++) {
+		a = &c->probe.acc[i];
+		t = access_fault(c, a, el0, &far);
+	}
+	switch (t.fault) {
+	case S1_OK:
+		a = &c->probe.acc[0];
+		guest_sync(c,
+			   exc_esr_dabt(pstate, a->write, false, false,
+					EXC_FSC_ALIGNMENT),
+			   true, a->va, pc, false);
+		break;
+	case S1_FAULT_WALK:
+		if (!stage2_exit(c, &e, far, t.ipa, false, a->write, true, 0)) {
+			fatal(c, "a stage-1 table stage 2 maps as a device",
+			      t.ipa);
+			return;
+		}
+		save_fault_state(c, pc);
+		c->fault = e;
+		deliver_fault(c);
+		break;
+	case S1_FAULT_UNSUPPORTED:
+		fatal(c, "an access through an unmodelled stage 1", far);
+		break;
+	default:
+		guest_sync(c,
+			   exc_esr_dabt(pstate, a->write, false, false,
+					s1walk_fsc(&t)),
+			   true, far, pc, false);
+		break;
+	}
+}
+
 /* Unicorn stopped by itself: after a WFI or WFE, PC past it. */
 static void deliver_wfx(struct cpu *c)
 {
@@ -1389,18 +2414,42 @@ static void deliver_wfx(struct cpu *c)
 	put_state(c);
 }
 
+/* Stopped before an instruction with PSTATE.IL set (on_block). */
+static void take_illegal(struct cpu *c)
+{
+	c->illegal = false;
+	guest_sync(c, exc_esr_illegal_state(), false, 0, rd(c, UC_ARM64_REG_PC),
+		   false);
+}
+
 /*
  * The guest's ERET to AArch32 User mode, done here because the AArch32
  * model runs EL0 (aarch32.h): R0-R14 = X0-X14, CPSR = SPSR_EL1, PC =
- * ELR_EL1, TPIDRURW/URO = TPIDR(RO)_EL0[31:0].
+ * ELR_EL1, TPIDRURW/URO = TPIDR(RO)_EL0[31:0]. With SPSR_EL1.IL set the
+ * return is legal, and the first instruction at EL0 takes an Illegal
+ * Execution state exception instead of running (Arm ARM D1.4.4): that
+ * needs no AArch32 model.
  */
 static void enter_a32(struct cpu *c)
 {
 	static const struct a32_ops ops = {a32_insn, a32_abort};
 	struct vcpu_regs *r = &c->v->regs;
 	uint64_t sctlr = el1_get(c, EL1_SCTLR);
+	uint64_t spsr = el1_get(c, EL1_SPSR);
 	char err[128];
 
+	eng.stats.insns++; /* the ERET */
+	if (spsr & PSR_IL) {
+		uint64_t pc = el1_get(c, EL1_ELR) & 0xffffffffull &
+			      ((spsr & PSR_AA32_T) ? ~1ull : ~3ull);
+		struct exc_entry e = take_entry(
+		    c, pc, spsr, EXC_SYNC, exc_esr_illegal_state(), false, 0);
+
+		put_pstate(c, e.pstate);
+		write_entry(c, &e);
+		wr(c, UC_ARM64_REG_PC, e.pc);
+		return;
+	}
 	if (sctlr & (SCTLR_EL1_M | SCTLR_EL1_E0E)) {
 		fatal(c,
 		      "AArch32 EL0 with the EL1 MMU on or big-endian "
@@ -1414,16 +2463,16 @@ static void enter_a32(struct cpu *c)
 			c->fatal = true;
 			return;
 		}
+		c->a32_mapped = false;
 		c->mem_stale = true;
 	}
 	get_gprs(c, r->x);
 	r->pc = el1_get(c, EL1_ELR) & 0xffffffffull;
-	r->pstate = el1_get(c, EL1_SPSR);
+	r->pstate = spsr;
 	a32_put_tpidr(&c->a32, el1_get(c, EL1_TPIDR_EL0),
 		      el1_get(c, EL1_TPIDRRO_EL0));
 	/* EL1 may have written the code EL0 is about to run. */
 	a32_flush(&c->a32);
-	eng.stats.insns++; /* the ERET */
 	put_state(c);
 }
 
@@ -1442,11 +2491,10 @@ static void a32_wfx(struct cpu *c)
 	get_state(c, r);
 	if (!(el1_get(c, EL1_SCTLR) &
 	      (wfe ? SCTLR_EL1_NTWE : SCTLR_EL1_NTWI))) {
-		eng.stats.guest_exceptions++;
 		a32_to_el1(c,
 			   &(struct a32_exception){
 			       .esr = esr, .elr = r->pc, .spsr = r->pstate},
-			   VEC_LOWER_A32 + VEC_SYNC);
+			   EXC_SYNC);
 		return;
 	}
 	deliver(c, &e);
@@ -1460,8 +2508,7 @@ static void a32_stopped(struct cpu *c, enum a32_stop stop)
 	case A32_STOP_HOOK:
 		break;
 	case A32_STOP_EL1:
-		eng.stats.guest_exceptions++;
-		a32_to_el1(c, &c->a32.exc, VEC_LOWER_A32 + VEC_SYNC);
+		a32_to_el1(c, &c->a32.exc, EXC_SYNC);
 		break;
 	case A32_STOP_WFX:
 		a32_wfx(c);
@@ -1512,12 +2559,19 @@ static void engine_run_loop(void *ctx, struct hal_vcpu *v,
 
 static _Noreturn void limit_stop(struct cpu *c)
 {
-	fprintf(stderr,
-		"hvsim: stopped: %" PRIu64 " guest instructions and %" PRIu64
-		" exits reached --max-insns %" PRIu64 " (cpu%u, pc %#" PRIx64
-		")\n",
-		eng.stats.insns, eng.stats.exits, eng.opt.max_insns, c->index,
-		c->last_pc);
+	if (eng.opt.max_exits != 0 && eng.stats.exits >= eng.opt.max_exits)
+		fprintf(stderr,
+			"hvsim: stopped: %" PRIu64
+			" exits reached the limit (cpu%u, pc %#" PRIx64 ")\n",
+			eng.stats.exits, c->index, c->last_pc);
+	else
+		fprintf(stderr,
+			"hvsim: stopped: %" PRIu64
+			" guest instructions and %" PRIu64
+			" exits reached --max-insns %" PRIu64
+			" (cpu%u, pc %#" PRIx64 ")\n",
+			eng.stats.insns, eng.stats.exits, eng.opt.max_insns,
+			c->index, c->last_pc);
 	stop_machine(SIM_STATUS_LIMIT);
 }
 
@@ -1531,6 +2585,7 @@ static void run_vcpu(struct cpu *c)
 	while (!v->yield) {
 		enum a32_stop a32_stop = A32_STOP_HOOK;
 		uc_err ue = UC_ERR_OK;
+		uint64_t pc;
 
 		if (eng.limit_reached)
 			limit_stop(c);
@@ -1547,27 +2602,37 @@ static void run_vcpu(struct cpu *c)
 		c->reload = false;
 		c->event = false;
 		c->take_irq = false;
+		c->illegal = false;
 		c->eret_a32 = false;
 		update_gic(c);
-		if (c->in_a32)
+		if (c->in_a32) {
 			a32_stop = a32_run(&c->a32);
-		else
-			ue = uc_emu_start(c->uc, rd(c, UC_ARM64_REG_PC), ~0ull,
-					  0, 0);
+		} else {
+			pc = rd(c, UC_ARM64_REG_PC);
+			/* Its block may be translated and not run, if Unicorn
+			 * is asked to stop before: forget_code must know it
+			 * all the same. */
+			code_ran(c, pc, 4);
+			ue = uc_emu_start(c->uc, pc, ~0ull, 0, 0);
+		}
 		if (eng.limit_reached)
 			limit_stop(c);
 		if (c->fatal)
 			stop_machine(SIM_STATUS_ENGINE);
 		if (c->reload)
 			put_state(c);
-		else if (c->exc.on)
-			take_pending_exception(c);
+		else if (c->entry.pending)
+			deliver_entry(c);
 		else if (c->take_irq)
 			take_irq(c);
+		else if (c->illegal)
+			take_illegal(c);
 		else if (c->event)
 			raise_timers();
 		else if (c->fault_pending)
 			deliver_fault(c);
+		else if (c->dabt_raised)
+			deliver_raised_dabt(c);
 		else if (c->eret_a32)
 			enter_a32(c);
 		else if (c->in_a32)
@@ -1602,6 +2667,8 @@ static void engine_idle(void *ctx)
 		next = d;
 	if (hal_sim_timer(&d) && d < next)
 		next = d;
+	if (sim_pl031_deadline(&d) && d < next)
+		next = d;
 	if (next == UINT64_MAX) {
 		fprintf(stderr, "hvsim: stopped: every vCPU waits for an "
 				"interrupt and none can come\n");
@@ -1622,12 +2689,15 @@ static bool engine_translate_va(void *ctx, struct hal_vcpu *v, uint64_t va,
 				ipaddr_t *ipa)
 {
 	struct cpu *c = cpu_of(v);
+	struct s1_result t;
 
 	(void)ctx;
-	/* Only a guest with its MMU off is modelled: VA = IPA. */
-	if (c == NULL || (el1_get(c, EL1_SCTLR) & 1))
+	if (c == NULL)
 		return false;
-	*ipa = ipa_init(va);
+	t = s1_translate(c, va, S1_READ, false);
+	if (t.fault != S1_OK)
+		return false;
+	*ipa = ipa_init(t.ipa);
 	return true;
 }
 
@@ -1692,16 +2762,47 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 			hal_sim_set_id_reg(crm, op2, id_regs[crm][op2]);
 	}
 	hal_sim_set_engine(&e);
+	sim_pl031_reset(0);
 	return true;
+}
+
+/*
+ * What a kept CPU must not carry into the next run besides its state
+ * (reset_engine): the watchpoint hook, with the blocks translated to call
+ * it, and the AArch32 model, which is opened again if a guest needs it.
+ */
+static void cpu_end(struct cpu *c, bool keep)
+{
+	if (c->watch_hooked) {
+		uc_hook_del(c->uc, c->watch_hook);
+		c->watch_hooked = false;
+		forget_code(c);
+	}
+	if (keep)
+		keep_code_bytes(c);
+	a32_close(&c->a32);
 }
 
 void sim_engine_fini(void)
 {
-	for (unsigned i = 0; i < eng.cpu_count; i++) {
-		uc_close(eng.cpus[i].uc);
-		a32_close(&eng.cpus[i].a32);
-	}
+	for (unsigned i = 0; i < eng.cpu_count; i++)
+		cpu_end(&eng.cpus[i], true);
 	memset(&eng, 0, sizeof(eng));
+}
+
+void sim_engine_release(void)
+{
+	for (unsigned i = 0; i < eng.cpu_count; i++)
+		cpu_end(&eng.cpus[i], false);
+	memset(&eng, 0, sizeof(eng));
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		if (engines[i].uc == NULL)
+			continue;
+		uc_context_free(engines[i].fresh);
+		uc_close(engines[i].uc);
+		free(engines[i].copy);
+		engines[i] = (struct engine_slot){0};
+	}
 }
 
 const struct sim_stats *sim_engine_stats(void)

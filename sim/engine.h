@@ -13,6 +13,12 @@
  *   WFI, WFE          Unicorn halts after them; the exit reports the WFx
  *   system registers  the MRS/MSR/SYS hooks, filtered by trap.c
  *
+ * What the guest takes at EL1 without EL2 - UNDEF, SVC, BRK, an Illegal
+ * Execution state, aborts from its own stage 1 (walked by s1walk) or
+ * alignment checks, watchpoints (watch.c), the virtual IRQ, and all of
+ * these from AArch32 EL0 - hvsim takes as the CPU would (exception.c):
+ * Unicorn reports those without making the entry.
+ *
  * Time is deterministic: the counter advances one tick per insns_per_tick
  * guest instructions, counted by a per-instruction hook (which also gives
  * the exact PC of a faulting access).
@@ -30,7 +36,8 @@
 #define SIM_STATUS_ENGINE 125 /* something the simulator does not model */
 
 struct sim_options {
-	uint64_t max_insns;	 /* 0: no limit */
+	uint64_t max_insns;	 /* instructions and exits; 0: no limit */
+	uint64_t max_exits;	 /* exits alone; 0: no limit */
 	unsigned insns_per_tick; /* guest instructions per counter tick */
 	FILE *trace;		 /* one line per exit, or NULL */
 };
@@ -51,8 +58,14 @@ struct sim_stats {
  */
 bool sim_engine_init(const struct sim_options *opt, char *err, size_t len);
 
-/* Closes every CPU; the engine can be initialised again. */
+/*
+ * Ends a run; the engine can be initialised again. The CPUs' Unicorn
+ * engines are kept and reset for the next run (cheaper than new ones).
+ */
 void sim_engine_fini(void);
+
+/* sim_engine_fini, and closes the Unicorn engines too. */
+void sim_engine_release(void);
 
 const struct sim_stats *sim_engine_stats(void);
 

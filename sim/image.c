@@ -460,6 +460,79 @@ bool sim_file_read(const char *path, uint64_t max, struct sim_image *img,
 	return true;
 }
 
+/* The flattened device tree header (devicetree.org specification 5.2):
+ * big-endian 32-bit fields. */
+#define FDT_MAGIC	    0xd00dfeedu
+#define FDT_HEADER_SIZE	    40u
+#define FDT_TOTALSIZE	    4u
+#define FDT_OFF_DT_STRUCT   8u
+#define FDT_OFF_DT_STRINGS  12u
+#define FDT_OFF_MEM_RSVMAP  16u
+#define FDT_VERSION	    20u
+#define FDT_LAST_COMP	    24u
+#define FDT_SIZE_DT_STRINGS 32u
+#define FDT_SIZE_DT_STRUCT  36u
+#define FDT_VERSION_MIN	    16u /* what libfdt reads */
+#define FDT_LAST_COMP_MAX   17u
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* A block [off, off + size) of the tree lies inside its header's totalsize,
+ * past the header. */
+static bool fdt_block_fits(uint32_t off, uint32_t size, uint32_t total)
+{
+	return off >= FDT_HEADER_SIZE && off <= total && size <= total - off;
+}
+
+bool sim_dtb_check(const uint8_t *buf, size_t len, const char *name, char *err,
+		   size_t err_len)
+{
+	uint32_t total, version, comp, struct_size;
+
+	if (len < 4 || be32(buf) != FDT_MAGIC)
+		return fail(err, err_len, name,
+			    "not a device tree blob (bad magic)");
+	if (len < FDT_HEADER_SIZE)
+		return fail(err, err_len, name,
+			    "truncated device tree: %zu bytes, its header has "
+			    "%u",
+			    len, FDT_HEADER_SIZE);
+	total = be32(buf + FDT_TOTALSIZE);
+	version = be32(buf + FDT_VERSION);
+	comp = be32(buf + FDT_LAST_COMP);
+	if (version < FDT_VERSION_MIN || comp > FDT_LAST_COMP_MAX)
+		return fail(
+		    err, err_len, name,
+		    "device tree version %u (compatible with %u) is not "
+		    "16 or 17",
+		    version, comp);
+	if (total < FDT_HEADER_SIZE)
+		return fail(err, err_len, name,
+			    "device tree totalsize %u is smaller than its "
+			    "header",
+			    total);
+	if (total > len)
+		return fail(err, err_len, name,
+			    "device tree totalsize %u is larger than the file "
+			    "(%zu bytes)",
+			    total, len);
+	/* Version 16 has no size_dt_struct. */
+	struct_size = version >= 17 ? be32(buf + FDT_SIZE_DT_STRUCT) : 0;
+	if (!fdt_block_fits(be32(buf + FDT_OFF_MEM_RSVMAP), 0, total) ||
+	    !fdt_block_fits(be32(buf + FDT_OFF_DT_STRUCT), struct_size,
+			    total) ||
+	    !fdt_block_fits(be32(buf + FDT_OFF_DT_STRINGS),
+			    be32(buf + FDT_SIZE_DT_STRINGS), total))
+		return fail(err, err_len, name,
+			    "device tree blocks lie outside its totalsize %u",
+			    total);
+	return true;
+}
+
 void sim_image_free(struct sim_image *img)
 {
 	free(img->data);

@@ -4,10 +4,11 @@
  *
  * An AArch64 ELF64 little-endian executable is placed by the physical
  * addresses of its PT_LOAD segments; a raw binary goes where the caller says;
- * any other file (a device tree blob) is read as it is. Every function
- * validates its input completely and never reads past what the file holds:
- * a malformed file gets a one-line message "<file>: <problem>" in err, never
- * a crash. On failure img is left empty (sim_image_free is still safe).
+ * a device tree's header is checked before boot.c reads the tree. Every
+ * function validates its input completely and never reads past what the
+ * file holds: a malformed file gets a one-line message "<file>: <problem>"
+ * in err, never a crash. On failure img is left empty (sim_image_free is
+ * still safe).
  */
 #ifndef SIM_IMAGE_H
 #define SIM_IMAGE_H
@@ -61,6 +62,16 @@ bool sim_image_load_raw(const char *path, uint64_t load, uint64_t ram_ipa,
  */
 bool sim_file_read(const char *path, uint64_t max, struct sim_image *img,
 		   char *err, size_t err_len);
+
+/*
+ * Checks the header of the flattened device tree in len bytes at buf, each
+ * problem with its own message: the magic, a whole header, version 16 or
+ * 17, a totalsize that fits the file, and its blocks inside that totalsize.
+ * name stands for the file. What lies inside the blocks is lib/fdt's to
+ * check (fdt_check).
+ */
+bool sim_dtb_check(const uint8_t *buf, size_t len, const char *name, char *err,
+		   size_t err_len);
 
 /* Frees img->data and empties img. */
 void sim_image_free(struct sim_image *img);

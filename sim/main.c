@@ -334,6 +334,27 @@ static void machine(const struct args *a)
 				 : run.boot.gic != 0 ? run.boot.gic
 						     : 3;
 	hal_sim_mem_init(run.boot.ram_base, run.boot.ram_size);
+	/* What hal/aarch64 keeps for itself on the same machine, so that the
+	 * core refuses to give it away in the same words. */
+	plat->mmio_count = 0;
+	plat->mmio[plat->mmio_count++] = (struct hal_mmio){
+	    "the hypervisor's console UART", pa_init(0x09000000), 0x1000};
+	for (unsigned i = 0; i < run.boot.gic_reg_count &&
+			     hal_sim_gic()->version == run.boot.gic;
+	     i++) {
+		static const char *const v2[] = {
+		    "the GIC's distributor", "the GIC's CPU interface",
+		    "the GIC's virtual interface control",
+		    "the GIC's virtual CPU interface"};
+		static const char *const v3[] = {"the GIC's distributor",
+						 "the GIC's redistributors"};
+
+		if (run.boot.gic == 3 && i >= 2)
+			break;
+		plat->mmio[plat->mmio_count++] = (struct hal_mmio){
+		    run.boot.gic == 3 ? v3[i] : v2[i],
+		    pa_init(run.boot.gic_reg[i][0]), run.boot.gic_reg[i][1]};
+	}
 }
 
 /* One VM for an image, its modules at the top of host RAM; 0 or status. */
@@ -468,7 +489,7 @@ static void on_stop(int status, int halted)
 
 static void free_all(void)
 {
-	sim_engine_fini();
+	sim_engine_release();
 	sim_boot_free(&run.boot);
 	hal_sim_reset();
 }

@@ -110,12 +110,22 @@ static bool walk_table(const struct s2walk_cfg *cfg, uint64_t table,
 		       void *arg)
 {
 	unsigned shift = level_shift(level);
+	const uint64_t *t = NULL;
 
 	for (uint64_t i = 0; i < entries; i++) {
 		uint64_t ipa = base_ipa + (i << shift);
 		uint64_t desc;
 
-		if (!read_desc(cfg, table, i, &desc) || !(desc & DESC_VALID))
+		/* One lookup per 4 KiB page of the table (the root may be
+		 * several, concatenated), not per entry. */
+		if (i % 512 == 0)
+			t = cfg->table(cfg->ctx, table + (i / 512) * 4096);
+		if (t == NULL) {
+			i |= 511; /* the rest of this page is not readable */
+			continue;
+		}
+		desc = t[i % 512];
+		if (!(desc & DESC_VALID))
 			continue;
 		if (!is_leaf(desc, level)) {
 			if (!walk_table(cfg, desc & DESC_OA_MASK, level + 1,

@@ -31,7 +31,8 @@
 # grouped by VM; host addresses, the banner and the console help are left
 # out, as they differ between machines. QEMU runs with -icount shift=0,sleep=off: virtual time
 # is one nanosecond per instruction and jumps over idle periods, so the
-# timer tests are exact and fast on a loaded host; hvsim's time is its
+# timer tests are exact and fast on a loaded host (the PL031 RTC counts
+# that virtual time too, -rtc clock=vm); hvsim's time is its
 # instruction count, the same way. QEMU's serial port is its raw stdio (no
 # monitor multiplexed in), so a Ctrl-A in the input reaches the hypervisor,
 # as with scripts/run.
@@ -92,7 +93,8 @@ if [ "$engine" = qemu ]; then
 		-m 1G -smp "$smp" -nic none -no-reboot -display none \
 		-chardev stdio,id=con,mux=off,signal=off -serial chardev:con \
 		-monitor none \
-		-icount shift=0,sleep=off -kernel "$hv" "${args[@]}" \
+		-icount shift=0,sleep=off -rtc clock=vm \
+		-kernel "$hv" "${args[@]}" \
 		<"$input" >"$out" 2>&1
 else
 	GCOV_ERROR_FILE=/dev/null timeout -k 5 "$limit" "$tool" \
@@ -107,13 +109,21 @@ status=$?
 # machine times them (GICv2 traps differently from GICv3), what each VM
 # says does not.
 tr -d '\r' <"$out" |
-	grep -E '^([a-z0-9_-]+\| |hv: [a-z0-9_-]+[:/]|hv: (all VMs stopped|stopped), status )' |
+	grep -E '^([a-z0-9_-]+\|\+? |hv: [a-z0-9_-]+[:/]|hv: (all VMs stopped|stopped), status )' |
 	{ if [ ${#quiet[@]} -gt 0 ]; then grep -v "${quiet[@]}"; else cat; fi; } |
 	awk '
 	{
 		if (match($0, /^hv: (all VMs stopped|stopped), status /))
 			key = "\377"
-		else if (match($0, /^[a-z0-9_-]+\| /))
+		else if (match($0, /^[a-z0-9_-]+\|\+ /)) {
+			# The rest of a line the console cut: joined back.
+			key = substr($0, 1, RLENGTH - 3)
+			if (key in seen) {
+				sub(/\n$/, "", lines[key])
+				lines[key] = lines[key] substr($0, RLENGTH + 1) "\n"
+				next
+			}
+		} else if (match($0, /^[a-z0-9_-]+\| /))
 			key = substr($0, 1, RLENGTH - 2)
 		else {
 			key = substr($0, 5)

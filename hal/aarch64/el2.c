@@ -84,6 +84,13 @@ const struct hal_platform *hal_platform(void)
 	return &platform;
 }
 
+void hal_platform_add_mmio(const char *what, uint64_t base, uint64_t size)
+{
+	if (platform.mmio_count < HAL_MMIO_MAX)
+		platform.mmio[platform.mmio_count++] =
+		    (struct hal_mmio){what, pa_init(base), size};
+}
+
 unsigned hal_cpu_id(void)
 {
 	return this_pcpu()->id;
@@ -581,6 +588,8 @@ void hal_boot(uint64_t current_el)
 	platform.hv_base = pa_init(QEMU_RAM_BASE);
 	platform.hv_size =
 	    ((uint64_t)__hv_end - QEMU_RAM_BASE + 0x1fffff) & ~0x1fffffull;
+	hal_platform_add_mmio("the hypervisor's console UART", PL011_BASE,
+			      PL011_SIZE);
 
 	find_cpus((const void *)QEMU_DTB_BASE);
 	hal_mmu_init(parange);

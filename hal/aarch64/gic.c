@@ -30,10 +30,12 @@
 #define GICD_IGROUPR	 0x0080
 #define GICD_ISENABLER	 0x0100
 #define GICD_ICENABLER	 0x0180
+#define GICD_ISPENDR	 0x0200
 #define GICD_ICPENDR	 0x0280
 #define GICD_ICACTIVER	 0x0380
 #define GICD_IPRIORITYR	 0x0400
 #define GICD_ITARGETSR	 0x0800
+#define GICD_ICFGR	 0x0c00
 #define GICD_SGIR	 0x0f00
 #define GICD_IROUTER	 0x6000
 #define GICD_CTLR_RWP	 (1u << 31)
@@ -269,6 +271,10 @@ void hal_gic_init(const void *fdt)
 		info.version = 3;
 		gicd = regs[0];
 		gicr_base = regs[2];
+		hal_platform_add_mmio("the GIC's distributor", regs[0],
+				      regs[1]);
+		hal_platform_add_mmio("the GIC's redistributors", regs[2],
+				      regs[3]);
 		init_v3();
 	} else {
 		n = hal_fdt_node_regs(fdt, "arm,cortex-a15-gic", regs, 5);
@@ -284,6 +290,14 @@ void hal_gic_init(const void *fdt)
 		gich = regs[4];
 		info.gicv = pa_init(regs[6]);
 		info.gicv_size = regs[7];
+		hal_platform_add_mmio("the GIC's distributor", regs[0],
+				      regs[1]);
+		hal_platform_add_mmio("the GIC's CPU interface", regs[2],
+				      regs[3]);
+		hal_platform_add_mmio("the GIC's virtual interface control",
+				      regs[4], regs[5]);
+		hal_platform_add_mmio("the GIC's virtual CPU interface",
+				      regs[6], regs[7]);
 		init_v2();
 	}
 	if (info.lr_count > HAL_LR_MAX)
@@ -369,13 +383,42 @@ void hal_irq_enable(uint32_t intid, bool on)
 	if (info.version == 0)
 		return;
 	wr8(gicd, GICD_IPRIORITYR + intid, HV_PRIORITY);
-	if (intid >= GIC_PRIVATE_COUNT) {
-		if (info.version == 3)
-			wr64(gicd, GICD_IROUTER + 8 * intid, 0);
-		else
-			wr8(gicd, GICD_ITARGETSR + intid, 1);
-	}
 	wr32(gicd, (on ? GICD_ISENABLER : GICD_ICENABLER) + word, bit);
+}
+
+void hal_irq_route(uint32_t intid, unsigned cpu)
+{
+	const struct pcpu *t = &pcpus[cpu];
+
+	if (intid < GIC_PRIVATE_COUNT || cpu >= HAL_MAX_CPUS)
+		return;
+	if (info.version == 3) {
+		/* Aff3 [39:32], Aff2-Aff0 [23:0]; Interrupt_Routing_Mode 0. */
+		wr64(gicd, GICD_IROUTER + 8 * intid, t->mpidr & MPIDR_AFF_MASK);
+	} else if (info.version == 2) {
+		wr8(gicd, GICD_ITARGETSR + intid, t->gic_mask);
+	}
+}
+
+void hal_irq_set_trigger(uint32_t intid, bool edge)
+{
+	/* Int_config [2F+1] of each 2-bit field: 1 = edge-triggered. */
+	uint32_t off = GICD_ICFGR + (intid / 16) * 4;
+	uint32_t bit = 2u << (2 * (intid % 16));
+	uint32_t v;
+
+	if (intid < GIC_PRIVATE_COUNT || info.version == 0)
+		return;
+	v = rd32(gicd, off);
+	wr32(gicd, off, edge ? v | bit : v & ~bit);
+}
+
+bool hal_irq_pending(uint32_t intid)
+{
+	if (intid < GIC_PRIVATE_COUNT || info.version == 0)
+		return false;
+	return (rd32(gicd, GICD_ISPENDR + (intid / 32) * 4) >> (intid % 32)) &
+	       1u;
 }
 
 void hal_irq_resample(void)

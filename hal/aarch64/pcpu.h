@@ -57,7 +57,12 @@ void hal_debug_init_cpu(void);
 void hal_mmu_init(unsigned pa_range);
 void hal_mmu_enable(unsigned pa_range);
 
-/* Physical PL011 console; defined in pl011.c. */
+/* Records MMIO the hypervisor drives in hal_platform()->mmio (el2.c). */
+void hal_platform_add_mmio(const char *what, uint64_t base, uint64_t size);
+
+/* Physical PL011 console at PL011_BASE; defined in pl011.c. */
+#define PL011_BASE 0x09000000ul
+#define PL011_SIZE 0x1000ul
 void hal_pl011_init(void);
 
 /*

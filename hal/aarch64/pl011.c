@@ -6,7 +6,7 @@
 
 #include <hal/console.h>
 
-#define UART_BASE 0x09000000ul
+#define UART_BASE PL011_BASE
 #define UART_DR	  0x000
 #define UART_FR	  0x018
 #define UART_IBRD 0x024
@@ -27,23 +27,21 @@ static inline volatile uint32_t *reg(unsigned off)
 }
 
 /*
- * Input that arrived before the FIFOs were enabled: enabling them empties
- * the receive FIFO (QEMU's model does), so it is read out first and handed
- * out before anything else.
+ * The FIFOs stay as the firmware left them (off, on QEMU): switching them
+ * on or off empties the receive FIFO in QEMU's model, which would lose a
+ * byte typed at that moment, and the hypervisor reads its input whole at
+ * each interrupt anyway (hv/console.c), one byte or sixteen.
  */
-static char early_rx[16];
-static unsigned early_len, early_pos;
-
 void hal_pl011_init(void)
 {
-	while (early_len < sizeof(early_rx) && !(*reg(UART_FR) & FR_RXFE))
-		early_rx[early_len++] = (char)(*reg(UART_DR) & 0xff);
-	/* 8N1 with FIFOs, TX and RX enabled; QEMU ignores the baud rate. */
+	uint32_t fen = *reg(UART_LCRH) & (1u << 4);
+
+	/* 8N1, TX and RX enabled; QEMU ignores the baud rate. */
 	*reg(UART_CR) = 0;
 	*reg(UART_IMSC) = 0;
 	*reg(UART_IBRD) = 13;
 	*reg(UART_FBRD) = 1;
-	*reg(UART_LCRH) = (3u << 5) | (1u << 4);
+	*reg(UART_LCRH) = (3u << 5) | fen;
 	*reg(UART_CR) = (1u << 0) | (1u << 8) | (1u << 9);
 	/* Receive and receive-timeout interrupts: input reaches the
 	 * console VM without polling (SPI 1, enabled by the core). */
@@ -101,8 +99,6 @@ void hal_console_putc(char c)
 
 int hal_console_getc(void)
 {
-	if (early_pos < early_len)
-		return (unsigned char)early_rx[early_pos++];
 	if (*reg(UART_FR) & FR_RXFE)
 		return -1;
 	return (int)(*reg(UART_DR) & 0xff);

@@ -35,6 +35,9 @@ static struct hal_gic gic;
 static bool irq_pending[HAL_SIM_IRQ_COUNT];
 static bool irq_active[HAL_SIM_IRQ_COUNT];
 static bool irq_enabled[HAL_SIM_IRQ_COUNT];
+static bool irq_level[HAL_SIM_IRQ_COUNT]; /* a level-sensitive SPI's line */
+static bool irq_edge[HAL_SIM_IRQ_COUNT];
+static uint8_t irq_route[HAL_SIM_IRQ_COUNT];
 static bool timer_armed;
 static uint64_t timer_cval;
 static unsigned cpu_count = 1;
@@ -86,6 +89,9 @@ void hal_sim_reset(void)
 	memset(irq_pending, 0, sizeof(irq_pending));
 	memset(irq_active, 0, sizeof(irq_active));
 	memset(irq_enabled, 0, sizeof(irq_enabled));
+	memset(irq_level, 0, sizeof(irq_level));
+	memset(irq_edge, 0, sizeof(irq_edge));
+	memset(irq_route, 0, sizeof(irq_route));
 	timer_armed = false;
 	timer_cval = 0;
 	boot_dtb = NULL;
@@ -521,9 +527,21 @@ void hal_sim_irq_lower(uint32_t intid)
 		irq_pending[intid] = false;
 }
 
+void hal_sim_irq_set_level(uint32_t intid, bool high)
+{
+	if (intid < HAL_SIM_IRQ_COUNT)
+		irq_level[intid] = high;
+}
+
+/* Pending as the distributor shows it: latched, or a level line high. */
+static bool pending(uint32_t i)
+{
+	return irq_pending[i] || (irq_level[i] && !irq_edge[i]);
+}
+
 bool hal_sim_irq_pending(uint32_t intid)
 {
-	return intid < HAL_SIM_IRQ_COUNT && irq_pending[intid];
+	return intid < HAL_SIM_IRQ_COUNT && pending(intid);
 }
 
 bool hal_sim_irq_active(uint32_t intid)
@@ -536,6 +554,16 @@ bool hal_sim_irq_enabled(uint32_t intid)
 	return intid < HAL_SIM_IRQ_COUNT && irq_enabled[intid];
 }
 
+bool hal_sim_irq_edge(uint32_t intid)
+{
+	return intid < HAL_SIM_IRQ_COUNT && irq_edge[intid];
+}
+
+unsigned hal_sim_irq_route(uint32_t intid)
+{
+	return intid < HAL_SIM_IRQ_COUNT ? irq_route[intid] : 0;
+}
+
 void hal_sim_irq_deactivate(uint32_t intid)
 {
 	if (intid < HAL_SIM_IRQ_COUNT)
@@ -545,7 +573,7 @@ void hal_sim_irq_deactivate(uint32_t intid)
 uint32_t hal_irq_ack(void)
 {
 	for (uint32_t i = 0; i < HAL_SIM_IRQ_COUNT; i++) {
-		if (irq_pending[i] && irq_enabled[i] && !irq_active[i]) {
+		if (pending(i) && irq_enabled[i] && !irq_active[i]) {
 			irq_pending[i] = false;
 			irq_active[i] = true;
 			return i;
@@ -573,6 +601,23 @@ void hal_irq_enable(uint32_t intid, bool on)
 {
 	if (intid < HAL_SIM_IRQ_COUNT)
 		irq_enabled[intid] = on;
+}
+
+void hal_irq_route(uint32_t intid, unsigned cpu)
+{
+	if (intid >= GIC_PRIVATE_COUNT && intid < HAL_SIM_IRQ_COUNT)
+		irq_route[intid] = (uint8_t)cpu;
+}
+
+void hal_irq_set_trigger(uint32_t intid, bool edge)
+{
+	if (intid >= GIC_PRIVATE_COUNT && intid < HAL_SIM_IRQ_COUNT)
+		irq_edge[intid] = edge;
+}
+
+bool hal_irq_pending(uint32_t intid)
+{
+	return intid >= GIC_PRIVATE_COUNT && hal_sim_irq_pending(intid);
 }
 
 #define ICH_LR_STATE_SHIFT  62
@@ -687,7 +732,7 @@ void hal_cpu_idle(void)
 		return;
 	}
 	for (uint32_t i = 0; i < HAL_SIM_IRQ_COUNT; i++) {
-		if (irq_pending[i] && irq_enabled[i] && !irq_active[i])
+		if (pending(i) && irq_enabled[i] && !irq_active[i])
 			return;
 	}
 	/* No engine: time jumps to the hypervisor timer's deadline. */

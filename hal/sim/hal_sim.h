@@ -117,9 +117,16 @@ void hal_sim_irq_raise(uint32_t intid);
 /* A level-sensitive source dropped its line before the interrupt was
  * acknowledged: it is no longer pending. */
 void hal_sim_irq_lower(uint32_t intid);
+/* A level-sensitive SPI's input line (a device's): while high the SPI is
+ * pending, again after each deactivation, unless it is edge-triggered. */
+void hal_sim_irq_set_level(uint32_t intid, bool high);
+/* Pending as the distributor shows it: latched, or a level line high. */
 bool hal_sim_irq_pending(uint32_t intid);
 bool hal_sim_irq_active(uint32_t intid);
 bool hal_sim_irq_enabled(uint32_t intid);
+/* What hal_irq_set_trigger and hal_irq_route set for an SPI. */
+bool hal_sim_irq_edge(uint32_t intid);
+unsigned hal_sim_irq_route(uint32_t intid);
 /* What a hardware-linked virtual interrupt does when the guest
  * deactivates it: the physical one is deactivated. */
 void hal_sim_irq_deactivate(uint32_t intid);

@@ -84,6 +84,7 @@ struct vpl011 {
 	const char *name; /* VM name, the prefix of its console lines */
 	size_t name_len;
 	bool line_start; /* the next byte starts a console line (console.c) */
+	bool line_cut;	 /* ... the rest of a line another writer cut */
 	uint16_t cr;
 	uint16_t lcr_h;
 	uint16_t ibrd;

@@ -22,6 +22,7 @@
  */
 #include "hv/vgic/vgic_internal.h"
 
+#include "hv/irq.h"
 #include "hv/stage2.h"
 #include "hv/vtimer.h"
 
@@ -36,14 +37,33 @@ static bool irq_group_enabled(const struct vm *vm, const struct vgic_irq *irq)
 	       (irq->group1 ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0);
 }
 
+/* The lowest-numbered vCPU of a v2 target list, or -1 for none. */
+static int lowest_target(uint8_t targets)
+{
+	for (int i = 0; i < 8; i++)
+		if (targets & (1u << i))
+			return i;
+	return -1;
+}
+
 static bool irq_targets(const struct vm *vm, const struct vgic_irq *irq,
 			unsigned intid, const struct vcpu *v)
 {
 	if (intid < GIC_PRIVATE_COUNT)
 		return irq->vcpu == v->id;
+	/* A linked SPI goes to one vCPU, whose CPU its physical one is
+	 * routed to: the one that must deactivate it. */
+	if (is_v2(vm) && irq->hw_intid != 0)
+		return lowest_target(irq->targets) == (int)v->id;
 	if (is_v2(vm))
 		return (irq->targets & (1u << v->id)) != 0;
 	return irq->route == vcpu_affinity(v);
+}
+
+bool vgic_lr_hw(const struct vgic_irq *irq, unsigned intid)
+{
+	return irq->hw_intid != 0 &&
+	       (intid < GIC_PRIVATE_COUNT || irq->hw_active);
 }
 
 /* Whether a pending irq may be signalled to v at all. */
@@ -74,7 +94,7 @@ enum hal_lr_state vgic_lr_state_wanted(const struct vm *vm,
 	 * new instance waits in the model.
 	 */
 	if (pend && vgic_irq_deliverable(vm, irq, intid, owner) &&
-	    !(irq->active && irq->hw_intid != 0))
+	    !(irq->active && vgic_lr_hw(irq, intid)))
 		state |= HAL_LR_PENDING;
 	return (enum hal_lr_state)state;
 }
@@ -165,6 +185,9 @@ static bool irq_fold(struct vm *vm, struct vgic_irq *irq, unsigned intid)
 	if ((want & HAL_LR_PENDING) && !(lr.state & HAL_LR_PENDING))
 		irq_consume(vm, irq, intid);
 	irq->active = (lr.state & HAL_LR_ACTIVE) != 0;
+	/* The guest deactivated a linked SPI: so did the hardware. */
+	if (lr.hw && lr.state == HAL_LR_INVALID && intid >= GIC_PRIVATE_COUNT)
+		irq->hw_active = false;
 	return true;
 }
 
@@ -196,8 +219,12 @@ static void irq_commit(struct vm *vm, struct vgic_irq *irq, unsigned intid)
 	lr.intid = intid;
 	lr.state = want;
 	lr.source = is_v2_sgi(vm, intid) ? irq->source : 0;
-	lr.hw = irq->hw_intid != 0;
-	lr.pintid = irq->hw_intid;
+	/* An active instance keeps its link: its deactivation is the one
+	 * that must reach the hardware (or must not). */
+	if (!(want & HAL_LR_ACTIVE)) {
+		lr.hw = vgic_lr_hw(irq, intid);
+		lr.pintid = lr.hw ? irq->hw_intid : 0;
+	}
 	hal_vgic_lr_write(&owner->arch, irq->lr, &lr);
 }
 
@@ -206,11 +233,18 @@ static void irq_commit(struct vm *vm, struct vgic_irq *irq, unsigned intid)
  * timer's PPI) is banked in the CPU interface of its vCPU's home CPU: from
  * another CPU it is left to that one, at its next vgic_sync.
  */
-static void hw_deactivate(struct vm *vm, struct vgic_irq *irq, unsigned intid)
+void vgic_hw_deactivate(struct vm *vm, struct vgic_irq *irq, unsigned intid)
 {
 	struct vcpu *owner = &vm->vcpus[irq->vcpu];
 
-	if (intid >= GIC_PRIVATE_COUNT || owner->arch.cpu == hal_cpu_id() ||
+	/* A linked SPI: on the CPU that took it (hv/irq.h says why). */
+	if (intid >= GIC_PRIVATE_COUNT) {
+		if (irq->hw_active)
+			irq_deactivate_on(irq->hw_cpu, irq->hw_intid);
+		irq->hw_active = false;
+		return;
+	}
+	if (owner->arch.cpu == hal_cpu_id() ||
 	    irq->hw_intid >= GIC_PRIVATE_COUNT) {
 		hal_irq_deactivate(irq->hw_intid);
 		return;
@@ -227,18 +261,28 @@ static void hw_deactivate(struct vm *vm, struct vgic_irq *irq, unsigned intid)
  * offered, the line is looked at again; gone low, the instance latched
  * when the physical PPI fired goes, and the physical PPI, active since
  * then, is deactivated so that it can fire again. True when it went.
+ *
+ * A level-sensitive linked SPI is the same: its line is a device's, which
+ * the guest can lower by writing the device (clearing or masking its
+ * interrupt) before it takes the virtual one. The physical SPI is active
+ * meanwhile, and an active level-sensitive SPI reads as pending in the
+ * distributor exactly while its line is high (IHI 0069 4.1.2).
  */
 static bool hw_resample(struct vm *vm, struct vgic_irq *irq, unsigned intid)
 {
 	bool high;
 
-	if (irq->hw_intid == 0 || intid != GIC_PPI_VTIMER || !irq->pending ||
-	    irq->active)
+	if (irq->hw_intid == 0 || !irq->pending || irq->active)
 		return false;
-	if (!vtimer_vtimer_line(&vm->vcpus[irq->vcpu], &high) || high)
+	if (intid == GIC_PPI_VTIMER) {
+		if (!vtimer_vtimer_line(&vm->vcpus[irq->vcpu], &high) || high)
+			return false;
+	} else if (intid < GIC_PRIVATE_COUNT || !irq->hw_level ||
+		   !irq->hw_active || hal_irq_pending(irq->hw_intid)) {
 		return false;
+	}
 	irq->pending = false;
-	hw_deactivate(vm, irq, intid);
+	vgic_hw_deactivate(vm, irq, intid);
 	return true;
 }
 
@@ -248,6 +292,19 @@ void vgic_resample_vtimer(struct vcpu *v)
 
 	if (irq->hw_intid != 0 && irq->pending && !irq->active)
 		vgic_irq_sync(v->vm, irq, GIC_PPI_VTIMER);
+}
+
+void vgic_resample_hw_spis(struct vm *vm)
+{
+	uint64_t set = vm->vgic.spi_offered & vm->vgic.spi_link_level;
+
+	for (unsigned i = 0; set != 0; i++, set >>= 1) {
+		struct vgic_irq *irq = &vm->vgic.spi[i];
+
+		if ((set & 1u) && irq->hw_active && irq->pending &&
+		    !irq->active)
+			vgic_irq_sync(vm, irq, GIC_PRIVATE_COUNT + i);
+	}
 }
 
 /* Brings the model of irq up to date before it is read or changed. */
@@ -298,8 +355,9 @@ void vgic_lr_sync_all(struct vm *vm, bool commit)
 void vgic_irq_unlink_if_idle(struct vm *vm, struct vgic_irq *irq,
 			     unsigned intid, bool was_live)
 {
-	if (irq->hw_intid != 0 && was_live && !irq_pending(irq) && !irq->active)
-		hw_deactivate(vm, irq, intid);
+	if (vgic_lr_hw(irq, intid) && was_live && !irq_pending(irq) &&
+	    !irq->active)
+		vgic_hw_deactivate(vm, irq, intid);
 }
 
 void vgic_sgi_raise(struct vm *vm, struct vcpu *target, unsigned intid,
@@ -397,18 +455,26 @@ void vgic_reset(struct vm *vm)
 	vgic_set_ctlr(vm, 0);
 	vm->vgic.spi_offered = 0;
 	for (unsigned i = 0; i < VGIC_SPI_COUNT; i++) {
+		struct vgic_irq *irq = &vm->vgic.spi[i];
+
+		/* A linked physical SPI taken and not ended is ended now. */
+		vgic_hw_deactivate(vm, irq, GIC_PRIVATE_COUNT + i);
 		/*
 		 * SPIs reset level-sensitive, disabled, at priority 0 and
 		 * routed to vCPU 0 on both versions (the architecture
 		 * leaves targets and routes UNKNOWN), so that a guest which
 		 * only enables one still gets it.
 		 */
-		vm->vgic.spi[i] = (struct vgic_irq){
+		*irq = (struct vgic_irq){
 		    .group1 = !is_v2(vm),
 		    .targets = 1,
 		    .route = vcpu_mpidr(0) & MPIDR_AFF_MASK,
+		    .hw_intid = vm->vgic.spi_link[i],
+		    .hw_level = (vm->vgic.spi_link_level >> i) & 1u,
 		    .lr = VGIC_NO_LR,
 		};
+		if (irq->hw_intid != 0)
+			vgic_hw_route(vm, irq, GIC_PRIVATE_COUNT + i);
 	}
 	vm_unlock(vm);
 }
@@ -434,6 +500,8 @@ void vgic_vcpu_reset(struct vcpu *v)
 			continue;
 		irq = irq_of(vm, v, intid);
 		irq_fold(vm, irq, intid);
+		if (intid >= GIC_PRIVATE_COUNT && irq->active && irq->hw_active)
+			vgic_hw_deactivate(vm, irq, intid);
 		if (intid >= GIC_PRIVATE_COUNT)
 			irq->active = false;
 		vgic_lr_release(vm, irq);
@@ -443,7 +511,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 		struct vgic_irq *irq = &v->vgic.priv[i];
 
 		if (irq->hw_intid != 0 && (irq_pending(irq) || irq->active))
-			hw_deactivate(vm, irq, i);
+			vgic_hw_deactivate(vm, irq, i);
 		/*
 		 * SGIs are edge-triggered; PPIs reset level-sensitive and
 		 * are configurable through ICFGR1. Both versions leave it
@@ -468,6 +536,39 @@ void vgic_vcpu_reset(struct vcpu *v)
 	vm_unlock(vm);
 }
 
+void vgic_vcpu_put(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct vgic_irq *irq = &v->vgic.priv[GIC_PPI_VTIMER];
+
+	if (irq->hw_intid == 0)
+		return;
+	vm_lock(vm);
+	vgic_irq_sync(vm, irq, GIC_PPI_VTIMER);
+	if (irq->hw_intid != 0) {
+		/*
+		 * Pending only: dropped, the line is sampled again when v's
+		 * timer is back in the hardware (it fires again if still
+		 * high). Active: v's guest still completes it, in software.
+		 */
+		if (irq_pending(irq) || irq->active)
+			hal_irq_deactivate(irq->hw_intid);
+		irq->pending = false;
+		irq->hw_intid = 0;
+		vgic_irq_changed(vm, irq, GIC_PPI_VTIMER);
+		/* An active LR keeps its link through a commit: cut it. */
+		if (irq->lr != VGIC_NO_LR) {
+			struct hal_lr lr;
+
+			hal_vgic_lr_read(&v->arch, irq->lr, &lr);
+			lr.hw = false;
+			lr.pintid = 0;
+			hal_vgic_lr_write(&v->arch, irq->lr, &lr);
+		}
+	}
+	vm_unlock(vm);
+}
+
 /* Interrupt inputs */
 
 void vgic_set_level(struct vm *vm, struct vcpu *target, uint32_t intid,
@@ -480,6 +581,9 @@ void vgic_set_level(struct vm *vm, struct vcpu *target, uint32_t intid,
 	    (intid < GIC_PRIVATE_COUNT && target == NULL))
 		return;
 	irq = irq_of(vm, target, intid);
+	/* A linked SPI's input is the physical one's (vgic_inject_hw_spi). */
+	if (intid >= GIC_PRIVATE_COUNT && irq->hw_intid != 0)
+		return;
 	vm_lock(vm);
 	if (irq->level != level) {
 		vgic_irq_sync(vm, irq, intid);
@@ -505,4 +609,101 @@ void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t pintid)
 	irq->pending = true;
 	vgic_irq_changed(v->vm, irq, intid);
 	vm_unlock(v->vm);
+}
+
+/* Linked SPIs */
+
+struct vcpu *vgic_hw_spi_target(struct vm *vm, uint32_t intid)
+{
+	const struct vgic_irq *irq = &vm->vgic.spi[intid - GIC_PRIVATE_COUNT];
+
+	if (is_v2(vm)) {
+		int t = lowest_target(irq->targets);
+
+		return t >= 0 && (unsigned)t < vm->vcpu_count ? &vm->vcpus[t]
+							      : NULL;
+	}
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (irq->route == vcpu_affinity(&vm->vcpus[i]))
+			return &vm->vcpus[i];
+	return NULL;
+}
+
+bool vgic_hw_spi_waiting(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool waiting = false;
+
+	/* Set before the VM runs and never changed: no lock needed. */
+	if (vm->vgic.spi_link_level == 0)
+		return false;
+	vm_lock(vm);
+	for (unsigned i = 0; i < VGIC_SPI_COUNT && !waiting; i++) {
+		struct vgic_irq *irq = &vm->vgic.spi[i];
+		unsigned intid = GIC_PRIVATE_COUNT + i;
+
+		if (!((vm->vgic.spi_link_level >> i) & 1u) ||
+		    vgic_hw_spi_target(vm, intid) != v)
+			continue;
+		/* A deactivation by the guest is seen in its LR. */
+		vgic_irq_sync(vm, irq, intid);
+		waiting = !irq->hw_active && hal_irq_pending(irq->hw_intid);
+	}
+	vm_unlock(vm);
+	return waiting;
+}
+
+void vgic_hw_route(struct vm *vm, struct vgic_irq *irq, unsigned intid)
+{
+	struct vcpu *t = vgic_hw_spi_target(vm, intid);
+
+	/* A route to no vCPU leaves the physical one where it was: the
+	 * guest cannot take it either way. */
+	if (t != NULL)
+		hal_irq_route(irq->hw_intid, t->arch.cpu);
+}
+
+void vgic_spi_link(struct vm *vm, uint32_t intid, uint32_t pintid, bool level)
+{
+	unsigned i = intid - GIC_PRIVATE_COUNT;
+	struct vgic_irq *irq;
+
+	if (intid < GIC_PRIVATE_COUNT || intid >= VGIC_INTID_COUNT ||
+	    pintid < GIC_PRIVATE_COUNT)
+		return;
+	irq = &vm->vgic.spi[i];
+	vm_lock(vm);
+	vm->vgic.spi_link[i] = pintid;
+	if (level)
+		vm->vgic.spi_link_level |= 1ull << i;
+	else
+		vm->vgic.spi_link_level &= ~(1ull << i);
+	vgic_irq_sync(vm, irq, intid);
+	irq->hw_intid = pintid;
+	irq->hw_level = level;
+	vgic_irq_changed(vm, irq, intid);
+	vm_unlock(vm);
+}
+
+struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid)
+{
+	struct vgic_irq *irq;
+	struct vcpu *target;
+
+	if (intid < GIC_PRIVATE_COUNT || intid >= VGIC_INTID_COUNT)
+		return NULL;
+	irq = &vm->vgic.spi[intid - GIC_PRIVATE_COUNT];
+	vm_lock(vm);
+	if (irq->hw_intid == 0) {
+		vm_unlock(vm);
+		return NULL;
+	}
+	vgic_irq_sync(vm, irq, intid);
+	irq->pending = true;
+	irq->hw_active = true;
+	irq->hw_cpu = (uint8_t)hal_cpu_id();
+	vgic_irq_changed(vm, irq, intid);
+	target = vgic_hw_spi_target(vm, intid);
+	vm_unlock(vm);
+	return target;
 }

@@ -62,8 +62,14 @@ struct vgic_irq {
 	uint64_t route;	   /* v3 IROUTER (SPIs): affinity of the target */
 	uint8_t source;	   /* v2 SGIs: the sender of the one in the LR */
 	uint32_t hw_intid; /* physical INTID it forwards, or 0 */
-	uint8_t lr;	   /* list register holding it, or VGIC_NO_LR */
-	uint8_t vcpu;	   /* private: its vCPU; SPI in an LR: whose LR */
+	/* SPIs linked to a physical one (vgic_spi_link): the physical SPI
+	 * is active, taken on physical CPU hw_cpu, until the guest
+	 * deactivates this instance (or the hypervisor ends it). */
+	bool hw_active;
+	bool hw_level; /* the physical SPI is level-sensitive */
+	uint8_t hw_cpu;
+	uint8_t lr;   /* list register holding it, or VGIC_NO_LR */
+	uint8_t vcpu; /* private: its vCPU; SPI in an LR: whose LR */
 	/* v2 SGIs: one bit per sending vCPU with an instance pending
 	 * (GICD_SPENDSGIR); source is then the sender in the LR. */
 	uint8_t sgi_sources;
@@ -97,6 +103,10 @@ struct vgic {
 	uint64_t gicd_size;		 /* the distributor's frame */
 	uint64_t spi_offered;		 /* bit per SPI offered (vgic.c) */
 	struct vgic_irq spi[VGIC_SPI_COUNT];
+	/* Physical SPI each SPI is linked to (0: none), and whether it is
+	 * level-sensitive: kept across resets (vgic_spi_link). */
+	uint32_t spi_link[VGIC_SPI_COUNT];
+	uint64_t spi_link_level;
 };
 
 /*
@@ -111,6 +121,16 @@ enum hv_err vgic_init(struct vm *vm);
  * (vgic_init does it; also for a VM reset).
  */
 void vgic_reset(struct vm *vm);
+
+/*
+ * v is switched out on its home CPU for another vCPU. The hardware-linked
+ * virtual timer it may hold is banked in that CPU: left active there it
+ * would block the next vCPU's timer, for good if v never ran again (its
+ * VM powered off). The physical PPI is ended; a pending instance goes (the
+ * line is sampled again when v's timer is back in the hardware) and an
+ * active one stays v's to complete, as a software interrupt.
+ */
+void vgic_vcpu_put(struct vcpu *v);
 
 /* Puts a vCPU's private interrupts and redistributor in their reset state. */
 void vgic_vcpu_reset(struct vcpu *v);
@@ -138,6 +158,35 @@ void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t pintid);
  * follow; anything else by mmio_dabt_general.
  */
 void vgic_gicd_dabt(struct vcpu *v, const struct vcpu_exit *e, uint32_t off);
+
+/*
+ * Links SPI intid of vm to physical SPI pintid for the VM's lifetime (a
+ * host device passed through, hv/passthrough.h); level says the physical
+ * SPI is level-sensitive. A linked SPI goes to one vCPU only (on v2 the
+ * lowest-numbered of its targets) and the physical SPI follows: it is
+ * routed to that vCPU's physical CPU (hal_irq_route) at every reset and
+ * retarget.
+ */
+void vgic_spi_link(struct vm *vm, uint32_t intid, uint32_t pintid, bool level);
+
+/*
+ * The linked physical SPI of intid was taken on this CPU (acknowledged,
+ * its priority dropped): the SPI becomes pending, hardware-linked, so the
+ * guest's deactivation ends the physical one. A level-sensitive one whose
+ * line falls before the guest takes it is withdrawn and the physical SPI
+ * deactivated. Returns the vCPU it goes to, or NULL (none targeted).
+ */
+struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid);
+
+/*
+ * True when a level-sensitive linked SPI that goes to v has its line high
+ * and is not taken: the physical SPI is pending and must reach the CPU
+ * (hal_irq_resample says why it may not by itself).
+ */
+bool vgic_hw_spi_waiting(struct vcpu *v);
+
+/* The vCPU a linked SPI goes to, or NULL (v3: a route to no vCPU). */
+struct vcpu *vgic_hw_spi_target(struct vm *vm, uint32_t intid);
 
 /* A trapped write of ICC_SGI1R_EL1 (v3) by v. */
 void vgic_sgi1r_write(struct vcpu *v, uint64_t val);

@@ -114,6 +114,25 @@ enum hal_lr_state vgic_lr_state_wanted(const struct vm *vm,
  */
 void vgic_resample_vtimer(struct vcpu *v);
 
+/* The same for the VM's level-sensitive linked SPIs on offer. */
+void vgic_resample_hw_spis(struct vm *vm);
+
+/*
+ * Whether irq's list register is hardware-linked: a forwarded private
+ * interrupt (the virtual timer), or a linked SPI whose physical SPI is
+ * active for the instance on offer.
+ */
+bool vgic_lr_hw(const struct vgic_irq *irq, unsigned intid);
+
+/*
+ * Ends the physical interrupt irq forwards: a private one on its vCPU's
+ * home CPU, a linked SPI on the CPU that took it (hv/irq.h).
+ */
+void vgic_hw_deactivate(struct vm *vm, struct vgic_irq *irq, unsigned intid);
+
+/* Routes a linked SPI's physical SPI to its target vCPU's CPU. */
+void vgic_hw_route(struct vm *vm, struct vgic_irq *irq, unsigned intid);
+
 /* Empties the list register irq holds. */
 void vgic_lr_release(struct vm *vm, struct vgic_irq *irq);
 

@@ -95,9 +95,19 @@ static void lr_fill(struct vm *vm, struct vcpu *v, unsigned n,
 	    .intid = intid,
 	    .priority = irq->priority,
 	    .group1 = irq->group1,
-	    .hw = irq->hw_intid != 0,
-	    .pintid = irq->hw_intid,
 	};
+
+	/*
+	 * A linked SPI retargeted to a vCPU on another CPU than the one that
+	 * took its physical SPI: that CPU ends the physical one now, and
+	 * this instance goes as a plain virtual interrupt (a level line
+	 * still high brings the physical SPI back on its new route).
+	 */
+	if (intid >= GIC_PRIVATE_COUNT && irq->hw_active &&
+	    irq->hw_cpu != v->arch.cpu)
+		vgic_hw_deactivate(vm, irq, intid);
+	lr.hw = vgic_lr_hw(irq, intid);
+	lr.pintid = lr.hw ? irq->hw_intid : 0;
 
 	if (is_v2_sgi(vm, intid)) {
 		/* The lowest-numbered sender goes first. */
@@ -236,6 +246,7 @@ void vgic_flush(struct vcpu *v)
 {
 	vm_lock(v->vm);
 	vgic_resample_vtimer(v);
+	vgic_resample_hw_spis(v->vm);
 	flush(v);
 	vm_unlock(v->vm);
 }
@@ -247,6 +258,7 @@ static bool has_pending(struct vcpu *v)
 	uint64_t set[2];
 
 	vgic_resample_vtimer(v);
+	vgic_resample_hw_spis(vm);
 
 	for (unsigned n = 0; n < HAL_LR_MAX; n++) {
 		struct hal_lr lr;

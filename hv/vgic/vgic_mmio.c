@@ -160,6 +160,8 @@ static void field_write(struct vm *vm, struct vcpu *cpu, enum irq_reg reg,
 	case REG_ITARGETSR:
 		/* Bits of CPUs the VM does not have are RAZ/WI. */
 		irq->targets = (uint8_t)(f & present_vcpus(vm));
+		if (irq->hw_intid != 0)
+			vgic_hw_route(vm, irq, intid);
 		break;
 	case REG_ICFGR:
 		irq->edge = (f & 2) != 0;

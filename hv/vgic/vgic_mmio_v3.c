@@ -68,6 +68,8 @@ static void irouter_access(struct vm *vm, uint64_t off, unsigned size,
 	vgic_irq_sync(vm, irq, intid);
 	irq->route = ((irq->route & ~half) | ((*val << shift) & half)) &
 		     VGIC_IROUTER_MASK;
+	if (irq->hw_intid != 0)
+		vgic_hw_route(vm, irq, intid);
 	vgic_irq_changed(vm, irq, intid);
 }
 

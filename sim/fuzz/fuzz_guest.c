@@ -3,11 +3,23 @@
  *
  * The input is a guest: up to 4 KiB of instruction words, run at EL1 after
  * a fixed prologue (a stack, and a vector table whose every entry skips the
- * instruction that trapped), in a VM with two vCPUs and 4 MiB of RAM, for at
- * most 20,000 guest instructions. Whatever the guest does - hypercalls with
- * random arguments, PSCI, MMIO anywhere, system registers, WFI, wild
- * branches - the core must not crash, hit its own HV_CHECK, leak or trip
- * ASan/UBSan.
+ * instruction that trapped, or after an instruction abort returns to the
+ * epilogue), in a VM with two vCPUs and 4 MiB of RAM (the least a VM has:
+ * its device tree goes 2 MiB below the top), booted as the hypervisor boots
+ * any VM: a raw kernel module in host memory, copied to the RAM's base.
+ * Whatever the guest does - hypercalls with random arguments, PSCI, MMIO
+ * anywhere, system registers, WFI, wild branches - the core must not
+ * crash, hit its own HV_CHECK, leak or trip ASan/UBSan.
+ *
+ * Past the input, up to FILL_END, every word branches to an epilogue that
+ * powers the VM off: a guest that runs off its end (or branches near it)
+ * stops there instead of spending its budget on UNDEFs of zeros, which
+ * cost a translation each and found nothing. The budget, 4,096
+ * instructions and exits (four times the longest input) with at most 256
+ * exits, ends loops: a guest that faults or resets forever repeats itself.
+ *
+ * One Unicorn engine per vCPU serves every input (sim_engine_fini keeps
+ * it, reset): the fuzzer measures guests, not engine start-up.
  */
 #include "engine.h"
 #include "hal_sim.h"
@@ -18,26 +30,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MACHINE_RAM 0x40000000ull
-#define HV_SIZE	    0x00200000ull
-#define KERNEL_PA   (MACHINE_RAM + HV_SIZE) /* the module: 2 MiB */
-#define GUEST_PA    (KERNEL_PA + 0x00200000ull)
+/* The hypervisor's region is only checked for overlaps in hvsim: the
+ * smallest one, below the guest's RAM (2 MiB aligned, one block); the
+ * kernel module above it. */
+#define HV_SIZE	    0x00010000ull
+#define MACHINE_RAM (0x40000000ull - HV_SIZE)
+#define GUEST_PA    0x40000000ull
 #define GUEST_IPA   0x40000000ull
 #define GUEST_SIZE  0x00400000ull
+#define KERNEL_PA   (GUEST_PA + GUEST_SIZE)
 #define VECTORS_OFF 0x800u
 #define BODY_OFF    0x1000u
 #define BODY_MAX    4096u
-#define MAX_INSNS   20000u
+#define FILL_END    0x10000u
+#define EPILOGUE    0x20u
+#define MAX_INSNS   4096u
+#define MAX_EXITS   256u
 
 /* adr x0, vectors; msr vbar_el1, x0; mov x1, #0x40100000; mov sp, x1;
  * b body */
 static const uint32_t prologue[] = {0x10004000, 0xd518c000, 0xd2a80201,
 				    0x9100003f, 0x140003fc};
+/* At EPILOGUE: movz w0, #0x8400, lsl #16; movk w0, #8 (PSCI SYSTEM_OFF);
+ * hvc #0; b . */
+static const uint32_t epilogue[] = {0x52b08000, 0x72800100, 0xd4000002,
+				    0x14000000};
 /* mrs x30, elr_el1; add x30, x30, #4; msr elr_el1, x30; eret */
 static const uint32_t vector[] = {0xd538403e, 0x910013de, 0xd518403e,
 				  0xd69f03e0};
+/*
+ * The synchronous entries: the same, except after an instruction abort
+ * (EC 0x20/0x21, ESR >> 27 == 0x10), whose next word cannot be fetched
+ * either: there they return to the epilogue. mrs x30, esr_el1;
+ * lsr x30, x30, #27; cmp x30, #0x10; b.eq 1f; <vector>;
+ * 1: mov x30, #0x40000000; movk x30, #EPILOGUE; msr elr_el1, x30; eret
+ */
+static const uint32_t vector_sync[] = {
+    0xd538521e, 0xd35bffde, 0xf10043df, 0x540000a0, 0xd538403e, 0x910013de,
+    0xd518403e, 0xd69f03e0, 0xd2a8001e, 0xf280041e, 0xd518403e, 0xd69f03e0};
 
-static uint8_t image[BODY_OFF + BODY_MAX];
+static uint8_t image[FILL_END];
 static jmp_buf stopped;
 
 static void on_stop(int status, int halted)
@@ -53,26 +85,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct hv_config hc;
-	struct sim_options opt = {.max_insns = MAX_INSNS, .insns_per_tick = 16};
+	struct sim_options opt = {.max_insns = MAX_INSNS,
+				  .max_exits = MAX_EXITS,
+				  .insns_per_tick = 16};
 	struct hal_platform *plat;
 	size_t body = size < BODY_MAX ? size : BODY_MAX;
 	char err[128];
 
 	memset(image, 0, sizeof(image));
 	memcpy(image, prologue, sizeof(prologue));
-	for (unsigned i = 0; i < 16; i++)
-		memcpy(image + VECTORS_OFF + i * 0x80, vector, sizeof(vector));
+	memcpy(image + EPILOGUE, epilogue, sizeof(epilogue));
+	for (unsigned i = 0; i < 16; i++) {
+		if (i % 4 == 0)
+			memcpy(image + VECTORS_OFF + i * 0x80, vector_sync,
+			       sizeof(vector_sync));
+		else
+			memcpy(image + VECTORS_OFF + i * 0x80, vector,
+			       sizeof(vector));
+	}
 	memcpy(image + BODY_OFF, data, body);
+	for (size_t off = (BODY_OFF + body + 3) & ~(size_t)3; off < FILL_END;
+	     off += 4) {
+		/* B EPILOGUE: imm26, the offset in words. */
+		int64_t words = ((int64_t)EPILOGUE - (int64_t)off) / 4;
+		uint32_t b = 0x14000000u | ((uint32_t)words & 0x03ffffffu);
+
+		memcpy(image + off, &b, sizeof(b));
+	}
 
 	hal_sim_reset();
 	plat = hal_sim_platform();
 	plat->ram_base = pa_init(MACHINE_RAM);
-	plat->ram_size = GUEST_PA + GUEST_SIZE - MACHINE_RAM;
+	plat->ram_size = KERNEL_PA + FILL_END - MACHINE_RAM;
 	plat->hv_base = pa_init(MACHINE_RAM);
 	plat->hv_size = HV_SIZE;
 	memcpy((uint8_t *)hal_sim_mem_init(MACHINE_RAM, plat->ram_size) +
 		   (KERNEL_PA - MACHINE_RAM),
-	       image, BODY_OFF + body);
+	       image, FILL_END);
 	hc = (struct hv_config){
 	    .vms = {{
 		.name = "fuzz",
@@ -81,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.ram_size = GUEST_SIZE,
 		.ram_pa = pa_init(GUEST_PA),
 		.ram_pa_fixed = true,
-		.kernel = {pa_init(KERNEL_PA), BODY_OFF + body},
+		.kernel = {pa_init(KERNEL_PA), FILL_END},
 		.kind = VM_KERNEL_RAW,
 		.load = ipa_init(GUEST_IPA),
 		.vcpu_count = 2,

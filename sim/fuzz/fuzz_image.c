@@ -1,5 +1,6 @@
-/* fuzz_image: libFuzzer target for hvsim's ELF loader (sim/image.c). A
- * malformed image gets an error message, never a crash or an overread. */
+/* fuzz_image: libFuzzer target for hvsim's ELF loader and device tree check
+ * (sim/image.c): every input is tried as both. A malformed file gets an
+ * error message, never a crash or an overread. Seeds: image_seeds. */
 #include "image.h"
 
 #include <stdlib.h>
@@ -23,5 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (strlen(err) == 0) {
 		abort(); /* every refusal says why */
 	}
+	err[0] = '\0';
+	if (!sim_dtb_check(data, size, "fuzz.dtb", err, sizeof(err)) &&
+	    strlen(err) == 0)
+		abort();
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot.h"
 #include "image.h"
 
 /* The ELF structs are written as they are: the host must be little-endian. */
@@ -693,6 +694,167 @@ static void test_file_missing_is_refused(void **state)
 	assert_string_equal(err, want);
 }
 
+/* A minimal device tree: header, empty memory map, struct and strings. */
+#define DTB_LEN 76
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void make_dtb(uint8_t *d)
+{
+	memset(d, 0, DTB_LEN);
+	put_be32(d + 0, 0xd00dfeed);
+	put_be32(d + 4, DTB_LEN); /* totalsize */
+	put_be32(d + 8, 56);	  /* off_dt_struct */
+	put_be32(d + 12, 72);	  /* off_dt_strings */
+	put_be32(d + 16, 40);	  /* off_mem_rsvmap */
+	put_be32(d + 20, 17);	  /* version */
+	put_be32(d + 24, 16);	  /* last_comp_version */
+	put_be32(d + 32, 4);	  /* size_dt_strings */
+	put_be32(d + 36, 16);	  /* size_dt_struct */
+	put_be32(d + 56, 1);	  /* FDT_BEGIN_NODE "" */
+	put_be32(d + 64, 2);	  /* FDT_END_NODE */
+	put_be32(d + 68, 9);	  /* FDT_END */
+}
+
+static void test_dtb_is_accepted_whole(void **state)
+{
+	uint8_t d[DTB_LEN];
+
+	(void)state;
+	make_dtb(d);
+	assert_true(sim_dtb_check(d, sizeof(d), "t.dtb", err, sizeof(err)));
+}
+
+/* d, cut to len bytes, is refused with "t.dtb: " followed by want. */
+static void assert_dtb_refused(const uint8_t *d, size_t len, const char *want)
+{
+	char full[sizeof(err)];
+
+	snprintf(full, sizeof(full), "t.dtb: %s", want);
+	assert_false(sim_dtb_check(d, len, "t.dtb", err, sizeof(err)));
+	assert_string_equal(err, full);
+}
+
+static void test_dtb_bad_magic_is_refused(void **state)
+{
+	uint8_t d[DTB_LEN];
+
+	(void)state;
+	make_dtb(d);
+	assert_dtb_refused(d, 3, "not a device tree blob (bad magic)");
+	d[3] ^= 1;
+	assert_dtb_refused(d, sizeof(d), "not a device tree blob (bad magic)");
+}
+
+static void test_dtb_truncated_header_is_refused(void **state)
+{
+	uint8_t d[DTB_LEN];
+
+	(void)state;
+	make_dtb(d);
+	assert_dtb_refused(
+	    d, 39, "truncated device tree: 39 bytes, its header has 40");
+}
+
+static void test_dtb_unknown_version_is_refused(void **state)
+{
+	uint8_t d[DTB_LEN];
+
+	(void)state;
+	make_dtb(d);
+	put_be32(d + 20, 15);
+	assert_dtb_refused(
+	    d, sizeof(d),
+	    "device tree version 15 (compatible with 16) is not 16 or 17");
+	make_dtb(d);
+	put_be32(d + 24, 18);
+	assert_dtb_refused(
+	    d, sizeof(d),
+	    "device tree version 17 (compatible with 18) is not 16 or 17");
+}
+
+static void test_dtb_version_16_has_no_struct_size(void **state)
+{
+	uint8_t d[DTB_LEN];
+
+	(void)state;
+	make_dtb(d);
+	put_be32(d + 20, 16);
+	put_be32(d + 36, 0xffffffff); /* not a field in version 16 */
+	assert_true(sim_dtb_check(d, sizeof(d), "t.dtb", err, sizeof(err)));
+}
+
+static void test_dtb_totalsize_must_fit_the_file(void **state)
+{
+	uint8_t d[DTB_LEN];
+
+	(void)state;
+	make_dtb(d);
+	assert_dtb_refused(
+	    d, DTB_LEN - 1,
+	    "device tree totalsize 76 is larger than the file (75 bytes)");
+	put_be32(d + 4, 39);
+	assert_dtb_refused(
+	    d, sizeof(d),
+	    "device tree totalsize 39 is smaller than its header");
+}
+
+static void test_dtb_blocks_must_lie_inside_it(void **state)
+{
+	static const struct {
+		unsigned field;
+		uint32_t value;
+	} bad[] = {
+	    {8, 77},	      /* struct past the end */
+	    {36, 21},	      /* struct too long */
+	    {12, 8},	      /* strings inside the header */
+	    {32, 0xfffffff0}, /* strings size that wraps */
+	    {16, 80},	      /* memory map past the end */
+	};
+	uint8_t d[DTB_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		make_dtb(d);
+		put_be32(d + bad[i].field, bad[i].value);
+		assert_dtb_refused(
+		    d, sizeof(d),
+		    "device tree blocks lie outside its totalsize 76");
+	}
+}
+
+/* hvsim's boot tree (and an image's --dtb) is refused by the same checks,
+ * its bytes freed. */
+static void test_dtb_boot_tree_refused_by_the_same_checks(void **state)
+{
+	uint8_t d[DTB_LEN];
+	char want[sizeof(err)];
+	struct sim_boot b;
+
+	(void)state;
+	make_dtb(d);
+	write_file("boot.dtb", d, 20);
+	assert_false(sim_boot_read_dtb(path, &b, err, sizeof(err)));
+	snprintf(want, sizeof(want),
+		 "%s: truncated device tree: 20 bytes, its header has 40",
+		 path);
+	assert_string_equal(err, want);
+	sim_boot_free(&b);
+	assert_null(b.dtb);
+	write_file("boot.dtb", d, sizeof(d));
+	assert_false(sim_boot_read_dtb(path, &b, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s: no /memory node with a RAM range",
+		 path);
+	assert_string_equal(err, want);
+	sim_boot_free(&b);
+}
+
 static void test_image_free_empties_the_image(void **state)
 {
 	(void)state;
@@ -756,6 +918,14 @@ int main(void)
 	    T(test_file_larger_than_max_is_refused),
 	    T(test_file_empty_is_refused),
 	    T(test_file_missing_is_refused),
+	    T(test_dtb_is_accepted_whole),
+	    T(test_dtb_bad_magic_is_refused),
+	    T(test_dtb_truncated_header_is_refused),
+	    T(test_dtb_unknown_version_is_refused),
+	    T(test_dtb_version_16_has_no_struct_size),
+	    T(test_dtb_totalsize_must_fit_the_file),
+	    T(test_dtb_blocks_must_lie_inside_it),
+	    T(test_dtb_boot_tree_refused_by_the_same_checks),
 	    T(test_image_free_empties_the_image),
 	};
 

@@ -14,6 +14,17 @@
 #   reset       a Linux VM whose /init asks PSCI for SYSTEM_RESET at once
 #               (hv.reboot): the hypervisor zeroes its RAM, copies the
 #               kernel and initramfs in again and it boots a second time.
+#   net         two Linux VMs of 1 vCPU each on -smp 2 joined by virtio-net
+#               (net=a): 10.0.0.1 pings 10.0.0.2, then sends it 1 MiB with
+#               busybox nc; the checksums must match.
+#   hostile     the disk scenario beside the hostile VM (tests/guests/
+#               hostile.c) feeding malformed virtqueues to its own devices,
+#               one of them on the Linux VM's network (eth0 up, hv.netup):
+#               each of its cases answered, Linux unaffected.
+#   disk        a Linux VM with a virtio-blk disk, an ext4 image made here
+#               with mke2fs -d: /init (hv.disk) mounts it, reads a file,
+#               writes two, syncs and resets; booted again it finds them
+#               (the same checksum): the disk outlived the VM's reset.
 # Exit status 77 (skipped) when the Debian packages cannot be downloaded.
 set -u
 if [ $# -lt 8 ] || [ $# -gt 9 ]; then
@@ -40,6 +51,22 @@ two-linux)
 reset)
 	smp=1
 	vms=(--vm "linux,vcpus=1,bootargs=$args hv.reboot") ;;
+net)
+	smp=2
+	vms=(--vm "linux,vcpus=1,name=linux1,affinity=0,net=a,bootargs=$args hv.net=1"
+		--vm "linux,vcpus=1,name=linux2,affinity=1,net=a,bootargs=$args hv.net=2") ;;
+disk|hostile)
+	smp=1
+	mkdir -p "$work/disk"
+	echo "made by run-linux-vms.sh with mke2fs -d" >"$work/disk/hello.txt"
+	mke2fs -q -t ext4 -d "$work/disk" -L hvdisk "$work/disk.img" 32M ||
+		{ echo "FAIL: mke2fs (scripts/deps installs e2fsprogs)"; exit 1; }
+	if [ "$scenario" = disk ]; then
+		vms=(--vm "linux,vcpus=1,disk=$work/disk.img,bootargs=$args hv.disk")
+	else
+		vms=(--vm "linux,vcpus=1,disk=$work/disk.img,net=h,bootargs=$args hv.netup hv.disk"
+			--vm "hostile,hvc,disk=$src/tests/vms/virtio-disk.txt,net=h,net=h")
+	fi ;;
 *) echo "run-linux-vms.sh: unknown scenario '$scenario'" >&2; exit 2 ;;
 esac
 
@@ -70,6 +97,7 @@ wait_for() {
 		printf '\0012line for linux2\n' >&3
 		wait_for "^linux2| linux-test: read"
 		printf '\0011line for linux1\n' >&3 ;;
+	disk|net|hostile) ;;
 	reset)
 		# The second boot's reboot: two boots seen, the test is over.
 		while [ "$(tr -d '\r' <"$out" | grep -c '^linux| linux-test: rebooting$')" -lt 2 ]; do
@@ -127,5 +155,40 @@ reset)
 		fail "the kernel did not boot a second time"
 	has "hv: linux: system reset"
 	has "hv: linux: powered off by Ctrl-A x on the console, status 0" ;;
+net)
+	has "linux1| linux-test: net: 10.0.0.1 up"
+	has "linux2| linux-test: net: 10.0.0.2 up"
+	has "linux1| linux-test: net: 3 packets transmitted, 3 packets received, 0% packet loss"
+	sent=$(sed -n 's/^linux1| linux-test: net: sending 1048576 bytes, md5 \([0-9a-f]\{32\}\)  -$/\1/p' "$work/log")
+	got=$(sed -n 's/^linux2| linux-test: net: received 1048576 bytes, md5 \([0-9a-f]\{32\}\)  -$/\1/p' "$work/log")
+	[ -n "$sent" ] || fail "linux1 did not send 1 MiB"
+	[ "$sent" = "$got" ] || fail "linux2 received '$got', not the 1 MiB of md5 $sent"
+	has "linux1| linux-test: net: sent"
+	for n in 1 2; do
+		has "hv: linux$n: powered off by PSCI SYSTEM_OFF, status 0"
+	done ;;
+disk|hostile)
+	if [ "$scenario" = hostile ]; then
+		has "linux| linux-test: eth0 up"
+		has "hostile| hostile: done"
+		has "hv: hostile: powered off by PSCI SYSTEM_OFF, status 0"
+		[ "$(grep -c '^hv: hostile: virtio-.*: device needs reset$' "$work/log")" -ge 13 ] ||
+			fail "fewer than 13 devices of the hostile VM needed a reset"
+		! grep -q '^hostile| .*FAIL' "$work/log" || fail "a check of the hostile VM failed"
+	fi
+	has "linux| linux-test: disk: synced, rebooting"
+	has "hv: linux: system reset"
+	[ "$(grep -c '^linux| linux-test: disk: hello.txt: made by run-linux-vms.sh with mke2fs -d$' "$work/log")" -eq 2 ] ||
+		fail "hello.txt was not read on both boots"
+	has "linux| linux-test: disk: note.txt: written by Linux before its reset"
+	sums=$(grep '^linux| linux-test: disk: data ' "$work/log" | sort -u | wc -l)
+	if [ "$(grep -c '^linux| linux-test: disk: data [0-9a-f]\{32\}  -$' "$work/log")" -ne 2 ] ||
+		[ "$sums" -ne 1 ]; then
+		fail "the data file's checksum differs after the reset"
+	fi
+	grep -q '^linux| .*virtio_blk virtio[0-9]: \[vda\] 65536 512-byte logical blocks' "$work/log" ||
+		fail "no /dev/vda of 65536 sectors"
+	has "hv: linux: powered off by PSCI SYSTEM_OFF, status 0" ;;
 esac
+[ -z "${SHOW:-}" ] || cat "$work/log"
 echo "ok: $scenario on $cpu, GICv$gic"

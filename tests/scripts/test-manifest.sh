@@ -377,6 +377,108 @@ vm-ram)
 		--out out --base-dtb base.dtb --vm image=a.bin,ram=446M \
 		--vm image=a.bin,ram=448M,name=b
 	;;
+devices)
+	# VirtIO devices of --vm SPECs: hvc, disk=PATH[:ro], net=NAME, each
+	# repeatable, nodes in the order given and named by type and number;
+	# a disk is a module placed like the others; a shorthand takes them.
+	base $GiB
+	mkfile g/hello.elf 100
+	mkfile img/k.bin 5000
+	mkfile img/root.img 70000
+	mkfile img/data.img 512
+	ok --out out --base-dtb base.dtb --guests g \
+		--vm image=img/k.bin,ram=32M,hvc,disk=img/root.img,net=lan-1,disk=img/data.img:ro,net=dmz,hvc \
+		--vm hello,net=lan-1 --print hvsim
+	children /chosen/k "kernel hvc0 disk0 net0 disk1 net1 hvc1 "
+	props /chosen/k/hvc0 "compatible "
+	prop /chosen/k/hvc0 compatible s "hv,virtio-console"
+	props /chosen/k/disk0 "compatible reg "
+	prop /chosen/k/disk0 compatible s "hv,virtio-blk"
+	prop /chosen/k/disk0 reg x "0 7fc00000 0 11170"
+	props /chosen/k/net0 "compatible network "
+	prop /chosen/k/net0 compatible s "hv,virtio-net"
+	prop /chosen/k/net0 network s "lan-1"
+	props /chosen/k/disk1 "compatible reg read-only "
+	prop /chosen/k/disk1 reg x "0 7fa00000 0 200"
+	prop /chosen/k/disk1 read-only bx ""
+	prop /chosen/k/net1 network s "dmz"
+	prop /chosen/k/hvc1 compatible s "hv,virtio-console"
+	children /chosen/hello "kernel net0 "
+	prop /chosen/hello/net0 network s "lan-1"
+	stdout_is "--load
+$w/img/k.bin@0x7fe00000
+--load
+$w/img/root.img@0x7fc00000
+--load
+$w/img/data.img@0x7fa00000
+--load
+$w/g/hello.elf@0x7f800000
+$w/out/boot.dtb
+"
+	grep -qxF $'\t\t\t/* '"$w"'/img/root.img, 70000 bytes */' out/vms.dts ||
+		fail "vms.dts does not name root.img"
+	# hvc as the first key is a device, not a shorthand.
+	ok --out out --base-dtb base.dtb --vm hvc,image=img/k.bin,ram=2M
+	children /chosen/k "kernel hvc0 "
+	# Refusals.
+	rm -rf out
+	refused 2 "manifest: --vm image=img/k.bin,ram=2M,hvc=1: hvc takes no value" \
+		--out out --base-dtb base.dtb --vm image=img/k.bin,ram=2M,hvc=1
+	refused 2 "manifest: --vm image=img/k.bin,ram=2M,disk=: disk needs a file (disk=PATH[:ro])" \
+		--out out --base-dtb base.dtb --vm image=img/k.bin,ram=2M,disk=
+	refused 2 "manifest: --vm image=img/k.bin,ram=2M,disk=:ro: disk needs a file (disk=PATH[:ro])" \
+		--out out --base-dtb base.dtb --vm image=img/k.bin,ram=2M,disk=:ro
+	refused 2 "manifest: --vm image=img/k.bin,ram=2M,net=Lan: net=Lan: a network's name is 1 to 15 of a-z, 0-9, '-', '_'" \
+		--out out --base-dtb base.dtb --vm image=img/k.bin,ram=2M,net=Lan
+	refused 1 "manifest: --vm image=img/k.bin,ram=2M,disk=none.img: disk: none.img: no such file" \
+		--out out --base-dtb base.dtb --vm image=img/k.bin,ram=2M,disk=none.img
+	spec=image=img/k.bin,ram=2M
+	for ((k = 0; k < 17; k++)); do spec=$spec,hvc; done
+	refused 2 "manifest: --vm $spec: more than 16 VirtIO devices" \
+		--out out --base-dtb base.dtb --vm "$spec"
+	;;
+devices-manifest)
+	# A --manifest tree's hv,virtio-blk disk with file = "PATH" is placed
+	# like a module; the other devices are copied as written.
+	base $GiB
+	mkfile m/k.bin 100
+	mkfile m/disk.img 4096
+	cat >m/vm.dts <<'EOF'
+/dts-v1/;
+/ {
+	chosen {
+		web {
+			compatible = "hv,vm";
+			#address-cells = <2>;
+			#size-cells = <1>;
+			memory = <0x0 0x2000000>;
+			kernel {
+				compatible = "multiboot,kernel", "multiboot,module";
+				file = "k.bin";
+			};
+			root {
+				compatible = "hv,virtio-blk";
+				file = "disk.img";
+				read-only;
+			};
+			eth0 {
+				compatible = "hv,virtio-net";
+				network = "lan";
+				mac-address = [02 00 00 00 00 01];
+			};
+		};
+	};
+};
+EOF
+	ok --out out --base-dtb base.dtb --manifest m/vm.dts
+	children /chosen/web "kernel root eth0 "
+	props_set /chosen/web/root "compatible read-only reg "
+	prop /chosen/web/root reg x "0 7fc00000 1000"
+	prop /chosen/web/eth0 mac-address bx "2 0 0 0 0 1"
+	file_is out/loads "$w/m/k.bin@0x7fe00000
+$w/m/disk.img@0x7fc00000
+"
+	;;
 missing-image)
 	base $GiB
 	refused 1 "manifest: --vm image=none.bin,ram=2M: none.bin: no such file" \
@@ -431,13 +533,67 @@ bad-spec)
 	refused 2 "manifest: --mem 1000K: not a whole number of MiB" \
 		--out out --mem 1000K --vm image=a.bin,ram=2M
 	;;
+passthrough)
+	# passthrough=PATH:PATH becomes the string list the hypervisor reads;
+	# a --manifest tree's passthrough is taken as written. Paths are only
+	# checked for their shape: the hypervisor checks the devices.
+	base $GiB
+	mkfile a.bin 10
+	ok --out out --base-dtb base.dtb \
+		--vm image=a.bin,ram=2M,name=rtc,passthrough=/pl031@9010000 \
+		--vm image=a.bin,ram=2M,name=blk,direct-map,passthrough=/virtio_mmio@a003e00:/virtio_mmio@a003c00
+	props /chosen/rtc "compatible #address-cells #size-cells vcpus memory passthrough "
+	prop /chosen/rtc passthrough s "/pl031@9010000"
+	props /chosen/blk "compatible #address-cells #size-cells vcpus memory direct-map passthrough "
+	prop /chosen/blk passthrough s "/virtio_mmio@a003e00 /virtio_mmio@a003c00"
+	# Two strings, each with its NUL: 21 bytes each.
+	is "passthrough length" 42 \
+		"$(fdtget -t bx out/boot.dtb /chosen/blk passthrough | wc -w)"
+	# An empty value gives none.
+	ok --out out --base-dtb base.dtb --vm image=a.bin,ram=2M,passthrough=
+	props /chosen/a "compatible #address-cells #size-cells vcpus memory "
+	cat >m.dts <<'EOF'
+/dts-v1/;
+/ {
+	chosen {
+		rtc {
+			compatible = "hv,vm";
+			memory = <0x0 0x200000>;
+			passthrough = "/pl031@9010000";
+			kernel {
+				compatible = "multiboot,kernel", "multiboot,module";
+				file = "a.bin";
+			};
+		};
+	};
+};
+EOF
+	ok --out out --base-dtb base.dtb --manifest m.dts
+	prop /chosen/rtc passthrough s "/pl031@9010000"
+	rm -rf out
+	refused 2 "manifest: --vm image=a.bin,ram=2M,passthrough=/pl031@9010000:pl011: passthrough=/pl031@9010000:pl011: 'pl011' is not a path in the boot tree (/NODE/...)" \
+		--out out --base-dtb base.dtb --vm image=a.bin,ram=2M,passthrough=/pl031@9010000:pl011
+	refused 2 "manifest: --vm image=a.bin,ram=2M,passthrough=/a::/b: passthrough=/a::/b: '' is not a path in the boot tree (/NODE/...)" \
+		--out out --base-dtb base.dtb --vm image=a.bin,ram=2M,passthrough=/a::/b
+	refused 2 "manifest: --vm image=a.bin,ram=2M,passthrough=/a\"b: passthrough=/a\"b: '/a\"b' is not a path in the boot tree (/NODE/...)" \
+		--out out --base-dtb base.dtb --vm 'image=a.bin,ram=2M,passthrough=/a"b'
+	;;
 duplicate-name)
 	base $GiB
 	mkfile g/hello.elf 100
-	refused 1 "manifest: two VMs are named 'hello' (--vm hello and --vm hello): give one of them another name" \
-		--out out --base-dtb base.dtb --guests g --vm hello --vm hello
+	refused 1 "manifest: two VMs are named 'x' (--vm hello,name=x and --vm hello,name=x): give one of them another name" \
+		--out out --base-dtb base.dtb --guests g --vm hello,name=x --vm hello,name=x
 	ok --out out --base-dtb base.dtb --guests g --vm hello --vm hello,name=hello2
 	children /chosen "hello hello2 "
+	# A name not given is numbered when taken, around the names given.
+	ok --out out --base-dtb base.dtb --guests g --vm hello --vm hello \
+		--vm hello,name=hello2 --vm hello
+	children /chosen "hello hello3 hello2 hello4 "
+	rm -rf out
+	refused 2 "manifest: --vm image=g/hellohellohello.elf,ram=2M: 'hellohellohello' is taken and 'hellohellohello2' is too long: give name=NAME" \
+		--out out --base-dtb base.dtb --guests g \
+		--vm image=g/hello.elf,ram=2M,name=hellohellohello \
+		--vm image=g/hellohellohello.elf,ram=2M
 	cat >dup.dts <<'EOF'
 /dts-v1/;
 /plugin/;

@@ -675,6 +675,139 @@ static void test_config_s2_pages_bounds_what_stage2_map_uses(void **st)
 	check_bound(0x7ffffff000ull, 0x40000000, 0x2000);
 }
 
+/* VirtIO devices */
+
+/* A disk of size bytes at pa for VM i, in its next device slot. */
+static struct vm_virtio *add_disk(unsigned i, const char *node, uint64_t pa,
+				  uint64_t size)
+{
+	struct vm_config *c = &cfg.vms[i];
+	struct vm_virtio *d = &c->virtio[c->virtio_count++];
+
+	*d = (struct vm_virtio){
+	    .type = VM_VIRTIO_BLK,
+	    .node = node,
+	    .disk = {pa_init(pa), size},
+	};
+	return d;
+}
+
+/* A network device of VM i on network with the last MAC byte mac_low. */
+static struct vm_virtio *add_net(unsigned i, const char *node,
+				 const char *network, uint8_t mac_low)
+{
+	struct vm_config *c = &cfg.vms[i];
+	struct vm_virtio *d = &c->virtio[c->virtio_count++];
+
+	*d = (struct vm_virtio){
+	    .type = VM_VIRTIO_NET,
+	    .node = node,
+	    .network = network,
+	    .mac = {0x52, 0x54, 0x00, 0x00, 0x00, mac_low},
+	};
+	return d;
+}
+
+static void test_config_disk_is_kept_out_of_every_vms_ram(void **st)
+{
+	(void)st;
+	/* Where the first VM's RAM would go: it goes after the disk. */
+	add_disk(0, "disk", 0x42000000, 0x200000);
+	validate_ok();
+	assert_int_equal(ram_pa(0), 0x42200000);
+}
+
+static void test_config_disk_outside_host_ram(void **st)
+{
+	(void)st;
+	add_disk(0, "disk", 0x7ff00000, 0x200000);
+	assert_config_error(HV_ERR_RANGE,
+			    "/chosen/a/disk: reg: [0x7ff00000, 0x80100000) is "
+			    "outside host RAM [0x40000000, 0x80000000)");
+}
+
+static void test_config_disk_over_a_module_or_another_disk(void **st)
+{
+	(void)st;
+	add_disk(0, "root", 0x70000800, 0x1000);
+	assert_config_error(HV_ERR_OVERLAP,
+			    "/chosen/a/root: reg: [0x70000800, 0x70001800) "
+			    "overlaps kernel of /chosen/a");
+	cfg.vms[0].virtio[0].disk.pa = pa_init(0x71000000);
+	vm(1, "b", 2 * MIB, 0x70100000);
+	add_disk(1, "data", 0x71000fff, 0x1000);
+	assert_config_error(HV_ERR_OVERLAP,
+			    "/chosen/b/data: reg: [0x71000fff, 0x71001fff) "
+			    "overlaps root of /chosen/a");
+	/* And over the hypervisor. */
+	cfg.vms[1].virtio[0].disk.pa = pa_init(0x40000000);
+	assert_config_error(HV_ERR_OVERLAP,
+			    "/chosen/b/data: reg: [0x40000000, 0x40001000) "
+			    "overlaps the hypervisor");
+}
+
+static void test_config_disk_under_fixed_ram(void **st)
+{
+	(void)st;
+	fix(&cfg.vms[0], 0x50000000);
+	add_disk(0, "disk", 0x51000000, 0x1000);
+	assert_config_error(HV_ERR_OVERLAP,
+			    "/chosen/a: host-address: RAM [0x50000000, "
+			    "0x54000000) overlaps disk of /chosen/a");
+}
+
+static void test_config_sixteen_disks_per_vm_for_four_vms(void **st)
+{
+	static const char *const names[4] = {"a", "b", "c", "d"};
+
+	(void)st;
+	for (unsigned i = 0; i < HV_MAX_VMS; i++) {
+		vm(i, names[i], 2 * MIB, 0x70000000 + i * MIB);
+		for (unsigned d = 0; d < VM_VIRTIO_MAX; d++)
+			add_disk(i, "disk", 0x60000000 + (i * 16 + d) * MIB,
+				 0x1000);
+	}
+	validate_ok();
+}
+
+static void test_config_network_of_eight_ports_at_most(void **st)
+{
+	static const char *const nodes[9] = {"n0", "n1", "n2", "n3", "n4",
+					     "n5", "n6", "n7", "n8"};
+
+	(void)st;
+	vm(1, "b", 2 * MIB, 0x70100000);
+	for (unsigned i = 0; i < 8; i++)
+		add_net(i % 2, nodes[i], "lan", (uint8_t)i);
+	/* Another network does not count. */
+	add_net(1, "other", "dmz", 0);
+	validate_ok();
+	add_net(1, nodes[8], "lan", 8);
+	assert_config_error(HV_ERR_NOMEM,
+			    "/chosen/b/n8: network: 'lan' would have more than "
+			    "8 devices");
+}
+
+static void test_config_mac_address_twice_on_a_network(void **st)
+{
+	(void)st;
+	vm(1, "b", 2 * MIB, 0x70100000);
+	add_net(0, "eth0", "lan", 1);
+	add_net(1, "eth1", "dmz", 1);
+	/* The same address on two networks is fine. */
+	validate_ok();
+	add_net(1, "eth0", "lan", 1);
+	assert_config_error(HV_ERR_EXIST,
+			    "/chosen/b/eth0: mac-address: 52:54:00:00:00:01 is "
+			    "already /chosen/a/eth0's on network 'lan'");
+	/* Within one VM too. */
+	cfg.vms[1].virtio_count = 1;
+	add_net(0, "eth9", "lan", 1);
+	assert_config_error(HV_ERR_EXIST,
+			    "/chosen/a/eth9: mac-address: 52:54:00:00:00:01 is "
+			    "already /chosen/a/eth0's on network 'lan'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +852,13 @@ int main(void)
 	    T(test_config_s2_pages_for_aligned_layouts),
 	    T(test_config_s2_pages_for_misaligned_layouts),
 	    T(test_config_s2_pages_bounds_what_stage2_map_uses),
+	    T(test_config_disk_is_kept_out_of_every_vms_ram),
+	    T(test_config_disk_outside_host_ram),
+	    T(test_config_disk_over_a_module_or_another_disk),
+	    T(test_config_disk_under_fixed_ram),
+	    T(test_config_sixteen_disks_per_vm_for_four_vms),
+	    T(test_config_network_of_eight_ports_at_most),
+	    T(test_config_mac_address_twice_on_a_network),
 #undef T
 	};
 

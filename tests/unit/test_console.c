@@ -109,7 +109,7 @@ static void test_console_ends_another_vms_line_and_resumes_it(void **st)
 	out(a, "abc");
 	out(b, "x\n");
 	out(a, "def\n");
-	assert_string_equal(console(), "a| abc\nb| x\na| def\n");
+	assert_string_equal(console(), "a| abc\nb| x\na|+ def\n");
 }
 
 static void test_console_each_unfinished_line_is_ended_once(void **st)
@@ -119,7 +119,7 @@ static void test_console_each_unfinished_line_is_ended_once(void **st)
 	out(b, "2");
 	out(c, "3");
 	out(b, "4\n");
-	assert_string_equal(console(), "a| 1\nb| 2\nc| 3\nb| 4\n");
+	assert_string_equal(console(), "a| 1\nb| 2\nc| 3\nb|+ 4\n");
 }
 
 static void test_console_log_line_breaks_an_unfinished_vm_line(void **st)
@@ -131,7 +131,7 @@ static void test_console_log_line_breaks_an_unfinished_vm_line(void **st)
 	hv_log("after a whole line");
 	assert_string_equal(console(), "a| abc\n"
 				       "hv: note\n"
-				       "a| d\n"
+				       "a|+ d\n"
 				       "hv: after a whole line\n");
 }
 
@@ -238,6 +238,18 @@ static void test_console_ctrl_a_x_powers_every_vm_off(void **st)
 			    "status 0\n"
 			    "hv: c: powered off by Ctrl-A x on the console, "
 			    "status 0\n");
+}
+
+static void test_console_ctrl_a_s_prints_the_time_and_idle_ticks(void **st)
+{
+	(void)st;
+	hal_sim_set_cpus(2);
+	hal_sim_set_counter(123456);
+	type("\001sk");
+	assert_string_equal(
+	    console(), "hv: counter 123456 ticks, idle: CPU 0 0 CPU 1 0\n");
+	/* Not a byte for the VM. */
+	assert_string_equal(received(a), "k");
 }
 
 static void test_console_one_vm_announces_without_the_escapes(void **st)
@@ -347,6 +359,7 @@ int main(void)
 	    T(test_console_ctrl_a_ctrl_a_sends_one_ctrl_a),
 	    T(test_console_unknown_escape_is_dropped),
 	    T(test_console_ctrl_a_x_powers_every_vm_off),
+	    T(test_console_ctrl_a_s_prints_the_time_and_idle_ticks),
 	    T(test_console_one_vm_announces_without_the_escapes),
 	    T(test_console_without_vms_reads_nothing),
 	    T(test_console_input_past_the_fifo_waits_for_the_guest),

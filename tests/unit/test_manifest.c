@@ -544,10 +544,6 @@ static void test_manifest_unknown_property(void **st)
 	vm_with_u32("vpcus", 2);
 	assert_parse_error(HV_ERR_INVAL,
 			   "/chosen/web: unknown property 'vpcus'");
-	/* Not yet implemented is unknown too. */
-	vm_with_raw("passthrough", "/pl031@9010000", 15);
-	assert_parse_error(HV_ERR_INVAL,
-			   "/chosen/web: unknown property 'passthrough'");
 }
 
 static void test_manifest_memory_missing(void **st)
@@ -729,10 +725,12 @@ static void test_manifest_unknown_module_compatible(void **st)
 	end();
 	end();
 	tree_end();
-	assert_parse_error(HV_ERR_INVAL,
-			   "/chosen/web/disk: compatible: not a module: "
-			   "\"multiboot,kernel\", \"multiboot,ramdisk\" or "
-			   "\"multiboot,device-tree\" expected");
+	assert_parse_error(
+	    HV_ERR_INVAL,
+	    "/chosen/web/disk: compatible: not a module or a "
+	    "device: \"multiboot,kernel\", \"multiboot,ramdisk\", "
+	    "\"multiboot,device-tree\", \"hv,virtio-console\", "
+	    "\"hv,virtio-blk\" or \"hv,virtio-net\" expected");
 }
 
 static void test_manifest_module_without_compatible(void **st)
@@ -745,10 +743,12 @@ static void test_manifest_module_without_compatible(void **st)
 	end();
 	end();
 	tree_end();
-	assert_parse_error(HV_ERR_INVAL,
-			   "/chosen/web/thing: compatible: not a module: "
-			   "\"multiboot,kernel\", \"multiboot,ramdisk\" or "
-			   "\"multiboot,device-tree\" expected");
+	assert_parse_error(
+	    HV_ERR_INVAL,
+	    "/chosen/web/thing: compatible: not a module or a "
+	    "device: \"multiboot,kernel\", \"multiboot,ramdisk\", "
+	    "\"multiboot,device-tree\", \"hv,virtio-console\", "
+	    "\"hv,virtio-blk\" or \"hv,virtio-net\" expected");
 }
 
 /* A VM whose kernel's reg is the given cells. */
@@ -1133,6 +1133,320 @@ static void test_manifest_first_error_wins(void **st)
 	assert_parse_error(HV_ERR_INVAL, "/chosen/web: vcpus: 0 is not 1 to 4");
 }
 
+/* ---- VirtIO device nodes ------------------------------------------------ */
+
+/* A device node of compatible compat, left open for its properties. */
+static void device(const char *name, const char *compat)
+{
+	fdtw_begin_node(&w, name);
+	fdtw_prop_string(&w, "compatible", compat);
+}
+
+/* A disk node with reg in the default cells (2 and 1). */
+static void disk(const char *name, uint64_t pa, uint32_t size)
+{
+	const uint32_t reg[3] = {(uint32_t)(pa >> 32), (uint32_t)pa, size};
+
+	device(name, "hv,virtio-blk");
+	fdtw_prop_cells(&w, "reg", reg, 3);
+}
+
+/* VM "web" (64 MiB, a kernel) and the device node the caller opened with
+ * open(), closed here. */
+static void vm_with_device(void (*open)(void))
+{
+	tree_begin();
+	vm_begin("web");
+	fdtw_prop_u32(&w, "memory", 64 * MIB);
+	kernel();
+	open();
+	end();
+	end();
+	tree_end();
+}
+
+static void test_manifest_virtio_devices_in_document_order(void **st)
+{
+	static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x2a};
+	const struct vm_config *c = &cfg.vms[1];
+
+	(void)st;
+	tree_begin();
+	minimal_vm("first");
+	vm_begin("web");
+	fdtw_prop_u32(&w, "memory", 64 * MIB);
+	device("hvc", "hv,virtio-console");
+	end();
+	kernel();
+	disk("root", 0x71000000, 0x100000);
+	end();
+	disk("data@72000000", 0x72000000, 0x200);
+	fdtw_prop_empty(&w, "read-only");
+	end();
+	device("eth0", "hv,virtio-net");
+	fdtw_prop_string(&w, "network", "lan-1_a");
+	end();
+	device("eth1", "hv,virtio-net");
+	fdtw_prop_string(&w, "network", "dmz");
+	fdtw_prop(&w, "mac-address", mac, 6);
+	end();
+	end();
+	tree_end();
+	parse_ok();
+	assert_int_equal(cfg.vms[0].virtio_count, 0);
+	assert_int_equal(c->virtio_count, 5);
+	assert_int_equal(c->virtio[0].type, VM_VIRTIO_CONSOLE);
+	assert_string_equal(c->virtio[0].node, "hvc");
+	assert_int_equal(c->virtio[1].type, VM_VIRTIO_BLK);
+	assert_string_equal(c->virtio[1].node, "root");
+	assert_int_equal(pa_addr(c->virtio[1].disk.pa), 0x71000000);
+	assert_int_equal(c->virtio[1].disk.size, 0x100000);
+	assert_false(c->virtio[1].read_only);
+	assert_int_equal(c->virtio[2].type, VM_VIRTIO_BLK);
+	assert_string_equal(c->virtio[2].node, "data@72000000");
+	assert_int_equal(c->virtio[2].disk.size, 0x200);
+	assert_true(c->virtio[2].read_only);
+	assert_int_equal(c->virtio[3].type, VM_VIRTIO_NET);
+	assert_string_equal(c->virtio[3].network, "lan-1_a");
+	/* The default: 52:54:00:00, the VM's number from 1, the slot. */
+	assert_memory_equal(c->virtio[3].mac,
+			    ((uint8_t[]){0x52, 0x54, 0x00, 0x00, 0x02, 0x03}),
+			    6);
+	assert_string_equal(c->virtio[4].network, "dmz");
+	assert_memory_equal(c->virtio[4].mac, mac, 6);
+	/* The kernel among them is still the kernel. */
+	assert_int_equal(pa_addr(c->kernel.pa), 0x70000000);
+}
+
+static void test_manifest_virtio_disk_in_two_cells(void **st)
+{
+	const uint32_t reg[4] = {0x1, 0x0, 0x0, 0x4000};
+
+	(void)st;
+	tree_begin();
+	vm_begin("web");
+	fdtw_prop_u32(&w, "#size-cells", 2);
+	fdtw_prop_u32(&w, "memory", 64 * MIB);
+	fdtw_begin_node(&w, "kernel");
+	fdtw_prop_strings(&w, "compatible", kernel_compat, 2);
+	fdtw_prop_cells(&w, "reg", ((uint32_t[]){0, 0x70000000, 0, 0x1000}), 4);
+	end();
+	device("disk", "hv,virtio-blk");
+	fdtw_prop_cells(&w, "reg", reg, 4);
+	end();
+	end();
+	tree_end();
+	parse_ok();
+	assert_int_equal(pa_addr(cfg.vms[0].virtio[0].disk.pa), 0x100000000ull);
+	assert_int_equal(cfg.vms[0].virtio[0].disk.size, 0x4000);
+}
+
+static void open_console_with_reg(void)
+{
+	device("hvc", "hv,virtio-console");
+	fdtw_prop_u32(&w, "reg", 1);
+}
+
+static void open_disk_with_network(void)
+{
+	disk("disk", 0x71000000, 0x1000);
+	fdtw_prop_string(&w, "network", "lan");
+}
+
+static void open_net_with_read_only(void)
+{
+	device("eth0", "hv,virtio-net");
+	fdtw_prop_string(&w, "network", "lan");
+	fdtw_prop_empty(&w, "read-only");
+}
+
+static void test_manifest_virtio_unknown_properties(void **st)
+{
+	(void)st;
+	vm_with_device(open_console_with_reg);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/hvc: unknown property 'reg'");
+	vm_with_device(open_disk_with_network);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/disk: unknown property 'network'");
+	vm_with_device(open_net_with_read_only);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/eth0: unknown property 'read-only'");
+}
+
+static void test_manifest_virtio_at_most_16_devices(void **st)
+{
+	(void)st;
+	tree_begin();
+	vm_begin("web");
+	fdtw_prop_u32(&w, "memory", 64 * MIB);
+	kernel();
+	for (unsigned i = 0; i < VM_VIRTIO_MAX; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "hvc%u", i);
+		device(name, "hv,virtio-console");
+		end();
+	}
+	end();
+	tree_end();
+	parse_ok();
+	assert_int_equal(cfg.vms[0].virtio_count, 16);
+
+	tree_begin();
+	vm_begin("web");
+	fdtw_prop_u32(&w, "memory", 64 * MIB);
+	kernel();
+	for (unsigned i = 0; i <= VM_VIRTIO_MAX; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "hvc%u", i);
+		device(name, "hv,virtio-console");
+		end();
+	}
+	end();
+	tree_end();
+	assert_parse_error(HV_ERR_NOMEM,
+			   "/chosen/web/hvc16: more than 16 VirtIO devices in "
+			   "the VM");
+}
+
+static void open_disk_without_reg(void)
+{
+	device("disk", "hv,virtio-blk");
+	fdtw_prop_empty(&w, "read-only");
+}
+
+static void open_disk_of_511_bytes(void)
+{
+	disk("disk", 0x71000000, 511);
+}
+
+static void open_disk_with_bad_reg(void)
+{
+	device("disk", "hv,virtio-blk");
+	fdtw_prop_cells(&w, "reg", ((uint32_t[]){0x71000000, 0x1000}), 2);
+}
+
+static void open_disk_wrapping(void)
+{
+	disk("disk", 0xfffffffffffff000ull, 0x2000);
+}
+
+static void open_disk_read_only_with_value(void)
+{
+	disk("disk", 0x71000000, 0x1000);
+	fdtw_prop_u32(&w, "read-only", 1);
+}
+
+static void test_manifest_virtio_blk_errors(void **st)
+{
+	(void)st;
+	vm_with_device(open_disk_without_reg);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/disk: reg: missing: where the boot "
+			   "loader put the disk image");
+	vm_with_device(open_disk_of_511_bytes);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/disk: reg: a disk of 511 bytes holds "
+			   "no 512-byte sector");
+	vm_with_device(open_disk_with_bad_reg);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/disk: reg: must be <address size> in "
+			   "the VM node's #address-cells (2) and #size-cells "
+			   "(1)");
+	vm_with_device(open_disk_wrapping);
+	assert_parse_error(HV_ERR_RANGE,
+			   "/chosen/web/disk: reg: wraps around the address "
+			   "space");
+	vm_with_device(open_disk_read_only_with_value);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/disk: read-only: takes no value");
+}
+
+static const char *net_name;
+static const void *net_mac;
+static uint32_t net_mac_len;
+
+static void open_net(void)
+{
+	device("eth0", "hv,virtio-net");
+	if (net_name != NULL)
+		fdtw_prop_string(&w, "network", net_name);
+	if (net_mac != NULL)
+		fdtw_prop(&w, "mac-address", net_mac, net_mac_len);
+}
+
+static void net_node(const char *name, const void *mac, uint32_t mac_len)
+{
+	net_name = name;
+	net_mac = mac;
+	net_mac_len = mac_len;
+	vm_with_device(open_net);
+}
+
+static void test_manifest_virtio_net_network_errors(void **st)
+{
+	(void)st;
+	net_node(NULL, NULL, 0);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/eth0: network: missing: the name of "
+			   "the network to join");
+	net_node("", NULL, 0);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/eth0: network: must be a name of 1 to "
+			   "15 characters");
+	net_node("abcdefghijklmnop", NULL, 0);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/eth0: network: must be a name of 1 to "
+			   "15 characters");
+	net_node("Lan", NULL, 0);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/eth0: network: a network's name may "
+			   "only have a-z, 0-9, - and _");
+	net_node("abcdefghijklmno", NULL, 0);
+	parse_ok();
+	assert_string_equal(cfg.vms[0].virtio[0].network, "abcdefghijklmno");
+}
+
+static void test_manifest_virtio_net_mac_errors(void **st)
+{
+	static const uint8_t five[5] = {0x52, 0x54, 0, 0, 1};
+	static const uint8_t group[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+	static const uint8_t zero[6] = {0};
+
+	(void)st;
+	net_node("lan", five, 5);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/eth0: mac-address: must be 6 bytes, "
+			   "not 5");
+	net_node("lan", group, 6);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/eth0: mac-address: 01:00:5e:00:00:01 "
+			   "is not a station's (unicast, non-zero) address");
+	net_node("lan", zero, 6);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web/eth0: mac-address: 00:00:00:00:00:00 "
+			   "is not a station's (unicast, non-zero) address");
+}
+
+static void open_unknown_virtio(void)
+{
+	device("gpu", "hv,virtio-gpu");
+}
+
+static void test_manifest_virtio_unknown_type_is_no_device(void **st)
+{
+	(void)st;
+	vm_with_device(open_unknown_virtio);
+	assert_parse_error(
+	    HV_ERR_INVAL,
+	    "/chosen/web/gpu: compatible: not a module or a "
+	    "device: \"multiboot,kernel\", \"multiboot,ramdisk\", "
+	    "\"multiboot,device-tree\", \"hv,virtio-console\", "
+	    "\"hv,virtio-blk\" or \"hv,virtio-net\" expected");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1188,6 +1502,14 @@ int main(void)
 	    T(test_manifest_garbage_blob),
 	    T(test_manifest_truncated_blob),
 	    T(test_manifest_first_error_wins),
+	    T(test_manifest_virtio_devices_in_document_order),
+	    T(test_manifest_virtio_disk_in_two_cells),
+	    T(test_manifest_virtio_unknown_properties),
+	    T(test_manifest_virtio_at_most_16_devices),
+	    T(test_manifest_virtio_blk_errors),
+	    T(test_manifest_virtio_net_network_errors),
+	    T(test_manifest_virtio_net_mac_errors),
+	    T(test_manifest_virtio_unknown_type_is_no_device),
 #undef T
 	};
 

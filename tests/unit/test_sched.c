@@ -413,6 +413,8 @@ static void test_sched_wfi_blocks_until_the_timer_deadline(void **st)
 	    CALL(PSCI_SYSTEM_OFF),
 	};
 
+	uint64_t slept = sched_idle_ticks(0);
+
 	(void)st;
 	LOAD(steps);
 	assert_int_equal(hv_main(&cfg), 0);
@@ -420,6 +422,10 @@ static void test_sched_wfi_blocks_until_the_timer_deadline(void **st)
 	/* It ran again only once the machine had idled to the deadline. */
 	assert_true(hal_counter_read() >= timer_deadline);
 	assert_int_equal(script.pc[1], ENTRY + 4);
+	/* The sleep is counted: at most the 1000 ticks to the deadline. */
+	slept = sched_idle_ticks(0) - slept;
+	assert_true(slept > 0 && slept <= 1000);
+	assert_int_equal(sched_idle_ticks(HAL_MAX_CPUS), 0);
 }
 
 static void test_sched_interrupt_exits_do_not_end_the_slice(void **st)

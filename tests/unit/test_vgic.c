@@ -1738,6 +1738,55 @@ test_vgic_vtimer_of_a_vcpu_loaded_elsewhere_is_not_sampled(void **st)
 	assert_false(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
 }
 
+static void test_vgic_vcpu_put_ends_an_active_vtimer_in_software(void **st)
+{
+	(void)st;
+	enable(0, GIC_PPI_VTIMER, 0x08);
+	vtimer_fired_physically(0);
+	enter(0);
+	guest_sets(0, 0, HAL_LR_ACTIVE);
+	/* Another vCPU takes this CPU: the physical PPI must not stay
+	 * active under it. */
+	vgic_vcpu_put(cpu(0));
+	assert_false(hal_sim_irq_active(GIC_PPI_VTIMER));
+	assert_false(lr(0, 0).hw);
+	assert_int_equal(lr(0, 0).state, HAL_LR_ACTIVE);
+	assert_int_equal(cpu(0)->vgic.priv[GIC_PPI_VTIMER].hw_intid, 0);
+	/* The guest completes it later, as a software interrupt. */
+	guest_sets(0, 0, HAL_LR_INVALID);
+	enter(0);
+	assert_int_equal(lrs_valid(0), 0);
+	assert_false(bit_of(0, GICD_ISACTIVER, GIC_PPI_VTIMER));
+}
+
+static void test_vgic_vcpu_put_drops_a_pending_vtimer(void **st)
+{
+	(void)st;
+	enable(0, GIC_PPI_VTIMER, 0x08);
+	vtimer_fired_physically(0);
+	enter(0);
+	assert_int_equal(lr(0, 0).state, HAL_LR_PENDING);
+	vgic_vcpu_put(cpu(0));
+	assert_false(hal_sim_irq_active(GIC_PPI_VTIMER));
+	assert_int_equal(lrs_valid(0), 0);
+	assert_false(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	/* Back on its CPU with its timer still expired: it fires again. */
+	vtimer_fired_physically(0);
+	enter(0);
+	assert_true(lr(0, 0).hw);
+	assert_int_equal(lr(0, 0).state, HAL_LR_PENDING);
+}
+
+static void test_vgic_vcpu_put_without_a_forwarded_timer_does_nothing(void **st)
+{
+	(void)st;
+	pend_spi(40, 0x50);
+	enter(0);
+	vgic_vcpu_put(cpu(0));
+	assert_int_equal(lr(0, 0).intid, 40);
+	assert_int_equal(lr(0, 0).state, HAL_LR_PENDING);
+}
+
 static void test_vgic_disabling_takes_a_pending_lr_back(void **st)
 {
 	(void)st;
@@ -2083,6 +2132,12 @@ int main(void)
 	    V2(test_vgic_vtimer_acknowledged_is_left_to_the_guest),
 	    V3(test_vgic_vtimer_of_a_vcpu_loaded_elsewhere_is_not_sampled),
 	    V2(test_vgic_vtimer_of_a_vcpu_loaded_elsewhere_is_not_sampled),
+	    V3(test_vgic_vcpu_put_ends_an_active_vtimer_in_software),
+	    V2(test_vgic_vcpu_put_ends_an_active_vtimer_in_software),
+	    V3(test_vgic_vcpu_put_drops_a_pending_vtimer),
+	    V2(test_vgic_vcpu_put_drops_a_pending_vtimer),
+	    V3(test_vgic_vcpu_put_without_a_forwarded_timer_does_nothing),
+	    V2(test_vgic_vcpu_put_without_a_forwarded_timer_does_nothing),
 	    V3(test_vgic_hw_interrupt_lr_links_the_physical_one),
 	    V2(test_vgic_hw_interrupt_lr_links_the_physical_one),
 	    V3(test_vgic_inject_hw_takes_ppis_only),

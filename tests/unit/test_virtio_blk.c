@@ -6,7 +6,7 @@
 
 #include "hv/virtio/virtio_blk.h"
 
-#define DISK_PA	     0x48400000ull /* in the arena, after the VM's RAM */
+#define DISK_PA	     0x48100000ull /* in the arena, before the VM's RAM */
 #define DISK_SECTORS 128u
 #define DISK_SIZE    (DISK_SECTORS * 512ull)
 #define HDR	     (TV_DATA_IPA + 0x0000)
@@ -336,7 +336,7 @@ static void test_virtio_blk_buffer_outside_ram_touches_nothing(void **st)
 	assert_int_equal(tv_used_idx(&drv, 0), 0);
 	assert_string_equal(console(),
 			    "hv: test: virtio-blk@0xb000000: queue 0: "
-			    "descriptor 1: buffer [0x401fff00, +0x200) is "
+			    "descriptor 1: buffer [0x403fff00, +0x200) is "
 			    "outside RAM: device needs reset\n");
 	/* Nothing more is served until the driver resets the device. */
 	request(VIRTIO_BLK_T_IN, 0, 512, true);

@@ -275,7 +275,7 @@ static void test_virtio_console_bad_receive_buffer_needs_reset(void **st)
 	assert_false(virtio_mmio_running(&con.t));
 	assert_string_equal(console(),
 			    "hv: test: virtio-console@0xb000000: queue 0: "
-			    "descriptor 0: buffer [0x40200000, +0x1) is "
+			    "descriptor 0: buffer [0x40400000, +0x1) is "
 			    "outside RAM: device needs reset\n");
 }
 

@@ -378,11 +378,11 @@ static void test_virtio_mmio_ring_straddling_ram_end_needs_reset(void **st)
 {
 	(void)st;
 	wr(VIRTIO_MMIO_QUEUE_NUM, 8);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x401ffff0);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x403ffff0);
 	wr(VIRTIO_MMIO_QUEUE_READY, 1);
 	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
 	assert_string_equal(console(),
-			    PREFIX "queue 0: descriptor table [0x401ffff0, "
+			    PREFIX "queue 0: descriptor table [0x403ffff0, "
 				   "+0x80) is outside RAM: device needs "
 				   "reset\n");
 }

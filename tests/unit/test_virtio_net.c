@@ -18,8 +18,8 @@
 
 struct net_vm {
 	struct test_pool tp;
-	uint8_t image[16];
 	struct vm_config cfg;
+	struct vm_image_plan plan; /* never booted: nothing to plan */
 	struct vm vm;
 	struct virtio_net net;
 	struct tv_driver drv;
@@ -44,15 +44,16 @@ static void make_vm(unsigned i)
 	struct net_vm *n = &vms[i];
 
 	n->cfg = (struct vm_config){
-	    .name = names[i],
 	    .ram_ipa = ipa_init(TEST_RAM_IPA),
 	    .ram_size = RAM_SIZE,
 	    .ram_pa = pa_init(ARENA_PA + i * RAM_SIZE),
-	    .entry = ipa_init(TEST_RAM_IPA),
-	    .image = {n->image, sizeof(n->image), ipa_init(TEST_RAM_IPA)},
+	    .ram_pa_fixed = true,
 	    .vcpu_count = 1,
 	};
-	assert_int_equal(vm_create(&n->vm, i, &n->cfg,
+	strncpy(n->cfg.name, names[i], HV_NAME_MAX);
+	snprintf(n->cfg.node, sizeof(n->cfg.node), "/chosen/%s", names[i]);
+	n->plan = (struct vm_image_plan){.kind = VM_KERNEL_RAW};
+	assert_int_equal(vm_create(&n->vm, i, &n->cfg, &n->plan,
 				   test_pool_init(&n->tp, TEST_POOL_PAGES)),
 			 HV_OK);
 	assert_int_equal(virtio_net_init(&n->net, &n->vm, 0, &sw, mac[i]),

@@ -406,6 +406,47 @@ static void test_vm_boot_again_zeroes_ram_and_reloads_everything(void **st)
 	assert_int_equal(vm.state, VM_RUNNING);
 }
 
+/*
+ * A VirtIO device reads and writes the VM's buffers without a stage-2
+ * fault: such a VM's RAM is zeroed whole at each boot and stays mapped, so
+ * no device reads what the memory held before nor has what it wrote zeroed
+ * by the guest's first touch.
+ */
+static void test_vm_boot_zeroes_all_ram_of_a_vm_with_devices(void **st)
+{
+	(void)st;
+	cfg.virtio[0] =
+	    (struct vm_virtio){.type = VM_VIRTIO_CONSOLE, .node = "con"};
+	cfg.virtio_count = 1;
+	assert_true(vm_ram_eager(&cfg));
+	create(0);
+	mark();
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	/* All of it, then (vm_image_load) what the blobs leave of their
+	 * pages once more. */
+	assert_int_equal(zeroed(), TEST_RAM_SIZE + (0x1000 - sizeof(image)) +
+				       (0x1000 - sizeof(dtb)));
+	assert_int_equal(ram(0)[0], 0);
+	assert_int_equal(ram(TEST_RAM_SIZE - 1)[0], 0);
+	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
+	assert_true(mapped(TEST_RAM_IPA) && mapped(TEST_RAM_IPA + 0x200000));
+	assert_true(mapped(TEST_RAM_IPA + TEST_RAM_SIZE - 1));
+	/* A reboot zeroes it all again, and unmaps nothing. */
+	ram(0x200)[0] = 0x77;
+	vm_request_reset(&vm);
+	mark();
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(zeroed(), TEST_RAM_SIZE + (0x1000 - sizeof(image)) +
+				       (0x1000 - sizeof(dtb)));
+	assert_int_equal(ram(0x200)[0], 0);
+	assert_true(mapped(TEST_RAM_IPA + 0x200));
+	/* A passed-through device may do DMA: the same. */
+	cfg.virtio_count = 0;
+	assert_false(vm_ram_eager(&cfg));
+	cfg.pt.count = 1;
+	assert_true(vm_ram_eager(&cfg));
+}
+
 static void test_vm_boot_again_restarts_a_linux_image(void **st)
 {
 	uint8_t *k = hal_pa_to_ptr(cfg.kernel.pa, TEST_KERNEL_SIZE);
@@ -518,20 +559,42 @@ static void test_vm_create_homes_vcpus_where_cpu_affinity_says(void **st)
 static void test_vm_power_off_kicks_the_cpus_running_its_vcpus(void **st)
 {
 	(void)st;
-	hal_sim_set_cpus(2);
+	hal_sim_set_cpus(3);
+	cfg.affinity_set = true;
+	memcpy(cfg.affinity, ((uint8_t[]){0, 1, 0}), 3);
 	create(0);
 	assert_int_equal(vm_boot(&vm), HV_OK);
 	vm.vcpus[1].power = VCPU_ON;
 	vm_power_off(&vm, 0, "a test");
 	/* vCPU 1 runs on CPU 1: a kick, which makes it see the VM off.
-	 * vCPUs 0 and 2 are this CPU's: they yield at once. */
+	 * vCPUs 0 and 2 are this CPU's: they yield at once. CPU 2 has none
+	 * of the VM's, but may be idle waiting for the last VM to stop: it
+	 * is kicked too. */
 	assert_int_equal(hal_sim_stats()->kicks[1], 1);
+	assert_int_equal(hal_sim_stats()->kicks[2], 1);
 	assert_int_equal(hal_sim_stats()->kicks[0], 0);
 	assert_true(vm.vcpus[0].arch.yield);
 	assert_false(vm.vcpus[1].arch.yield);
 	assert_true(vm.vcpus[2].arch.yield);
 	vm_request_reset(&vm);
 	assert_int_equal(hal_sim_stats()->kicks[1], 1);
+}
+
+static void test_vm_power_off_kicks_every_other_cpu(void **st)
+{
+	(void)st;
+	hal_sim_set_cpus(3);
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	/* Its last vCPU stops on CPU 1: CPU 0, which has none of its vCPUs
+	 * and may be idle, must see that no VM is left. */
+	hal_sim_set_cpu_id(1);
+	vm_power_off(&vm, 0, "a test");
+	hal_sim_set_cpu_id(0);
+	assert_int_equal(hal_sim_stats()->kicks[0], 1);
+	assert_int_equal(hal_sim_stats()->kicks[1], 0);
+	assert_int_equal(hal_sim_stats()->kicks[2], 1);
+	assert_true(vm.vcpus[1].arch.yield);
 }
 
 static void test_vm_request_reset_only_when_running(void **st)
@@ -622,6 +685,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup(f, setup)
 	    T(test_vm_create_homes_vcpu_i_on_cpu_i_mod_count),
 	    T(test_vm_power_off_kicks_the_cpus_running_its_vcpus),
+	    T(test_vm_power_off_kicks_every_other_cpu),
 	    T(test_vm_create_homes_vcpus_where_cpu_affinity_says),
 	    T(test_vm_create_leaves_ram_alone_and_the_vm_off),
 	    T(test_vm_boot_writes_whole_pages_and_leaves_the_rest),
@@ -639,6 +703,7 @@ int main(void)
 	    T(test_vm_boot_starts_vcpu0_only),
 	    T(test_vm_boot_without_dtb_module_generates_one),
 	    T(test_vm_boot_again_zeroes_ram_and_reloads_everything),
+	    T(test_vm_boot_zeroes_all_ram_of_a_vm_with_devices),
 	    T(test_vm_boot_again_restarts_a_linux_image),
 	    T(test_vm_boot_fails_when_ram_is_unreachable),
 	    T(test_vm_boot_fails_when_its_tree_does_not_fit),

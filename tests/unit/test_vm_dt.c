@@ -337,6 +337,92 @@ static void test_vm_dt_buffer_too_small(void **st)
 			 tree_size);
 }
 
+/* VM_VIRTIO_MAX devices of every type, or count consoles. */
+static void with_devices(unsigned count)
+{
+	static const enum vm_virtio_type types[3] = {
+	    VM_VIRTIO_CONSOLE, VM_VIRTIO_BLK, VM_VIRTIO_NET};
+
+	for (unsigned n = 0; n < count; n++)
+		cfg.virtio[n] = (struct vm_virtio){
+		    .type = types[n % 3], .node = "dev", .network = "lan"};
+	cfg.virtio_count = count;
+}
+
+static void test_vm_dt_a_virtio_mmio_node_per_device(void **st)
+{
+	uint32_t c[4];
+	int n, len;
+
+	(void)st;
+	with_devices(3);
+	build(2);
+	for (unsigned i = 0; i < 3; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/virtio_mmio@%x",
+			 0x0b000000 + i * 0x200);
+		n = node(path);
+		assert_int_equal(ref_compatible(tree, n, "virtio,mmio"), 1);
+		assert_int_equal(cells(path, "reg", c, 4), 4);
+		assert_memory_equal(
+		    c, ((uint32_t[]){0, 0x0b000000 + i * 0x200, 0, 0x200}),
+		    sizeof(c));
+		/* SPI 48 + n (INTID 80 + n), level high. */
+		assert_int_equal(cells(path, "interrupts", c, 3), 3);
+		assert_memory_equal(c, ((uint32_t[]){0, 48 + i, 4}), 12);
+		assert_non_null(ref_prop(tree, n, "dma-coherent", &len));
+		assert_int_equal(len, 0);
+	}
+	/* Only as many as there are devices. */
+	assert_true(ref_path(tree, "/virtio_mmio@b000600") < 0);
+}
+
+static void test_vm_dt_virtio_nodes_follow_the_slots(void **st)
+{
+	int prev = -1;
+
+	(void)st;
+	with_devices(VM_VIRTIO_MAX);
+	build(3);
+	/* In slot order, after the UART, the last at 0x0b001e00, SPI 63. */
+	for (unsigned i = 0; i < VM_VIRTIO_MAX; i++) {
+		char path[32];
+		int n;
+
+		snprintf(path, sizeof(path), "/virtio_mmio@%x",
+			 0x0b000000 + i * 0x200);
+		n = node(path);
+		assert_true(n > prev);
+		prev = n;
+	}
+	assert_true(node("/pl011@9000000") < node("/virtio_mmio@b000000"));
+	{
+		uint32_t c[3];
+
+		cells("/virtio_mmio@b001e00", "interrupts", c, 3);
+		assert_memory_equal(c, ((uint32_t[]){0, 63, 4}), 12);
+	}
+	/* No device: no node. */
+	vm(1);
+	build(3);
+	assert_true(ref_path(tree, "/virtio_mmio@b000000") < 0);
+}
+
+static void test_vm_dt_sixteen_devices_fit_the_room(void **st)
+{
+	static char bootargs[VM_BOOTARGS_MAX];
+
+	(void)st;
+	memset(bootargs, 'b', sizeof(bootargs) - 1);
+	vm(HV_MAX_VCPUS);
+	cfg.bootargs = bootargs;
+	cfg.ramdisk = (struct vm_module){pa_init(0x70000000), 0x1000};
+	with_devices(VM_VIRTIO_MAX);
+	build(3);
+	assert_true(tree_size < 12288);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +440,9 @@ int main(void)
 	    T(test_vm_dt_psci_over_hvc),
 	    T(test_vm_dt_every_variant_is_sound_and_small),
 	    T(test_vm_dt_buffer_too_small),
+	    T(test_vm_dt_a_virtio_mmio_node_per_device),
+	    T(test_vm_dt_virtio_nodes_follow_the_slots),
+	    T(test_vm_dt_sixteen_devices_fit_the_room),
 #undef T
 	};
 

@@ -24,6 +24,18 @@ struct hal_cpu_caps {
 	bool ssbs; /* FEAT_SSBS: exception entry copies SCTLR.DSSBS */
 };
 
+/*
+ * Host-physical MMIO the hypervisor drives itself (its console UART, the
+ * GIC's frames): no VM may be given any of it (hv/passthrough.h).
+ */
+struct hal_mmio {
+	const char *what; /* for messages: "the hypervisor's console UART" */
+	paddr_t base;
+	uint64_t size;
+};
+
+#define HAL_MMIO_MAX 8
+
 /* Host-physical memory the platform owns and the part the hypervisor uses. */
 struct hal_platform {
 	const char *name;
@@ -31,6 +43,8 @@ struct hal_platform {
 	uint64_t ram_size;
 	paddr_t hv_base; /* reserved for the hypervisor image and pools */
 	uint64_t hv_size;
+	struct hal_mmio mmio[HAL_MMIO_MAX]; /* the hypervisor's devices */
+	unsigned mmio_count;
 };
 
 const struct hal_cpu_caps *hal_cpu_caps(void);

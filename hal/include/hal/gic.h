@@ -52,12 +52,25 @@ void hal_irq_deactivate(uint32_t intid);
 void hal_irq_enable(uint32_t intid, bool on);
 
 /*
+ * SPIs only. hal_irq_route sends the SPI to physical CPU cpu, which must
+ * have been set up (it runs the core or is the calling CPU). Its trigger
+ * (edge: rising edge, else level high) is set while it is disabled, as the
+ * GIC requires. hal_irq_pending reads the distributor's pending state:
+ * for a level-sensitive SPI that is active, whether its line is still
+ * asserted.
+ */
+void hal_irq_route(uint32_t intid, unsigned cpu);
+void hal_irq_set_trigger(uint32_t intid, bool edge);
+bool hal_irq_pending(uint32_t intid);
+
+/*
  * Makes the CPU interface look again at what is pending. Needed on QEMU
  * 7.2's GICv2: after a guest deactivates a hardware-linked interrupt whose
  * level-sensitive source is still asserted, the distributor shows it
  * pending but the CPU interface does not signal it until another GIC
- * register is written. The core calls this when a vCPU's timer is asserted
- * and yet nothing reaches it.
+ * register is written. The core calls this when a vCPU's timer, or a
+ * device's SPI passed through to it, is asserted and yet nothing reaches
+ * it.
  */
 void hal_irq_resample(void);
 
