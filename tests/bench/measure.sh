@@ -3,7 +3,8 @@
 #
 # usage: measure.sh QEMU CPU GIC HV_ELF GUEST_ELF [RAW_DIR]
 #
-# Runs the bench guest (tests/guests/bench.c) four times under
+# Runs the bench guest (tests/guests/bench.c) four times (and two VMs of
+# tests/guests/vmswitch.c, which must be next to it, once) under
 # -icount shift=0,sleep=off, where one instruction is one nanosecond of
 # virtual time and the counter ticks once per 16: as the one VM of HV_ELF
 # (hv.elf, its manifest made by scripts/manifest) on -smp 1 and -smp 2,
@@ -34,6 +35,9 @@
 #                               other vCPU on the same physical CPU runs
 #   first_insn                  from QEMU's reset to the guest's first
 #                               instruction
+#   vm_switch                   one VM's trap (PSCI CPU_SUSPEND) until the
+#                               other VM on the same physical CPU runs (two
+#                               VMs of tests/guests/vmswitch.c, -smp 1)
 # and, for the record but not the hypervisor's alone:
 #   vtimer_latency_hv, vtimer_latency_native   deadline to handler, the
 #                               guest's vector included (to 16 instructions)
@@ -63,7 +67,7 @@ run() {
 		-icount shift=0,sleep=off -kernel "$image" "$@" </dev/null 2>&1 |
 		tr -d '\r' | grep -av '^\(bench| \)\?\(bench line\|\.\+$\)' >"$log" || true
 	[ -z "$raw_dir" ] || cp "$log" "$raw_dir/$1.log"
-	if ! grep -q 'bench: done' "$log"; then
+	if ! grep -q "${done:-bench}: done" "$log"; then
 		echo "measure: the $1 run did not finish; its output:" >&2
 		cat "$log" >&2
 		exit 1
@@ -76,8 +80,13 @@ run() {
 }
 mapfile -t args1 < <(manifest 1)
 mapfile -t args2 < <(manifest 2)
+mapfile -t args_vms < <("$root/scripts/manifest" --out "$tmp/manifest-vms" \
+	--qemu "$qemu" --gic "$gic" --cpu "$cpu" --smp 1 --hv "$hv" \
+	--guests "$(dirname "$guest_elf")" --vm vmswitch \
+	--vm vmswitch,name=vmswitch2 --print qemu)
 run hv-smp1 on 1 "$hv" "${args1[@]}"
 run hv-smp2 on 2 "$hv" "${args2[@]}"
+done="vmswitch2| vmswitch" run hv-vms on 1 "$hv" "${args_vms[@]}"
 run native-smp1 off 1 "$guest_elf"
 run native-smp2 off 2 "$guest_elf"
 
@@ -101,6 +110,11 @@ counts() {
 	}' "$tmp/$1.log"
 }
 counts hv-smp1 >"$tmp/hv1"
+# The first VM's: the second's window may start a switch later.
+awk '$1 == "vmswitch|" && $2 == "vmswitch:" {
+	printf "vm_switch %d\n", $5 * 16 / $4 + 0.5; exit }' \
+	"$tmp/hv-vms.log" >"$tmp/vms"
+grep -q . "$tmp/vms" || { echo "measure: no vm_switch figure" >&2; exit 1; }
 counts hv-smp2 >"$tmp/hv2"
 counts native-smp1 >"$tmp/n1"
 counts native-smp2 >"$tmp/n2"
@@ -126,3 +140,4 @@ awk '
 		out("vtimer_latency_native", n1["vtimer_latency"])
 		out("sgi_round_trip_smp1", hv1["sgi_round_trip"])
 	}' "$tmp/hv1" "$tmp/hv2" "$tmp/n1" "$tmp/n2"
+cat "$tmp/vms"
