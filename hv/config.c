@@ -5,6 +5,7 @@
  * RAM); a VM is placed in the lowest gap of host RAM big enough for it.
  */
 #include "hv/config.h"
+#include "hv/vm_image.h"
 
 #include "hv/virtio/virtio_net.h"
 #include "lib/fmt.h"
@@ -75,7 +76,9 @@ uint32_t config_s2_pages(const struct vm_config *vm, unsigned start_level)
 			n = 2;
 		pages += n;
 	}
-	return (uint32_t)pages;
+	/* The loader maps the pages it writes (hv/vm_ram.h): each of its
+	 * ranges may split the 2 MiB blocks at both ends into pages. */
+	return (uint32_t)(pages + 2 * VM_IMAGE_RANGES);
 }
 
 /* The first taken range [base, base + size) overlaps, or NULL. */

@@ -144,7 +144,8 @@ enum hv_err config_validate(struct hv_config *cfg,
 			    const struct config_limits *lim,
 			    struct config_error *err);
 
-/* Upper bound of stage-2 table pages needed to map one RAM region. */
+/* Upper bound of stage-2 table pages one VM needs: its RAM, and the blocks
+ * its loader splits to map the pages it writes (hv/vm_ram.h). */
 uint32_t config_s2_pages(const struct vm_config *vm, unsigned start_level);
 
 #endif

@@ -96,22 +96,51 @@ static void break_line(const struct vpl011 *u)
 	line_owner = NULL;
 }
 
+/* One byte of u's, with the lock held. */
+static void put(struct vpl011 *u, char c)
+{
+	break_line(u);
+	if (u->line_start) {
+		hal_console_write(u->name, u->name_len);
+		hal_console_write(u->line_cut ? "|+ " : "| ", 3 - !u->line_cut);
+		u->line_cut = false;
+	}
+	hal_console_putc(c);
+	u->line_start = c == '\n';
+	line_owner = u->line_start ? NULL : u;
+}
+
 void console_write(struct vpl011 *u, const char *s, size_t len)
 {
 	hv_lock_acquire(&out_lock);
-	for (size_t i = 0; i < len; i++) {
-		break_line(u);
-		if (u->line_start) {
-			hal_console_write(u->name, u->name_len);
-			hal_console_write(u->line_cut ? "|+ " : "| ",
-					  3 - !u->line_cut);
-			u->line_cut = false;
-		}
-		hal_console_write(&s[i], 1);
-		u->line_start = s[i] == '\n';
-		line_owner = u->line_start ? NULL : u;
-	}
+	for (size_t i = 0; i < len; i++)
+		put(u, s[i]);
 	hv_lock_release(&out_lock);
+}
+
+/* console_putc's general case: under the console's lock. */
+static HAL_NOINLINE void putc_locked(struct vpl011 *u, char c)
+{
+	hv_lock_acquire(&out_lock);
+	put(u, c);
+	hv_lock_release(&out_lock);
+}
+
+void console_putc(struct vpl011 *u, char c)
+{
+	/*
+	 * One CPU, in the middle of u's own line: the byte is all there is
+	 * to send (the vPL011's data register, character after character).
+	 */
+	if (hv_lock_smp || line_owner != u || u->line_start) {
+		putc_locked(u, c);
+		return;
+	}
+	if (c == '\n') {
+		u->line_start = true;
+		line_owner = NULL;
+	}
+	hal_console_putc(c);
 }
 
 void console_write_line(const char *line, size_t len)

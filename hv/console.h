@@ -40,6 +40,9 @@ void console_announce(void);
 /* Bytes a VM's UART transmits, prefixed line by line with its name. */
 void console_write(struct vpl011 *u, const char *s, size_t len);
 
+/* The same for one byte: the vPL011's data register. */
+void console_putc(struct vpl011 *u, char c);
+
 /* A whole line of the hypervisor's own (hv/log.c), on a line of its own. */
 void console_write_line(const char *line, size_t len);
 

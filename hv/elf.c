@@ -222,22 +222,34 @@ void elf_load(const struct elf_image *img, uint8_t *ram, uint64_t ram_ipa)
 		if (!loaded(&s))
 			continue;
 		memcpy(dst, img->file + s.off, s.filesz);
-		memset(dst + s.filesz, 0, s.memsz - s.filesz);
 	}
 }
 
-void elf_extent(const struct elf_image *img, uint64_t *start, uint64_t *end)
+static void extent(const struct elf_image *img, bool file, uint64_t *start,
+		   uint64_t *end)
 {
 	*start = UINT64_MAX;
 	*end = 0;
 	for (unsigned i = 0; i < img->phnum; i++) {
 		struct seg s = seg_at(img->file, img->phoff, i);
+		uint64_t size = file ? s.filesz : s.memsz;
 
-		if (!loaded(&s))
+		if (!loaded(&s) || size == 0)
 			continue;
 		if (s.pa < *start)
 			*start = s.pa;
-		if (s.pa + s.memsz > *end)
-			*end = s.pa + s.memsz;
+		if (s.pa + size > *end)
+			*end = s.pa + size;
 	}
+}
+
+void elf_extent(const struct elf_image *img, uint64_t *start, uint64_t *end)
+{
+	extent(img, false, start, end);
+}
+
+void elf_file_extent(const struct elf_image *img, uint64_t *start,
+		     uint64_t *end)
+{
+	extent(img, true, start, end);
 }

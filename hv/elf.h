@@ -43,12 +43,19 @@ enum hv_err elf_check(const void *file, uint64_t size, uint64_t ram_ipa,
 		      size_t why_len);
 
 /*
- * Copies a checked image's segments into guest RAM, which ram points at
- * (its first byte is ram_ipa): file bytes, then zeros up to p_memsz.
+ * Copies a checked image's segments' file bytes into guest RAM, which ram
+ * points at (its first byte is ram_ipa). The zeros from p_filesz up to
+ * p_memsz are the caller's: RAM that reads as zero (hv/vm_ram.h).
  */
 void elf_load(const struct elf_image *img, uint8_t *ram, uint64_t ram_ipa);
 
-/* The lowest and highest+1 guest-physical addresses the segments use. */
+/*
+ * The lowest and highest+1 guest-physical addresses the segments use, with
+ * their zero fill (elf_extent) or their file bytes only (elf_file_extent;
+ * start >= end when no segment has any).
+ */
 void elf_extent(const struct elf_image *img, uint64_t *start, uint64_t *end);
+void elf_file_extent(const struct elf_image *img, uint64_t *start,
+		     uint64_t *end);
 
 #endif

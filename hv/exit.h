@@ -6,12 +6,22 @@
 #ifndef HV_EXIT_H
 #define HV_EXIT_H
 
+#include "hv/arch.h"
+#include "hv/vcpu.h"
+
 #include <hal/vcpu.h>
 
 #include <stdint.h>
 
-struct vcpu;
+/* The handlers the scheduler runs vCPUs with (struct hal_exit_table). */
+extern const struct hal_exit_table hv_exit_table;
 
+/*
+ * Handles e through hv_exit_table, as the backend does, or declines (sets
+ * v->arch.need_regs, having changed nothing) when it needs one of x18-x30
+ * and e->all_regs is false: a load or store to a device with such a
+ * register (or without a syndrome), an MSR/MRS of one.
+ */
 void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e);
 
 /*
@@ -24,7 +34,14 @@ void hv_handle_exit(struct vcpu *v, const struct vcpu_exit *e);
  */
 void exit_skip_insn(struct vcpu *v, uint64_t esr);
 
-/* The hal_exit_fn the scheduler runs vCPUs with. */
-void hv_exit_handler(struct hal_vcpu *arch, const struct vcpu_exit *e);
+/* The same, inline for the hot paths: AArch64's instructions are all four
+ * bytes. */
+static inline void exit_done_insn(struct vcpu *v, uint64_t esr)
+{
+	if (psr_is_aarch32(v->arch.regs.pstate))
+		exit_skip_insn(v, esr);
+	else
+		v->arch.regs.pc += 4;
+}
 
 #endif

@@ -5,11 +5,13 @@
 #ifndef HV_HYPERCALL_H
 #define HV_HYPERCALL_H
 
-#include <stdint.h>
+#include "hv/smccc.h"
 
-struct vcpu;
+/* The vendor hypervisor service's functions (owner 6) by number
+ * (hv/smccc.h); results in x0-x3. */
+extern const smccc_fn hypercall_smc32[SMCCC_FNS];
 
-/* Handles vendor hypervisor function fid (owner 6); results in x0-x3. */
-void hypercall_call(struct vcpu *v, uint32_t fid);
+/* HV_CALL_UID, whose id is outside the numbered range. */
+void hypercall_uid(struct vcpu *v);
 
 #endif

@@ -6,7 +6,7 @@
 #include "hv/passthrough.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
-#include "hv/vgic/vgic.h"
+#include "hv/vgic/vgic_fast.h"
 #include "hv/vm.h"
 
 #include <hal/cpu.h>
@@ -60,6 +60,16 @@ void irq_init_cpu(void)
 		console_input();
 }
 
+/* The next pending interrupt, acknowledged and its priority dropped. */
+static uint32_t irq_next(void)
+{
+	uint32_t intid = hal_irq_ack();
+
+	if (intid < GIC_INTID_SPURIOUS - 3)
+		hal_irq_eoi(intid);
+	return intid;
+}
+
 /* Should the vCPU loaded here stop: its VM or its power state changed? */
 static bool must_stop(struct vcpu *v)
 {
@@ -73,12 +83,22 @@ static bool must_stop(struct vcpu *v)
 
 void irq_handle(struct vcpu *loaded)
 {
+	irq_handle_acked(loaded, irq_next());
+}
+
+void irq_exit(struct vcpu *v, uint32_t intid)
+{
+	irq_handle_acked(v, intid);
+	vgic_update(v);
+}
+
+void irq_handle_acked(struct vcpu *loaded, uint32_t intid)
+{
 	static bool logged_unexpected;
-	uint32_t intid;
 
 	deactivate_deferred();
-	while ((intid = hal_irq_ack()) < GIC_INTID_SPURIOUS - 3) {
-		hal_irq_eoi(intid);
+	/* The first is acknowledged and its priority dropped already. */
+	for (; intid < GIC_INTID_SPURIOUS - 3; intid = irq_next()) {
 		switch (intid) {
 		case GIC_PPI_VTIMER:
 			if (loaded != NULL) {

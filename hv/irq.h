@@ -36,12 +36,22 @@ void irq_init_cpu(void);
  * this physical CPU (the one that exited, or the last one run), or NULL. */
 void irq_handle(struct vcpu *loaded);
 
+/* The same, intid first: acknowledged and its priority dropped already
+ * (the backend does that on an IRQ exit). */
+void irq_handle_acked(struct vcpu *loaded, uint32_t intid);
+
+/* An IRQ exit of v, for intid: irq_handle_acked, then vgic_update. */
+void irq_exit(struct vcpu *v, uint32_t intid);
+
 /*
  * Deactivates SPI intid on physical CPU cpu, the one that acknowledged it:
- * now when that is the calling CPU, else at that CPU's next irq_handle,
- * which a kick brings. A GICv2 (QEMU 7.2's model too) keeps an SPI's
- * active state per CPU interface: a deactivation from another CPU would
- * leave it active, never to fire again.
+ * now when that is the calling CPU, else at that CPU's next
+ * irq_handle_acked (every IRQ exit but the virtual timer's fast one, and
+ * every idle wake-up), which a kick brings: the kick SGI never takes the
+ * fast path. That path (vgic_vtimer_fire) runs only on a one-CPU machine,
+ * where nothing is ever left for another CPU. A GICv2 (QEMU 7.2's model
+ * too) keeps an SPI's active state per CPU interface: a deactivation from
+ * another CPU would leave it active, never to fire again.
  */
 void irq_deactivate_on(unsigned cpu, uint32_t intid);
 

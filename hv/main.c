@@ -7,16 +7,18 @@
 #include "hv/page_pool.h"
 #include "hv/passthrough.h"
 #include "hv/sched.h"
+#include "hv/trace.h"
 #include "hv/vm.h"
 
 #include <hal/cpu.h>
 #include <hal/gic.h>
 #include <hal/mm.h>
 
-static _Alignas(PAGE_SIZE) uint8_t pool_pages[HV_S2_POOL_PAGES][PAGE_SIZE];
+static HAL_NOINIT _Alignas(PAGE_SIZE) uint8_t
+    pool_pages[HV_S2_POOL_PAGES][PAGE_SIZE];
 static uint32_t pool_links[HV_S2_POOL_PAGES];
 static struct page_pool pool;
-static struct vm vms[HV_MAX_VMS];
+static HAL_NOINIT struct vm vms[HV_MAX_VMS]; /* vm_create clears each */
 static struct vm_image_plan plans[HV_MAX_VMS];
 static struct vm_networks networks;
 static struct hv_config boot_config;
@@ -102,6 +104,9 @@ int hv_boot(void)
 	       "from level %u), GICv%u with %u list registers",
 	       plat->name, hal_cpu_count(), caps->pa_bits, caps->ipa_bits,
 	       caps->s2_start_level, hal_gic()->version, hal_gic()->lr_count);
+#if defined(HV_TRACE_CONSOLE)
+	trace_console_start();
+#endif
 	if (dtb == NULL)
 		return refuse("manifest",
 			      "no device tree from the boot loader, so no VM "

@@ -8,6 +8,7 @@
 #include "hv/log.h"
 #include "hv/vcpu.h"
 #include "hv/vm.h"
+#include "hv/vm_ram.h"
 
 #include <hal/mm.h>
 
@@ -74,20 +75,6 @@ uint64_t mmio_load_value(const struct mmio_access *acc, uint64_t raw)
 	return v;
 }
 
-#define HPFAR_FIPA_MASK 0x00000ffffffffff0ull
-
-uint64_t mmio_fault_ipa(const struct vcpu_exit *e)
-{
-	return ((e->hpfar & HPFAR_FIPA_MASK) << 8) | (e->far & 0xfff);
-}
-
-static bool fsc_is_stage2_fault(uint32_t fsc)
-{
-	/* Translation (0b0001LL), access flag (0b0010LL), permission. */
-	return (fsc & 0x3c) == 0x04 || (fsc & 0x3c) == 0x08 ||
-	       (fsc & 0x3c) == 0x0c;
-}
-
 void mmio_fault(struct vcpu *v, const struct vcpu_exit *e, const char *why)
 {
 	uint32_t iss = esr_iss(e->esr);
@@ -120,18 +107,21 @@ static enum hv_err dabt_read(struct vcpu *v, const struct mmio_region *r,
 void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint32_t iss = esr_iss(e->esr);
+	bool s2 =
+	    !(iss & ISS_DA_S1PTW) && fsc_is_stage2_fault(iss & ISS_FSC_MASK);
+	uint64_t ipa = mmio_fault_ipa(e);
 	const struct mmio_region *r;
 	enum hv_err err;
-	uint64_t ipa;
 
-	if ((iss & ISS_DA_S1PTW) || !fsc_is_stage2_fault(iss & ISS_FSC_MASK)) {
-		mmio_fault(v, e, "that is not a stage-2 fault");
-		return;
-	}
-	ipa = mmio_fault_ipa(e);
-	r = mmio_bus_find(&v->vm->mmio, ipa_init(ipa));
+	r = s2 ? mmio_bus_find(&v->vm->mmio, ipa_init(ipa)) : NULL;
 	if (r == NULL) {
-		mmio_fault(v, e, "outside RAM and devices");
+		/* A translation fault in RAM (the guest's, or its table
+		 * walk's) is its first touch of a region not zeroed yet. */
+		if ((iss & 0x3c) == 0x04 && vm_ram_fault(v, ipa))
+			return;
+		mmio_fault(v, e,
+			   s2 ? "outside RAM and devices"
+			      : "that is not a stage-2 fault");
 		return;
 	}
 	ipa -= ipa_addr(r->base);

@@ -97,7 +97,28 @@ uint64_t mmio_load_value(const struct mmio_access *acc, uint64_t raw);
  */
 void mmio_handle_dabt(struct vcpu *v, const struct vcpu_exit *e);
 
+/*
+ * A data abort exit the direct paths do not take (hv/exit.c): the devices
+ * every VM has at fixed addresses are reached first (the vGIC's
+ * distributor, vgic_gicd_dabt; the vPL011's data register,
+ * vpl011_dr_dabt); anything else here: mmio_handle_dabt, then the list
+ * registers brought up to date (vgic_update). mmio_insn.c.
+ */
+void mmio_dabt_general(struct vcpu *v, const struct vcpu_exit *e);
+
+/* A stage-2 fault status: translation (0b0001LL), access flag (0b0010LL)
+ * or permission (0b0011LL). */
+static inline bool fsc_is_stage2_fault(uint32_t fsc)
+{
+	unsigned kind = (fsc & 0x3c) >> 2;
+
+	return kind >= 1 && kind <= 3;
+}
+
 /* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA with FAR's offset. */
-uint64_t mmio_fault_ipa(const struct vcpu_exit *e);
+static inline uint64_t mmio_fault_ipa(const struct vcpu_exit *e)
+{
+	return ((e->hpfar & 0x00000ffffffffff0ull) << 8) | (e->far & 0xfff);
+}
 
 #endif

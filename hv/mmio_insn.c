@@ -4,6 +4,7 @@
  * every ordinary device access, stays small.
  */
 #include "hv/mmio_insn.h"
+#include "hv/vgic/vgic_fast.h"
 
 #include "hv/arch.h"
 #include "hv/exit.h"
@@ -131,4 +132,10 @@ void mmio_emulate_insn(struct vcpu *v, const struct vcpu_exit *e,
 	if (d.mode != LDST_OFFSET)
 		base_write(v, d.rn, ldst_writeback(&d, base));
 	exit_skip_insn(v, e->esr);
+}
+
+HAL_NOINLINE void mmio_dabt_general(struct vcpu *v, const struct vcpu_exit *e)
+{
+	mmio_handle_dabt(v, e);
+	vgic_update(v);
 }

@@ -13,14 +13,14 @@
 
 #include <hal/cpu.h>
 
-static uint64_t arg(const struct vcpu *v, unsigned n, uint32_t fid)
+static inline uint64_t arg(const struct vcpu *v, unsigned n, uint32_t fid)
 {
 	uint64_t a = vcpu_reg_read(v, n);
 
 	return (fid & SMCCC_SMC64) ? a : (uint32_t)a;
 }
 
-static void ret(struct vcpu *v, int64_t value)
+static inline void ret(struct vcpu *v, int64_t value)
 {
 	vcpu_reg_write(v, 0, (uint64_t)value);
 }
@@ -137,38 +137,32 @@ static void features(struct vcpu *v, uint32_t fid)
 	}
 }
 
-typedef void (*psci_fn)(struct vcpu *v, uint32_t fid);
-
-#define PSCI_FN(fid) ((fid)&0x1fu)
-#define PSCI_BASE_32 0x84000000u
-/* Function numbers that also exist in the SMC64 convention. */
-#define PSCI_SMC64_FNS                                                         \
-	((1u << PSCI_FN(PSCI_CPU_SUSPEND_64)) |                                \
-	 (1u << PSCI_FN(PSCI_CPU_ON_64)) |                                     \
-	 (1u << PSCI_FN(PSCI_AFFINITY_INFO_64)))
-
-/* Indexed by function number (fid bits [4:0]); NULL: not supported. */
-static const psci_fn psci_fns[32] = {
-    [PSCI_FN(PSCI_0_2_VERSION)] = psci_version,
-    [PSCI_FN(PSCI_CPU_SUSPEND_32)] = cpu_suspend,
-    [PSCI_FN(PSCI_CPU_OFF)] = cpu_off,
-    [PSCI_FN(PSCI_CPU_ON_32)] = cpu_on,
-    [PSCI_FN(PSCI_AFFINITY_INFO_32)] = affinity_info,
-    [PSCI_FN(PSCI_MIGRATE_INFO_TYPE)] = migrate_info_type,
-    [PSCI_FN(PSCI_SYSTEM_OFF)] = system_off,
-    [PSCI_FN(PSCI_SYSTEM_RESET)] = system_reset,
-    [PSCI_FN(PSCI_FEATURES)] = features,
+#define O smccc_other
+/* By number, a row of eight (ids in hv/abi.h). */
+/* clang-format off */
+const smccc_fn psci_smc32[SMCCC_FNS] = {
+    /* 0x00 */ psci_version, cpu_suspend, cpu_off, cpu_on,
+	       affinity_info, O, migrate_info_type, O,
+    /* 0x08 */ system_off, system_reset, features, O, O, O, O, O,
+    /* 0x10 */ SMCCC_OTHER8,
+    /* 0x18 */ SMCCC_OTHER8,
 };
 
-void psci_call(struct vcpu *v, uint32_t fid)
-{
-	uint32_t fn = PSCI_FN(fid);
-	psci_fn f = psci_fns[fn];
-
-	if ((fid & ~(SMCCC_SMC64 | 0x1fu)) != PSCI_BASE_32 || f == NULL ||
-	    ((fid & SMCCC_SMC64) && !((PSCI_SMC64_FNS >> fn) & 1))) {
-		ret(v, PSCI_RET_NOT_SUPPORTED);
-		return;
-	}
-	f(v, fid);
-}
+/* The functions that also exist in the SMC64 convention. */
+const smccc_fn psci_smc64[SMCCC_FNS] = {
+    /* 0x00 */ O, cpu_suspend, O, cpu_on, affinity_info, O, O, O,
+    /* 0x08 */ SMCCC_OTHER8,
+    /* 0x10 */ SMCCC_OTHER8,
+    /* 0x18 */ SMCCC_OTHER8,
+};
+/* clang-format on */
+#undef O
+_Static_assert(
+    SMCCC_FN(PSCI_0_2_VERSION) == 0 && SMCCC_FN(PSCI_CPU_SUSPEND_32) == 1 &&
+	SMCCC_FN(PSCI_CPU_OFF) == 2 && SMCCC_FN(PSCI_CPU_ON_32) == 3 &&
+	SMCCC_FN(PSCI_AFFINITY_INFO_32) == 4 &&
+	SMCCC_FN(PSCI_MIGRATE_INFO_TYPE) == 6 &&
+	SMCCC_FN(PSCI_SYSTEM_OFF) == 8 && SMCCC_FN(PSCI_SYSTEM_RESET) == 9 &&
+	SMCCC_FN(PSCI_FEATURES) == 10 && SMCCC_FN(PSCI_CPU_SUSPEND_64) == 1 &&
+	SMCCC_FN(PSCI_CPU_ON_64) == 3 && SMCCC_FN(PSCI_AFFINITY_INFO_64) == 4,
+    "the rows of the PSCI tables");

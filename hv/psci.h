@@ -7,11 +7,11 @@
 #ifndef HV_PSCI_H
 #define HV_PSCI_H
 
-#include <stdint.h>
+#include "hv/smccc.h"
 
-struct vcpu;
-
-/* Handles PSCI function fid (owner 4); result in x0. */
-void psci_call(struct vcpu *v, uint32_t fid);
+/* PSCI's functions (owner 4) by number, in the SMC32 and SMC64
+ * conventions (hv/smccc.h); each leaves its result in x0. */
+extern const smccc_fn psci_smc32[SMCCC_FNS];
+extern const smccc_fn psci_smc64[SMCCC_FNS];
 
 #endif

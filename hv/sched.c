@@ -5,6 +5,7 @@
 #include "hv/exit.h"
 #include "hv/irq.h"
 #include "hv/log.h"
+#include "hv/trace.h"
 #include "hv/vm.h"
 
 #include <hal/counter.h>
@@ -56,35 +57,61 @@ static bool runnable(struct vcpu *v)
 	return true;
 }
 
+/* What one pass over the vCPUs homed on this CPU found (pick). */
+struct scan {
+	struct vcpu *next; /* to run, marked running; NULL when none can */
+	bool others;	   /* a vCPU other than next is on here */
+	uint64_t deadline; /* the earliest future deadline of a blocked one */
+};
+
 /*
- * The next vCPU to run here, marked running (a VM reset waits for that to
- * clear) and reset first if a reset was asked for.
+ * The next vCPU to run here, round robin, marked running (a VM reset waits
+ * for that to clear) and reset first if a reset was asked for; in the same
+ * pass, each VM locked once, what the time slice and the hypervisor timer
+ * need to know about the others (arm_timer's rules).
  */
-static struct vcpu *pick(struct sched_cpu *c)
+static void pick(struct sched_cpu *c, struct scan *s)
 {
 	unsigned total = all_vm_count * HV_MAX_VCPUS;
+	uint64_t now = hal_counter_read();
+	struct vm *locked = NULL;
 
+	*s = (struct scan){.deadline = UINT64_MAX};
 	for (unsigned n = 0; n < total; n++) {
 		unsigned i = (c->cursor + n) % total;
 		struct vm *vm = &all_vms[i / HV_MAX_VCPUS];
 		struct vcpu *v = &vm->vcpus[i % HV_MAX_VCPUS];
-		bool ok;
+		uint64_t d;
 
-		vm_lock(vm);
-		ok = is_on(vm, i % HV_MAX_VCPUS, v);
-		if (ok) {
-			vcpu_apply_reset(v);
-			ok = runnable(v);
+		/* No vCPU there (the count is fixed at creation). */
+		if (i % HV_MAX_VCPUS >= vm->vcpu_count)
+			continue;
+		if (vm != locked) {
+			if (locked != NULL)
+				vm_unlock(locked);
+			vm_lock(vm);
+			locked = vm;
 		}
-		if (ok)
-			atomic_store(&v->running, true);
-		vm_unlock(vm);
-		if (ok) {
-			c->cursor = (i + 1) % total;
-			return v;
+		if (!is_on(vm, i % HV_MAX_VCPUS, v))
+			continue;
+		if (s->next == NULL) {
+			vcpu_apply_reset(v);
+			if (runnable(v)) {
+				atomic_store(&v->running, true);
+				s->next = v;
+				c->cursor = (i + 1) % total;
+				continue;
+			}
+		}
+		s->others = true;
+		if (v->blocked) {
+			d = vtimer_deadline(v);
+			if (d > now && d < s->deadline)
+				s->deadline = d;
 		}
 	}
-	return NULL;
+	if (locked != NULL)
+		vm_unlock(locked);
 }
 
 /*
@@ -127,6 +154,24 @@ static void arm_timer(struct sched_cpu *c)
 		}
 		vm_unlock(vm);
 	}
+	if (deadline != UINT64_MAX)
+		hal_timer_arm(deadline);
+	else
+		hal_timer_cancel();
+}
+
+/* arm_timer for the vCPU pick chose, from what its pass found. */
+static void arm_timer_picked(struct sched_cpu *c, const struct scan *s)
+{
+	uint64_t now = hal_counter_read();
+	uint64_t deadline = c->slice_end > now ? c->slice_end : UINT64_MAX;
+	/* Its virtual timer is the hardware's. */
+	uint64_t d = vtimer_deadline_ptimer(s->next);
+
+	if (d > now && d < deadline)
+		deadline = d;
+	if (s->deadline < deadline)
+		deadline = s->deadline;
 	if (deadline != UINT64_MAX)
 		hal_timer_arm(deadline);
 	else
@@ -248,12 +293,17 @@ static void wait_stopped(struct vm *vm)
 	}
 }
 
-static void after_slice(struct vm *vm)
+static void after_slice(struct vm *vm, const struct vcpu *v)
 {
 	bool reset = false;
 	bool none_on = true;
 
 	vm_lock(vm);
+	/* Nothing happened to the VM (v on means one is on): done. */
+	if (vm->state == VM_RUNNING && v->power == VCPU_ON) {
+		vm_unlock(vm);
+		return;
+	}
 	if (vm->state == VM_RESET_PENDING && !vm->resetting) {
 		vm->resetting = true;
 		reset = true;
@@ -302,8 +352,11 @@ int sched_run(void)
 
 	irq_init_cpu();
 	for (;;) {
-		struct vcpu *v = pick(c);
+		struct scan s;
+		struct vcpu *v;
 
+		pick(c, &s);
+		v = s.next;
 		if (v == NULL) {
 			if (!idle(c))
 				break;
@@ -311,19 +364,19 @@ int sched_run(void)
 		}
 		/* A vCPU that never waits must still let others run. */
 		c->current = v;
-		c->slice_end = others_on(v)
-				   ? hal_counter_read() + SCHED_SLICE_TICKS
-				   : UINT64_MAX;
+		c->slice_end = s.others ? hal_counter_read() + SCHED_SLICE_TICKS
+					: UINT64_MAX;
 		vtimer_update(v);
-		arm_timer(c);
+		arm_timer_picked(c, &s);
 		if (c->loaded != NULL && c->loaded != v)
 			vgic_vcpu_put(c->loaded);
 		vgic_sync(v);
 		vgic_flush(v);
+		TRACE_ENTER(hal_cpu_id(), v, c->loaded != v);
 		c->loaded = v;
-		hal_vcpu_run(&v->arch, hv_exit_handler);
+		hal_vcpu_run(&v->arch, trace_exit_table());
 		atomic_store(&v->running, false);
-		after_slice(v->vm);
+		after_slice(v->vm, v);
 	}
 	hal_timer_cancel();
 	c->current = NULL;

@@ -301,6 +301,61 @@ enum hv_err stage2_translate(const struct stage2 *s2, ipaddr_t ipa,
 	return HV_ERR_NOENT;
 }
 
+static void invalidate_level(struct stage2 *s2, uint64_t *table, unsigned level,
+			     uint64_t ipa, uint64_t end)
+{
+	uint64_t block = 1ull << level_shift(level);
+
+	while (ipa < end) {
+		uint64_t next = (ipa | (block - 1)) + 1;
+		uint64_t *entry = &table[level_index(s2, level, ipa)];
+
+		if (desc_is_table(*entry, level))
+			invalidate_level(s2, table_of(s2, *entry), level + 1,
+					 ipa, next < end ? next : end);
+		else
+			*entry &= ~S2_DESC_VALID;
+		ipa = next;
+	}
+}
+
+enum hv_err stage2_invalidate(struct stage2 *s2, ipaddr_t ipa, uint64_t size)
+{
+	enum hv_err err = check_range(s2, ipa_addr(ipa), size);
+
+	if (err != HV_OK)
+		return err;
+	invalidate_level(s2, s2->root, s2->start_level, ipa_addr(ipa),
+			 ipa_addr(ipa) + size);
+	hal_s2_tlb_flush_vmid(s2->vmid);
+	return HV_OK;
+}
+
+enum hv_err stage2_hole(const struct stage2 *s2, ipaddr_t ipa, uint64_t *base,
+			uint64_t *size)
+{
+	uint64_t a = ipa_addr(ipa);
+	const uint64_t *table = s2->root;
+
+	if (a >= (1ull << s2->ipa_bits))
+		return HV_ERR_RANGE;
+	for (unsigned level = s2->start_level; level < S2_LEVEL_COUNT;
+	     level++) {
+		uint64_t desc = table[level_index(s2, level, a)];
+
+		if (desc_is_table(desc, level)) {
+			table = table_of(s2, desc);
+			continue;
+		}
+		if (desc & S2_DESC_VALID)
+			return HV_ERR_EXIST;
+		*size = 1ull << level_shift(level);
+		*base = a & ~(*size - 1);
+		return HV_OK;
+	}
+	return HV_ERR_EXIST;
+}
+
 uint64_t stage2_vttbr(const struct stage2 *s2)
 {
 	return pa_addr(s2->root_pa) | ((uint64_t)s2->vmid << 48);

@@ -74,6 +74,22 @@ enum hv_err stage2_unmap(struct stage2 *s2, ipaddr_t ipa, uint64_t size);
 enum hv_err stage2_translate(const struct stage2 *s2, ipaddr_t ipa,
 			     struct s2_walk *out);
 
+/*
+ * Makes every leaf (block or page) of [ipa, ipa + size) invalid, keeping
+ * the tables, so that mapping the same range again needs no table page;
+ * then flushes the VMID's TLB entries. Page aligned; a block only partly
+ * inside goes whole (meant for ranges mapped whole, like a VM's RAM).
+ */
+enum hv_err stage2_invalidate(struct stage2 *s2, ipaddr_t ipa, uint64_t size);
+
+/*
+ * The hole at ipa: the range one invalid entry of the walk covers (a page,
+ * a 2 MiB or a 1 GiB region, aligned to its size) in *base and *size.
+ * HV_ERR_EXIST when ipa is mapped, HV_ERR_RANGE outside the IPA space.
+ */
+enum hv_err stage2_hole(const struct stage2 *s2, ipaddr_t ipa, uint64_t *base,
+			uint64_t *size);
+
 /* VTTBR_EL2 value: root table and VMID. */
 uint64_t stage2_vttbr(const struct stage2 *s2);
 

@@ -22,7 +22,7 @@ enum vcpu_power {
 };
 
 struct vcpu {
-	struct hal_vcpu arch; /* first: hv_exit_handler relies on it */
+	struct hal_vcpu arch; /* first: the exit handlers rely on it */
 	struct vm *vm;
 	unsigned id;
 	enum vcpu_power power;

@@ -3,6 +3,7 @@
 
 #include "hv/log.h"
 #include "hv/passthrough.h"
+#include "hv/vm_ram.h"
 #include "lib/string.h"
 
 #include <hal/counter.h>
@@ -85,18 +86,16 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 enum hv_err vm_boot(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
-	uint8_t *ram = hal_pa_to_ptr(cfg->ram_pa, cfg->ram_size);
 	enum hv_err err;
 
-	/* Checked by vm_create; a machine model may lose it (hal_sim). */
-	if (ram == NULL)
-		return HV_ERR_RANGE;
 	/* Before the RAM changes: a device must not serve rings of the old
 	 * RAM, nor another VM's frame land in it while it is reloaded. */
 	vm_lock(vm);
 	vm_devices_reset(vm);
 	vm_unlock(vm);
-	err = vm_image_load(cfg, &vm->image, ram, vm->vgic.version);
+	/* Zeroed as the VM touches it, or now if devices reach it
+	 * (hv/vm_ram.h). */
+	err = vm_ram_load(vm);
 	if (err != HV_OK)
 		return err;
 	vm_lock(vm);

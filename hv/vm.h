@@ -68,10 +68,11 @@ enum hv_err vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg,
 		      struct page_pool *pool);
 
 /*
- * Resets the VM's VirtIO devices, then zeroes its RAM, copies its modules
- * in afresh, writes its device tree (vm_image_load) and powers on vCPU 0
- * at the entry point with x0 the tree. Also used for SYSTEM_RESET, once
- * none of the VM's vCPUs is running.
+ * Resets the VM's VirtIO devices, leaves its RAM to be zeroed as it is
+ * touched (hv/vm_ram.h; eagerly when a DMA-capable device is passed
+ * through), copies its modules in afresh, writes its device tree
+ * (vm_image_load) and powers on vCPU 0 at the entry point with x0 the tree.
+ * Also used for SYSTEM_RESET, once none of the VM's vCPUs is running.
  */
 enum hv_err vm_boot(struct vm *vm);
 

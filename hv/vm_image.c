@@ -144,6 +144,35 @@ enum hv_err vm_image_plan(const struct vm_config *c, struct vm_image_plan *plan,
 	return plan_kernel(c, plan, low, err);
 }
 
+#define PAGE_MASK 0xfffull
+
+/* Zeroes [a, b) of guest RAM (ram is the byte at base). */
+static void zero(uint8_t *ram, uint64_t base, uint64_t a, uint64_t b)
+{
+	if (b > a)
+		hal_mem_zero(ram + (a - base), b - a);
+}
+
+/*
+ * [a, a + len) is to be written: its pages are recorded, and what the
+ * blob leaves of its first and last page zeroed (all of them when whole).
+ */
+static void claim(struct vm_image_ranges *w, uint8_t *ram, uint64_t base,
+		  uint64_t a, uint64_t len, bool whole)
+{
+	uint64_t lo = a & ~PAGE_MASK, hi = (a + len + PAGE_MASK) & ~PAGE_MASK;
+
+	w->r[w->count].ipa = lo;
+	w->r[w->count].size = hi - lo;
+	w->count++;
+	if (whole) {
+		zero(ram, base, lo, hi);
+	} else {
+		zero(ram, base, lo, a);
+		zero(ram, base, a + len, hi);
+	}
+}
+
 static void copy(uint8_t *dst, const struct vm_module *m)
 {
 	memcpy(dst, bytes(m), m->size);
@@ -152,33 +181,49 @@ static void copy(uint8_t *dst, const struct vm_module *m)
 
 enum hv_err vm_image_load(const struct vm_config *c,
 			  const struct vm_image_plan *plan, uint8_t *ram,
-			  unsigned gic_version)
+			  unsigned gic_version, struct vm_image_ranges *written)
 {
 	uint64_t base = ipa_addr(c->ram_ipa);
 	uint8_t *dtb = ram + (plan->dtb_ipa - base);
-
 	uint64_t start, end;
 	int size;
 
-	/* No VM ever sees what the memory held before. */
-	hal_mem_zero(ram, c->ram_size);
+	/*
+	 * The zeros first, then the copies: blobs may share a page. An ELF
+	 * kernel's pages are zeroed whole, for the gaps between segments.
+	 */
+	written->count = 0;
+	if (plan->kind == VM_KERNEL_ELF) {
+		elf_file_extent(&plan->elf, &start, &end);
+		if (start < end)
+			claim(written, ram, base, start, end - start, true);
+	} else if (c->kernel.size != 0) {
+		claim(written, ram, base, plan->kernel_ipa, c->kernel.size,
+		      false);
+	}
+	if (c->ramdisk.size != 0)
+		claim(written, ram, base, plan->ramdisk_ipa, c->ramdisk.size,
+		      false);
 	/* What is copied in must reach memory: the guest's caches are off. */
 	if (plan->kind == VM_KERNEL_ELF) {
 		elf_load(&plan->elf, ram, base);
-		elf_extent(&plan->elf, &start, &end);
-		hal_cache_sync_range(ram + (start - base), end - start);
+		if (start < end)
+			hal_cache_sync_range(ram + (start - base), end - start);
 	} else {
 		copy(ram + (plan->kernel_ipa - base), &c->kernel);
 	}
 	if (c->ramdisk.size != 0)
 		copy(ram + (plan->ramdisk_ipa - base), &c->ramdisk);
+	/* The tree has its 2 MiB to itself: claimed once its size is known. */
 	if (c->dtb.size != 0) {
 		copy(dtb, &c->dtb);
-		return HV_OK;
+		size = (int)c->dtb.size;
+	} else {
+		size = vm_dt_build(c, plan, gic_version, dtb, VM_DTB_MAX);
+		if (size < 0)
+			return HV_ERR_NOMEM;
+		hal_cache_sync_range(dtb, (uint64_t)size);
 	}
-	size = vm_dt_build(c, plan, gic_version, dtb, VM_DTB_MAX);
-	if (size < 0)
-		return HV_ERR_NOMEM;
-	hal_cache_sync_range(dtb, (uint64_t)size);
+	claim(written, ram, base, plan->dtb_ipa, (uint64_t)size, false);
 	return HV_OK;
 }

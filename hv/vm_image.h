@@ -29,15 +29,30 @@ struct vm_image_plan {
 enum hv_err vm_image_plan(const struct vm_config *c, struct vm_image_plan *plan,
 			  struct config_error *err);
 
+/* The pages vm_image_load wrote: the kernel's, the ramdisk's, the tree's. */
+#define VM_IMAGE_RANGES 3
+struct vm_image_ranges {
+	unsigned count;
+	struct {
+		uint64_t ipa, size; /* page aligned */
+	} r[VM_IMAGE_RANGES];
+};
+
 /*
- * Fills the VM's RAM (ram: its first byte, ram_ipa) as plan says; the
- * device tree is generated for a machine with a GIC of gic_version unless
- * the VM brings one. HV_ERR_NOMEM when the generated tree does not fit its
- * room (cannot happen with bootargs of at most VM_BOOTARGS_MAX bytes, as
- * the manifest's are; checked anyway).
+ * Writes the VM's blobs into its RAM (ram: its first byte, ram_ipa) as
+ * plan says; the device tree is generated for a machine with a GIC of
+ * gic_version unless the VM brings one. It writes whole pages: the blobs
+ * and zeros around them in their first and last pages (for an ELF kernel,
+ * zeros wherever its segments' file bytes leave a gap), and says which in
+ * *written. Everything else in RAM it leaves as it was (for hv/vm_ram.c to
+ * zero on first touch), an ELF segment's zero fill past its file bytes
+ * too. HV_ERR_NOMEM when the generated tree does not fit its room (cannot
+ * happen with bootargs of at most VM_BOOTARGS_MAX bytes, as the manifest's
+ * are; checked anyway).
  */
 enum hv_err vm_image_load(const struct vm_config *c,
 			  const struct vm_image_plan *plan, uint8_t *ram,
-			  unsigned gic_version);
+			  unsigned gic_version,
+			  struct vm_image_ranges *written);
 
 #endif

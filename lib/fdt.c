@@ -15,12 +15,22 @@
 
 #define RSV_ENTRY_SIZE 16u /* address and size, 64 bits each */
 
-uint32_t fdt_be32(const void *p)
+/* Bytewise: the tree may sit at any alignment (see above). */
+static inline uint32_t be32(const uint8_t *b)
 {
-	const uint8_t *b = p;
-
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
 	       (uint32_t)b[2] << 8 | b[3];
+}
+
+/* The same, expanded in place where a walk spends its time (-Os would
+ * leave a call). */
+#define BE32(b)                                                                \
+	((uint32_t)(b)[0] << 24 | (uint32_t)(b)[1] << 16 |                     \
+	 (uint32_t)(b)[2] << 8 | (b)[3])
+
+uint32_t fdt_be32(const void *p)
+{
+	return be32(p);
 }
 
 uint64_t fdt_read_cells(const void *p, unsigned ncells)
@@ -28,13 +38,13 @@ uint64_t fdt_read_cells(const void *p, unsigned ncells)
 	uint64_t v = 0;
 
 	for (unsigned i = 0; i < ncells; i++)
-		v = v << 32 | fdt_be32((const uint8_t *)p + 4 * i);
+		v = v << 32 | be32((const uint8_t *)p + 4 * i);
 	return v;
 }
 
 static uint32_t hdr(const void *fdt, enum fdt_header_word field)
 {
-	return fdt_be32((const uint8_t *)fdt + 4 * field);
+	return BE32((const uint8_t *)fdt + 4 * field);
 }
 
 uint32_t fdt_totalsize(const void *fdt)
@@ -42,17 +52,30 @@ uint32_t fdt_totalsize(const void *fdt)
 	return hdr(fdt, FDT_H_TOTALSIZE);
 }
 
-static const uint8_t *struct_block(const void *fdt)
-{
-	return (const uint8_t *)fdt + hdr(fdt, FDT_H_OFF_DT_STRUCT);
-}
+/*
+ * Where the blocks are, read from the header once per call into this file
+ * rather than once per token: a walk over a tree decodes thousands.
+ */
+struct view {
+	const uint8_t *s;    /* the structure block */
+	uint32_t size;	     /* its size */
+	const char *strings; /* the strings block */
+	uint32_t strings_size;
+};
 
 /* Version 16 has no size_dt_struct: its FDT_END ends the block. */
-static uint32_t struct_size(const void *fdt)
+static struct view view_of(const void *fdt)
 {
-	if (hdr(fdt, FDT_H_VERSION) >= 17)
-		return hdr(fdt, FDT_H_SIZE_DT_STRUCT);
-	return hdr(fdt, FDT_H_TOTALSIZE) - hdr(fdt, FDT_H_OFF_DT_STRUCT);
+	uint32_t off = hdr(fdt, FDT_H_OFF_DT_STRUCT);
+
+	return (struct view){
+	    .s = (const uint8_t *)fdt + off,
+	    .size = hdr(fdt, FDT_H_VERSION) >= 17
+			? hdr(fdt, FDT_H_SIZE_DT_STRUCT)
+			: hdr(fdt, FDT_H_TOTALSIZE) - off,
+	    .strings = (const char *)fdt + hdr(fdt, FDT_H_OFF_DT_STRINGS),
+	    .strings_size = hdr(fdt, FDT_H_SIZE_DT_STRINGS),
+	};
 }
 
 /*
@@ -60,17 +83,17 @@ static uint32_t struct_size(const void *fdt)
  * error when it is not wholly inside the structure block. A negative off is
  * an earlier error and is passed on.
  */
-static int token(const void *fdt, int off, uint32_t *tag)
+static int token(const struct view *v, int off, uint32_t *tag)
 {
-	const uint8_t *s = struct_block(fdt);
-	uint32_t size = struct_size(fdt), end, len;
+	const uint8_t *s = v->s;
+	uint32_t size = v->size, end, len;
 
 	if (off < 0)
 		return off;
 	/* Misaligned or past the end: no token there. */
 	if (off % 4 != 0 || (uint32_t)off + 4 > size)
 		return FDT_ERR_TRUNCATED;
-	*tag = fdt_be32(s + off);
+	*tag = BE32(s + off);
 	end = (uint32_t)off + 4;
 	switch (*tag) {
 	case FDT_BEGIN_NODE:
@@ -84,7 +107,7 @@ static int token(const void *fdt, int off, uint32_t *tag)
 	case FDT_PROP: /* len, nameoff, then len bytes of value */
 		if (size - end < 8)
 			return FDT_ERR_TRUNCATED;
-		len = fdt_be32(s + end);
+		len = BE32(s + end);
 		if (len > size - end - 8)
 			return FDT_ERR_TRUNCATED;
 		end += 8 + len;
@@ -101,13 +124,11 @@ static int token(const void *fdt, int off, uint32_t *tag)
 }
 
 /* The NUL-terminated string at off in the strings block, or NULL. */
-static const char *string_at(const void *fdt, uint32_t off)
+static const char *string_at(const struct view *v, uint32_t off)
 {
-	const char *s = (const char *)fdt + hdr(fdt, FDT_H_OFF_DT_STRINGS);
-
-	for (uint32_t i = off; i < hdr(fdt, FDT_H_SIZE_DT_STRINGS); i++) {
-		if (s[i] == '\0')
-			return s + off;
+	for (uint32_t i = off; i < v->strings_size; i++) {
+		if (v->strings[i] == '\0')
+			return v->strings + off;
 	}
 	return NULL;
 }
@@ -123,19 +144,19 @@ static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
  */
 static int check_structure(const void *fdt)
 {
-	const uint8_t *s = struct_block(fdt);
+	const struct view v = view_of(fdt);
 	int off, next, depth = 0;
 	bool after_child = false; /* a node ended since the last began */
 	uint32_t tag;
 
 	for (off = 0;; off = next) {
-		next = token(fdt, off, &tag);
+		next = token(&v, off, &tag);
 		if (next < 0)
 			return next;
 		if (depth == 0 && tag != (off == 0 ? FDT_BEGIN_NODE : FDT_END))
 			return FDT_ERR_BADSTRUCTURE;
 		if (tag == FDT_BEGIN_NODE) {
-			if (depth == 0 ? s[off + 4] != '\0'
+			if (depth == 0 ? v.s[off + 4] != '\0'
 				       : depth == FDT_MAX_DEPTH)
 				return FDT_ERR_BADSTRUCTURE;
 			depth++;
@@ -144,13 +165,12 @@ static int check_structure(const void *fdt)
 			depth--;
 			after_child = true;
 		} else if (tag == FDT_PROP) {
-			if (after_child ||
-			    !string_at(fdt, fdt_be32(s + off + 8)))
+			if (after_child || !string_at(&v, be32(v.s + off + 8)))
 				return FDT_ERR_BADSTRUCTURE;
 		} else if (tag == FDT_END) {
 			/* With v17 the block ends here. */
 			if (depth != 0 || (hdr(fdt, FDT_H_VERSION) >= 17 &&
-					   (uint32_t)next != struct_size(fdt)))
+					   (uint32_t)next != v.size))
 				return FDT_ERR_BADSTRUCTURE;
 			return 0;
 		}
@@ -173,7 +193,7 @@ int fdt_check(const void *fdt, size_t size)
 	total = hdr(fdt, FDT_H_TOTALSIZE);
 	if (total < FDT_HEADER_SIZE || total > size || total > INT32_MAX)
 		return FDT_ERR_TRUNCATED;
-	if (!block_inside(hdr(fdt, FDT_H_OFF_DT_STRUCT), struct_size(fdt),
+	if (!block_inside(hdr(fdt, FDT_H_OFF_DT_STRUCT), view_of(fdt).size,
 			  total) ||
 	    !block_inside(hdr(fdt, FDT_H_OFF_DT_STRINGS),
 			  hdr(fdt, FDT_H_SIZE_DT_STRINGS), total))
@@ -197,28 +217,35 @@ int fdt_root(const void *fdt)
 }
 
 /* The offset just after node's FDT_BEGIN_NODE, or an error. */
-static int node_body(const void *fdt, int node)
+static int node_body(const struct view *v, int node)
 {
 	uint32_t tag;
-	int next = token(fdt, node, &tag);
+	int next = token(v, node, &tag);
 
 	return next < 0 || tag == FDT_BEGIN_NODE ? next : FDT_ERR_NOTFOUND;
 }
 
-const char *fdt_node_name(const void *fdt, int node)
+static const char *node_name(const struct view *v, int node)
 {
-	if (node_body(fdt, node) < 0)
+	if (node_body(v, node) < 0)
 		return NULL;
-	return (const char *)struct_block(fdt) + node + 4;
+	return (const char *)v->s + node + 4;
 }
 
-int fdt_next_node(const void *fdt, int node, int *depth)
+const char *fdt_node_name(const void *fdt, int node)
 {
-	int off = node_body(fdt, node);
+	const struct view v = view_of(fdt);
+
+	return node_name(&v, node);
+}
+
+static int next_node(const struct view *v, int node, int *depth)
+{
+	int off = node_body(v, node);
 
 	while (off >= 0) {
 		uint32_t tag;
-		int next = token(fdt, off, &tag);
+		int next = token(v, off, &tag);
 
 		if (next < 0 || tag == FDT_END)
 			return next < 0 ? next : FDT_ERR_NOTFOUND;
@@ -233,22 +260,43 @@ int fdt_next_node(const void *fdt, int node, int *depth)
 	return off;
 }
 
-int fdt_first_child(const void *fdt, int node)
+int fdt_next_node(const void *fdt, int node, int *depth)
+{
+	const struct view v = view_of(fdt);
+
+	return next_node(&v, node, depth);
+}
+
+static int first_child(const struct view *v, int node)
 {
 	int depth = 0;
-	int child = fdt_next_node(fdt, node, &depth);
+	int child = next_node(v, node, &depth);
 
 	return child < 0 || depth == 1 ? child : FDT_ERR_NOTFOUND;
 }
 
-int fdt_next_sibling(const void *fdt, int node)
+int fdt_first_child(const void *fdt, int node)
+{
+	const struct view v = view_of(fdt);
+
+	return first_child(&v, node);
+}
+
+static int next_sibling(const struct view *v, int node)
 {
 	int depth = 0;
 
 	do {
-		node = fdt_next_node(fdt, node, &depth);
+		node = next_node(v, node, &depth);
 	} while (node >= 0 && depth > 0);
 	return node < 0 || depth == 0 ? node : FDT_ERR_NOTFOUND;
+}
+
+int fdt_next_sibling(const void *fdt, int node)
+{
+	const struct view v = view_of(fdt);
+
+	return next_sibling(&v, node);
 }
 
 /* name (len bytes) is the node's name, or the part before its '@'. */
@@ -265,13 +313,13 @@ static bool name_matches(const char *node_name, const char *name, size_t len)
 	return node_name[len] == '@';
 }
 
-static int child_n(const void *fdt, int parent, const char *name, size_t len)
+static int child_n(const struct view *v, int parent, const char *name,
+		   size_t len)
 {
 	int c;
 
-	for (c = fdt_first_child(fdt, parent); c >= 0;
-	     c = fdt_next_sibling(fdt, c)) {
-		if (name_matches(fdt_node_name(fdt, c), name, len))
+	for (c = first_child(v, parent); c >= 0; c = next_sibling(v, c)) {
+		if (name_matches(node_name(v, c), name, len))
 			return c;
 	}
 	return c;
@@ -279,12 +327,15 @@ static int child_n(const void *fdt, int parent, const char *name, size_t len)
 
 int fdt_child(const void *fdt, int parent, const char *name)
 {
-	return child_n(fdt, parent, name, strlen(name));
+	const struct view v = view_of(fdt);
+
+	return child_n(&v, parent, name, strlen(name));
 }
 
 /* Repeated and trailing slashes are ignored, as libfdt does. */
 int fdt_path(const void *fdt, const char *path)
 {
+	const struct view v = view_of(fdt);
 	int node = fdt_root(fdt);
 
 	if (path[0] != '/')
@@ -298,18 +349,18 @@ int fdt_path(const void *fdt, const char *path)
 			return node;
 		while (path[len] != '/' && path[len] != '\0')
 			len++;
-		node = child_n(fdt, node, path, len);
+		node = child_n(&v, node, path, len);
 		path += len;
 	}
 }
 
 /* The property at or after off, past NOPs, or NOTFOUND at anything else. */
-static int prop_from(const void *fdt, int off)
+static int prop_from(const struct view *v, int off)
 {
 	uint32_t tag;
 	int next;
 
-	while ((next = token(fdt, off, &tag)) >= 0 && tag == FDT_NOP)
+	while ((next = token(v, off, &tag)) >= 0 && tag == FDT_NOP)
 		off = next;
 	if (next < 0)
 		return next;
@@ -318,52 +369,87 @@ static int prop_from(const void *fdt, int off)
 
 int fdt_first_prop(const void *fdt, int node)
 {
-	return prop_from(fdt, node_body(fdt, node));
+	const struct view v = view_of(fdt);
+
+	return prop_from(&v, node_body(&v, node));
+}
+
+static int next_prop(const struct view *v, int prop)
+{
+	uint32_t tag;
+	int next = token(v, prop, &tag);
+
+	if (next >= 0 && tag != FDT_PROP)
+		return FDT_ERR_NOTFOUND;
+	return prop_from(v, next);
 }
 
 int fdt_next_prop(const void *fdt, int prop)
 {
-	uint32_t tag;
-	int next = token(fdt, prop, &tag);
+	const struct view v = view_of(fdt);
 
-	if (next >= 0 && tag != FDT_PROP)
-		return FDT_ERR_NOTFOUND;
-	return prop_from(fdt, next);
+	return next_prop(&v, prop);
 }
 
-const void *fdt_prop_at(const void *fdt, int prop, const char *name_out[1],
-			uint32_t *len)
+static const void *prop_at(const struct view *v, int prop,
+			   const char *name_out[1], uint32_t *len)
 {
 	const uint8_t *p;
 	const char *name;
 	uint32_t tag;
 
-	if (token(fdt, prop, &tag) < 0 || tag != FDT_PROP)
+	if (token(v, prop, &tag) < 0 || tag != FDT_PROP)
 		return NULL;
-	p = struct_block(fdt) + prop;
-	name = string_at(fdt, fdt_be32(p + 8));
+	p = v->s + prop;
+	name = string_at(v, be32(p + 8));
 	if (!name)
 		return NULL;
 	if (name_out)
 		*name_out = name;
 	if (len)
-		*len = fdt_be32(p + 4);
+		*len = be32(p + 4);
 	return p + 12;
 }
 
+const void *fdt_prop_at(const void *fdt, int prop, const char *name_out[1],
+			uint32_t *len)
+{
+	const struct view v = view_of(fdt);
+
+	return prop_at(&v, prop, name_out, len);
+}
+
+/* Is the string at off in the strings block name? Bounded by the block. */
+static bool name_is(const struct view *v, uint32_t off, const char *name)
+{
+	for (uint32_t i = off; i < v->strings_size; i++, name++) {
+		if (v->strings[i] != *name)
+			return false;
+		if (*name == '\0')
+			return true;
+	}
+	return false;
+}
+
+/* One token decoded a property, where a lookup spends its time. */
 const void *fdt_prop(const void *fdt, int node, const char *name, uint32_t *len)
 {
-	for (int p = fdt_first_prop(fdt, node); p >= 0;
-	     p = fdt_next_prop(fdt, p)) {
-		const char *pname;
-		uint32_t plen;
-		const void *val = fdt_prop_at(fdt, p, &pname, &plen);
+	const struct view v = view_of(fdt);
+	int off = node_body(&v, node);
 
-		if (val && strcmp(pname, name) == 0) {
+	while (off >= 0) {
+		uint32_t tag;
+		int next = token(&v, off, &tag);
+		const uint8_t *p = v.s + off;
+
+		if (next < 0 || (tag != FDT_PROP && tag != FDT_NOP))
+			return NULL;
+		if (tag == FDT_PROP && name_is(&v, BE32(p + 8), name)) {
 			if (len)
-				*len = plen;
-			return val;
+				*len = BE32(p + 4);
+			return p + 12;
 		}
+		off = next;
 	}
 	return NULL;
 }
@@ -403,7 +489,7 @@ static unsigned cells(const void *fdt, int node, const char *name,
 	uint32_t len;
 	const void *v = fdt_prop(fdt, node, name, &len);
 
-	return v && len == 4 ? fdt_be32(v) : dflt;
+	return v && len == 4 ? be32(v) : dflt;
 }
 
 unsigned fdt_address_cells(const void *fdt, int node)

@@ -37,6 +37,9 @@ void fdtw_init(struct fdtw *w, void *buf, size_t cap)
 	w->depth = 0;
 	w->err = cap < STRUCT_START ? FDT_ERR_NOSPACE : 0;
 	w->boot_cpuid = 0;
+	for (unsigned i = 0; i < 8; i++)
+		w->recent[i] = NULL;
+	w->recent_next = 0;
 }
 
 static size_t room(const struct fdtw *w)
@@ -89,14 +92,41 @@ void fdtw_end_node(struct fdtw *w)
 	w->depth--;
 }
 
+static uint32_t string_find(struct fdtw *w, const char *name, size_t n,
+			    const uint8_t *strings);
+
 /* name in the strings: its distance from the end of buf, or 0 on error. */
 static uint32_t string(struct fdtw *w, const char *name)
 {
 	size_t n = strlen(name) + 1;
 	const uint8_t *strings = w->buf + w->cap - w->strings_len;
+	uint32_t dist;
 
+	for (unsigned i = 0; i < 8; i++) {
+		dist = w->recent_dist[i];
+		if (w->recent[i] == name && n <= dist &&
+		    memcmp(w->buf + w->cap - dist, name, n) == 0)
+			return dist;
+	}
+	dist = string_find(w, name, n, strings);
+	if (dist != 0) {
+		w->recent[w->recent_next] = name;
+		w->recent_dist[w->recent_next] = dist;
+		w->recent_next = (w->recent_next + 1) % 8;
+	}
+	return dist;
+}
+
+/* Looks name (n bytes with its NUL) up in the strings, else adds it. */
+static uint32_t string_find(struct fdtw *w, const char *name, size_t n,
+			    const uint8_t *strings)
+{
+
+	/* Any match, a suffix of another name too; the first byte is tested
+	 * before the call, which most offsets fail. */
 	for (size_t i = 0; i + n <= w->strings_len; i++) {
-		if (memcmp(strings + i, name, n) == 0)
+		if (strings[i] == (uint8_t)name[0] &&
+		    memcmp(strings + i, name, n) == 0)
 			return (uint32_t)(w->strings_len - i);
 	}
 	if (n > room(w)) {

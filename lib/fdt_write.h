@@ -19,6 +19,11 @@ struct fdtw {
 	int depth;
 	int err;
 	uint32_t boot_cpuid;
+	/* The last names given, where they are in the strings (most trees
+	 * name a few properties over and over): checked, not trusted. */
+	const char *recent[8];
+	uint32_t recent_dist[8];
+	unsigned recent_next;
 };
 
 void fdtw_init(struct fdtw *w, void *buf, size_t cap);

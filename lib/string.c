@@ -7,16 +7,24 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
+	size_t i = 0;
 
-	if ((((uintptr_t)d | (uintptr_t)s | n) & 7) == 0) {
+	/* Both aligned: 8 bytes at a time, then the tail bytewise. */
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
 		uint64_t *d8 = dst;
 		const uint64_t *s8 = src;
 
-		for (size_t i = 0; i < n / 8; i++)
+		for (; i + 4 <= n / 8; i += 4) {
 			d8[i] = s8[i];
-		return dst;
+			d8[i + 1] = s8[i + 1];
+			d8[i + 2] = s8[i + 2];
+			d8[i + 3] = s8[i + 3];
+		}
+		for (; i < n / 8; i++)
+			d8[i] = s8[i];
+		i *= 8;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (; i < n; i++)
 		d[i] = s[i];
 	return dst;
 }
@@ -38,15 +46,23 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	size_t i = 0;
 
-	if (c == 0 && (((uintptr_t)d | n) & 7) == 0) {
+	if (c == 0 && ((uintptr_t)d & 7) == 0) {
 		uint64_t *d8 = dst;
 
-		for (size_t i = 0; i < n / 8; i++)
+		/* 32 bytes an iteration: pages of tables, the VM array. */
+		for (; i + 4 <= n / 8; i += 4) {
 			d8[i] = 0;
-		return dst;
+			d8[i + 1] = 0;
+			d8[i + 2] = 0;
+			d8[i + 3] = 0;
+		}
+		for (; i < n / 8; i++)
+			d8[i] = 0;
+		i *= 8;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (; i < n; i++)
 		d[i] = (unsigned char)c;
 	return dst;
 }

@@ -75,7 +75,7 @@ struct cpu {
 	struct hal_vcpu *v;
 	uc_engine *uc;
 	unsigned index;
-	hal_exit_fn on_exit;
+	const struct hal_exit_table *on_exit;
 	uint64_t last_pc;   /* the instruction being executed */
 	bool mem_stale;	    /* stage 2 changed: remap before running */
 	bool stopped;	    /* uc_emu_stop was called by a hook */
@@ -1201,7 +1201,7 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
 		eng.stats.irq_exits++;
 	if (eng.opt.trace != NULL)
 		trace_exit(c, e);
-	c->on_exit(c->v, e);
+	hal_sim_exit(c->v, e, c->on_exit);
 	update_gic(c);
 	/* Exits count towards the limit too: a guest that faults forever
 	 * without retiring an instruction must stop as well. */
@@ -2543,7 +2543,8 @@ static _Noreturn void stop_machine(int status)
 	hal_system_off(status);
 }
 
-static void engine_run_loop(void *ctx, struct hal_vcpu *v, hal_exit_fn on_exit)
+static void engine_run_loop(void *ctx, struct hal_vcpu *v,
+			    const struct hal_exit_table *on_exit)
 {
 	struct cpu *c = cpu_get(v);
 

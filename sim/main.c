@@ -21,8 +21,10 @@
 #include "engine.h"
 #include "hal_sim.h"
 #include "image.h"
+#include "trace_json.h"
 
 #include "hv/config.h"
+#include "hv/trace.h"
 
 #include <hal/core.h>
 
@@ -56,6 +58,8 @@ struct args {
 	unsigned load_count;
 	bool image_opts; /* --name, --vcpus, --ram or --dtb given */
 	bool stats;
+	const char *trace_json; /* --trace-json */
+	bool trace_records;	/* --trace records */
 	struct sim_options opt;
 };
 
@@ -93,6 +97,11 @@ static void usage(FILE *f)
 	    "  --insns-per-tick N  guest instructions per counter tick\n"
 	    "                    (default 16: a 62.5 MHz counter at 1 GHz)\n"
 	    "  --trace exits     one line per exit on stderr\n"
+	    "  --trace records   the timeline's records on the console, as\n"
+	    "                    hv.elf built with HV_TRACE prints them\n"
+	    "                    (scripts/hv-trace)\n"
+	    "  --trace-json FILE the exits as a timeline: Chrome trace events\n"
+	    "                    (Perfetto, chrome://tracing)\n"
 	    "  --stats           instructions and exits, on stderr\n"
 	    "  --input TEXT      characters for the console's input\n"
 	    "  --input-file FILE the same from a file\n"
@@ -188,10 +197,16 @@ static int value_option(const char *o, const char *val, struct args *a)
 			return bad("--gic: '%s' is not 2 or 3", val);
 		a->gic = (unsigned)(val[0] - '0');
 	} else if (strcmp(o, "--trace") == 0) {
-		if (strcmp(val, "exits") != 0)
-			return bad("--trace: unknown kind '%s' (known: exits)",
+		if (strcmp(val, "records") == 0)
+			a->trace_records = true;
+		else if (strcmp(val, "exits") == 0)
+			a->opt.trace = stderr;
+		else
+			return bad("--trace: unknown kind '%s' (known: exits, "
+				   "records)",
 				   val);
-		a->opt.trace = stderr;
+	} else if (strcmp(o, "--trace-json") == 0) {
+		a->trace_json = val;
 	} else if (strcmp(o, "--max-insns") == 0) {
 		if (!parse_u64(val, &a->opt.max_insns) || a->opt.max_insns == 0)
 			return bad("--max-insns: bad count '%s'", val);
@@ -224,9 +239,10 @@ static int value_option(const char *o, const char *val, struct args *a)
 static bool takes_value(const char *o)
 {
 	static const char *const known[] = {
-	    "--load",  "--input",     "--input-file",	 "--gic",
-	    "--trace", "--name",      "--dtb",		 "--vcpus",
-	    "--ram",   "--max-insns", "--insns-per-tick"};
+	    "--load",	   "--input",	       "--input-file",
+	    "--gic",	   "--trace",	       "--name",
+	    "--dtb",	   "--vcpus",	       "--ram",
+	    "--max-insns", "--insns-per-tick", "--trace-json"};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strcmp(o, known[i]) == 0)
@@ -466,6 +482,7 @@ static void on_stop(int status, int halted)
 	(void)status;
 	(void)halted;
 	fflush(stdout);
+	trace_json_close();
 	if (run.stats)
 		print_stats();
 }
@@ -489,6 +506,9 @@ int main(int argc, char **argv)
 	hal_sim_reset();
 	status = boot(&a);
 	if (status == 0 && !sim_engine_init(&a.opt, err, sizeof(err)))
+		status = bad("%s", err);
+	if (status == 0 && a.trace_json != NULL &&
+	    !trace_json_open(a.trace_json, err, sizeof(err)))
 		status = bad("%s", err);
 	if (status != 0) {
 		free_all();
@@ -515,6 +535,8 @@ int main(int argc, char **argv)
 		}
 	}
 	hal_sim_set_stop_hook(on_stop);
+	if (a.trace_records)
+		trace_console_start();
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
 	status = hv_boot();
 	on_stop(status, 0);

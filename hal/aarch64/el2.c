@@ -17,19 +17,41 @@
 
 #include <stddef.h>
 
+_Static_assert(offsetof(struct vcpu_regs, x[18]) == REGS_X18, "regs");
+_Static_assert(offsetof(struct vcpu_regs, x[19]) == REGS_X19, "regs");
 _Static_assert(offsetof(struct vcpu_regs, x[30]) == REGS_X30, "regs");
 _Static_assert(offsetof(struct vcpu_regs, pc) == REGS_PC, "regs");
 _Static_assert(offsetof(struct vcpu_regs, pstate) == REGS_PSTATE, "regs");
-_Static_assert(offsetof(struct vcpu_exit, kind) == EXIT_KIND, "exit");
-_Static_assert(offsetof(struct vcpu_exit, esr) == EXIT_ESR, "exit");
-_Static_assert(offsetof(struct vcpu_exit, far) == EXIT_FAR, "exit");
-_Static_assert(offsetof(struct vcpu_exit, hpfar) == EXIT_HPFAR, "exit");
 _Static_assert(offsetof(struct hal_vcpu, regs) == 0, "regs first");
-_Static_assert(offsetof(struct hal_vcpu, yield) == HAL_VCPU_YIELD, "yield");
-_Static_assert(offsetof(struct pcpu, vcpu) == PCPU_VCPU, "pcpu");
-_Static_assert(offsetof(struct pcpu, on_exit) == PCPU_ON_EXIT, "pcpu");
-_Static_assert(offsetof(struct pcpu, exit) == PCPU_EXIT, "pcpu");
+_Static_assert(offsetof(struct hal_vcpu, exit) == VCPU_EXIT, "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.kind) == VCPU_EXIT_KIND, "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.all_regs) == VCPU_EXIT_ALL_REGS,
+	       "exit");
+_Static_assert(VCPU_EXIT_KIND == VCPU_EXIT_INTID + 4,
+	       "exit: intid and kind are stored as one doubleword");
+_Static_assert(offsetof(struct hal_vcpu, exit.esr) == VCPU_EXIT_ESR, "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.far) == VCPU_EXIT_FAR, "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.hpfar) == VCPU_EXIT_HPFAR,
+	       "exit");
+_Static_assert(offsetof(struct hal_vcpu, exit.intid) == VCPU_EXIT_INTID,
+	       "exit");
+_Static_assert(offsetof(struct hal_vcpu, host_sp) == VCPU_HOST_SP, "host_sp");
+_Static_assert(offsetof(struct hal_vcpu, exits) == VCPU_EXITS,
+	       "exits: loaded with host_sp as a pair");
+_Static_assert(offsetof(struct hal_vcpu, exit_x18_x30) == VCPU_EXIT_X18_X30,
+	       "x18, x30");
+_Static_assert(offsetof(struct hal_vcpu, gicc) == VCPU_GICC, "gicc");
+_Static_assert(offsetof(struct hal_exit_table, irq) == EXITS_IRQ &&
+		   offsetof(struct hal_exit_table, fiq) == EXITS_FIQ &&
+		   offsetof(struct hal_exit_table, serror) == EXITS_SERROR &&
+		   offsetof(struct hal_exit_table, vtimer) == EXITS_VTIMER,
+	       "exit table");
 _Static_assert(sizeof(enum vcpu_exit_kind) == 4, "exit kind is a word");
+_Static_assert(offsetof(struct hal_vcpu, yield) == VCPU_YIELD &&
+		   offsetof(struct hal_vcpu, need_regs) == VCPU_NEED_REGS &&
+		   VCPU_YIELD % 2 == 0,
+	       "yield and need_regs: one aligned halfword");
+_Static_assert(offsetof(struct pcpu, vcpu) == PCPU_VCPU, "pcpu");
 
 /* IPA size the stage-2 tables use: one level-1 root, no concatenation. */
 #define HV_IPA_BITS_MAX 39
@@ -38,10 +60,10 @@ _Static_assert(sizeof(enum vcpu_exit_kind) == 4, "exit kind is a word");
 #define HV_IMAGE_BASE	0x40200000ull /* hal.ld */
 
 struct pcpu pcpus[HAL_MAX_CPUS];
-_Alignas(16) uint8_t pcpu_stacks[HAL_MAX_CPUS][PCPU_STACK_SIZE];
+HAL_NOINIT _Alignas(16) uint8_t pcpu_stacks[HAL_MAX_CPUS][PCPU_STACK_SIZE];
 
 extern char el2_vectors[];
-extern char __hv_start[], __hv_end[];
+extern char __hv_start[], __hv_end[], __bss_end[];
 extern char _start_secondary[];
 
 static struct hal_cpu_caps caps;
@@ -344,6 +366,12 @@ void hal_s2_tlb_flush_ipa(uint16_t vmid, ipaddr_t ipa)
 	restore_vmid(old, vmid);
 }
 
+void hal_s2_mapped(uint16_t vmid)
+{
+	(void)vmid;
+	dsb_ishst();
+}
+
 void hal_s2_tlb_flush_vmid(uint16_t vmid)
 {
 	uint64_t old;
@@ -447,9 +475,13 @@ static bool wait_online(unsigned i)
 
 void hal_cpu_start_others(void)
 {
-	/* They start with the MMU and caches off: what they read first
-	 * (page tables, this data, their stacks) must be in memory. */
-	hal_cache_sync_range(__hv_start, (uint64_t)(__hv_end - __hv_start));
+	if (pcpu_count < 2)
+		return;
+	/* They start with the MMU and caches off: what they read first (the
+	 * image, page tables, this data) must be in memory. Not .noinit
+	 * (hal.ld): their stacks are theirs, and the rest of it is read only
+	 * with the MMU on, coherently. */
+	hal_cache_sync_range(__hv_start, (uint64_t)(__bss_end - __hv_start));
 	for (unsigned i = 1; i < pcpu_count; i++) {
 		int64_t ret = (int64_t)smc_call(PSCI_CPU_ON_64, pcpus[i].mpidr,
 						(uint64_t)_start_secondary, i);

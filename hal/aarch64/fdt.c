@@ -1,7 +1,8 @@
 /*
  * fdt: the machine's RAM, CPUs and interrupt controller, from the device
- * tree QEMU leaves at the base of RAM, read with lib/fdt. Each lookup
- * checks the tree first, so a missing or damaged one reads as none.
+ * tree QEMU leaves at the base of RAM, read with lib/fdt. The first
+ * lookup checks the tree, so a missing or damaged one reads as none, and
+ * indexes the root's children for the others.
  */
 #include "pcpu.h"
 
@@ -14,6 +15,58 @@
  */
 #define QEMU_FDT_MAX_SIZE 0x200000u
 
+/*
+ * The root's children, indexed in one walk when a tree is first read:
+ * each lookup is then a scan of this table rather than a walk over the
+ * tree (QEMU lists some 50 nodes, 32 virtio-mmio ones before its GIC),
+ * and nothing writes the tree. A root with more children than this is not
+ * QEMU's: it reads as no tree.
+ */
+#define INDEX_MAX 128
+
+struct node_entry {
+	int off;
+	const char *name;
+	const char *compat; /* its compatible, or NULL */
+	uint32_t compat_len;
+	const uint8_t *reg; /* its reg, or NULL */
+	uint32_t reg_len;
+};
+
+static struct node_entry nodes[INDEX_MAX];
+static unsigned node_count;
+static unsigned root_cells[2]; /* #address-cells, #size-cells */
+static const void *indexed;
+
+static bool index_node(const void *fdt, int node, struct node_entry *n)
+{
+	*n = (struct node_entry){.off = node, .name = fdt_node_name(fdt, node)};
+	n->compat = fdt_prop(fdt, node, "compatible", &n->compat_len);
+	n->reg = fdt_prop(fdt, node, "reg", &n->reg_len);
+	return n->name != NULL;
+}
+
+static bool tree_ok(const void *fdt)
+{
+	unsigned count = 0;
+
+	if (fdt == indexed)
+		return true;
+	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+		return false;
+	for (int node = fdt_first_child(fdt, fdt_root(fdt)); node >= 0;
+	     node = fdt_next_sibling(fdt, node)) {
+		if (count == INDEX_MAX || !index_node(fdt, node, &nodes[count]))
+			return false;
+		count++;
+	}
+	node_count = count;
+	root_cells[0] = fdt_address_cells(fdt, fdt_root(fdt));
+	root_cells[1] = fdt_size_cells(fdt, fdt_root(fdt));
+	indexed = fdt;
+	return true;
+}
+
 static bool has_prefix(const char *s, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -22,42 +75,36 @@ static bool has_prefix(const char *s, const char *prefix)
 }
 
 /* The (address, size) pair i of a reg value under the root. */
-static void reg_pair(const void *fdt, const uint8_t *reg, unsigned i,
-		     uint64_t *addr, uint64_t *size)
+static void reg_pair(const uint8_t *reg, unsigned i, uint64_t *addr,
+		     uint64_t *size)
 {
-	unsigned ac = fdt_address_cells(fdt, fdt_root(fdt));
-	unsigned sc = fdt_size_cells(fdt, fdt_root(fdt));
+	unsigned ac = root_cells[0], sc = root_cells[1];
 
 	reg += 4 * (ac + sc) * i;
 	*addr = fdt_read_cells(reg, ac);
 	*size = fdt_read_cells(reg + 4 * ac, sc);
 }
 
-/* How many whole reg pairs len bytes hold, with the root's cell counts. */
-static unsigned reg_pairs(const void *fdt, uint32_t len)
+/* How many whole reg pairs a node's reg holds. */
+static unsigned reg_pairs(const struct node_entry *n)
 {
-	unsigned cells = fdt_address_cells(fdt, fdt_root(fdt)) +
-			 fdt_size_cells(fdt, fdt_root(fdt));
+	unsigned cells = root_cells[0] + root_cells[1];
 
-	return cells ? len / (4 * cells) : 0;
+	return n->reg != NULL && cells ? n->reg_len / (4 * cells) : 0;
 }
 
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 {
-	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+	if (!tree_ok(fdt))
 		return -1;
-	for (int node = fdt_first_child(fdt, fdt_root(fdt)); node >= 0;
-	     node = fdt_next_sibling(fdt, node)) {
-		const char *name = fdt_node_name(fdt, node);
-		uint32_t len;
-		const uint8_t *reg;
+	for (unsigned i = 0; i < node_count; i++) {
+		const struct node_entry *n = &nodes[i];
 
-		if (!has_prefix(name, "memory") ||
-		    (name[6] != '\0' && name[6] != '@'))
+		if (!has_prefix(n->name, "memory") ||
+		    (n->name[6] != '\0' && n->name[6] != '@'))
 			continue;
-		reg = fdt_prop(fdt, node, "reg", &len);
-		if (reg && reg_pairs(fdt, len) > 0) {
-			reg_pair(fdt, reg, 0, base, size);
+		if (reg_pairs(n) > 0) {
+			reg_pair(n->reg, 0, base, size);
 			return 0;
 		}
 	}
@@ -67,22 +114,20 @@ int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		      unsigned max_pairs)
 {
-	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+	if (!tree_ok(fdt))
 		return -1;
-	for (int node = fdt_first_child(fdt, fdt_root(fdt)); node >= 0;
-	     node = fdt_next_sibling(fdt, node)) {
-		uint32_t len = 0;
-		const uint8_t *reg;
-		unsigned n;
+	for (unsigned i = 0; i < node_count; i++) {
+		const struct node_entry *n = &nodes[i];
+		unsigned count;
 
-		if (!fdt_compatible(fdt, node, compat))
+		if (n->compat == NULL ||
+		    !fdt_stringlist_contains(n->compat, n->compat_len, compat))
 			continue;
-		reg = fdt_prop(fdt, node, "reg", &len);
-		n = reg ? reg_pairs(fdt, len) : 0;
-		n = n < max_pairs ? n : max_pairs;
-		for (unsigned i = 0; i < n; i++)
-			reg_pair(fdt, reg, i, &regs[2 * i], &regs[2 * i + 1]);
-		return (int)n;
+		count = reg_pairs(n);
+		count = count < max_pairs ? count : max_pairs;
+		for (unsigned r = 0; r < count; r++)
+			reg_pair(n->reg, r, &regs[2 * r], &regs[2 * r + 1]);
+		return (int)count;
 	}
 	return -1;
 }
@@ -90,11 +135,16 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max)
 {
 	unsigned count = 0;
-	int cpus;
+	int cpus = FDT_ERR_NOTFOUND;
 
-	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+	if (!tree_ok(fdt))
 		return -1;
-	cpus = fdt_child(fdt, fdt_root(fdt), "cpus");
+	for (unsigned i = 0; i < node_count; i++) {
+		if (strcmp(nodes[i].name, "cpus") == 0) {
+			cpus = nodes[i].off;
+			break;
+		}
+	}
 	for (int cpu = fdt_first_child(fdt, cpus); cpu >= 0;
 	     cpu = fdt_next_sibling(fdt, cpu)) {
 		uint64_t mpidr;

@@ -56,6 +56,7 @@
 #define GICH_HCR	     0x0000
 #define GICH_VTR	     0x0004
 #define GICH_VMCR	     0x0008
+#define GICH_ELRSR0	     0x0030
 #define GICH_APR	     0x00f0
 #define GICH_LR(n)	     (0x0100 + 4 * (n))
 #define GICH_HCR_EN	     (1u << 0)
@@ -101,6 +102,7 @@
 #define ICC_SRE_EL2	S3_4_C12_C9_5
 #define ICC_SGI1R_EL1	S3_0_C12_C11_5
 #define ICH_HCR_EL2	S3_4_C12_C11_0
+#define ICH_ELRSR_EL2	S3_4_C12_C11_5
 #define ICH_VTR_EL2	S3_4_C12_C11_1
 #define ICH_VMCR_EL2	S3_4_C12_C11_7
 
@@ -108,6 +110,7 @@
 
 static struct hal_gic info;
 static uintptr_t gicd, gicc, gich, gicr_base;
+uintptr_t hal_gicc;
 
 static inline uint32_t rd32(uintptr_t base, uint32_t off)
 {
@@ -239,12 +242,23 @@ static void init_v3_cpu(void)
 	isb();
 }
 
+uint64_t hal_ich_lr_read(unsigned n);
+void hal_ich_lr_write(unsigned n, uint64_t val);
+
 void hal_gic_init_cpu(void)
 {
 	if (info.version == 3)
 		init_v3_cpu();
 	else if (info.version == 2)
 		init_v2_cpu();
+	/* Their reset values are unknown; a vCPU's restore writes only the
+	 * LRs it uses (hal_gic_vcpu_save). */
+	for (unsigned i = 0; i < info.lr_count; i++) {
+		if (info.version == 3)
+			hal_ich_lr_write(i, 0);
+		else
+			wr32(gich, GICH_LR(i), 0);
+	}
 }
 
 void hal_gic_init(const void *fdt)
@@ -272,6 +286,7 @@ void hal_gic_init(const void *fdt)
 		info.version = 2;
 		gicd = regs[0];
 		gicc = regs[2];
+		hal_gicc = gicc;
 		gich = regs[4];
 		info.gicv = pa_init(regs[6]);
 		info.gicv_size = regs[7];
@@ -308,6 +323,27 @@ uint32_t hal_irq_ack(void)
 	if (intid == GIC_SGI_KICK)
 		hal_gic_serve_pause();
 	return intid;
+}
+
+void hal_irq_exit(struct hal_vcpu *v);
+
+/*
+ * An IRQ exit of any interrupt but the virtual timer's PPI (which the
+ * vector gives the core's handler directly): the vector acknowledged it
+ * and dropped its priority, leaving the raw IAR in exit.intid; what
+ * hal_irq_ack does besides happens here.
+ */
+void hal_irq_exit(struct hal_vcpu *v)
+{
+	uint32_t iar = v->exit.intid;
+	uint32_t intid = iar & (info.version == 2 ? 0x3ffu : 0xffffffu);
+
+	if (info.version == 2 && intid < GIC_SGI_COUNT)
+		this_pcpu()->sgi_iar = iar;
+	v->exit.intid = intid;
+	if (intid == GIC_SGI_KICK)
+		hal_gic_serve_pause();
+	v->exits->irq(v);
 }
 
 void hal_irq_eoi(uint32_t intid)
@@ -449,38 +485,15 @@ static void lr_decode(uint64_t v, struct hal_lr *lr)
 		lr->source = (uint8_t)((v >> GICH_LR_CPUID_SHIFT) & 7);
 }
 
-/* ICH_LR<n>_EL2 by number: the register name is part of the opcode. */
-#define ICH_LR_CASE(n, crm, op2)                                               \
-	case n:                                                                \
-		if (write)                                                     \
-			write_sysreg(S3_4_C12_##crm##_##op2, val);             \
-		else                                                           \
-			val = read_sysreg(S3_4_C12_##crm##_##op2);             \
-		break
-
+/* ICH_LR<n>_EL2 by number (the register name is part of the opcode):
+ * a computed branch into a table of MRS/MSR, in ich_lr.S. */
 static uint64_t ich_lr(unsigned n, bool write, uint64_t val)
 {
-	switch (n) {
-		ICH_LR_CASE(0, C12, 0);
-		ICH_LR_CASE(1, C12, 1);
-		ICH_LR_CASE(2, C12, 2);
-		ICH_LR_CASE(3, C12, 3);
-		ICH_LR_CASE(4, C12, 4);
-		ICH_LR_CASE(5, C12, 5);
-		ICH_LR_CASE(6, C12, 6);
-		ICH_LR_CASE(7, C12, 7);
-		ICH_LR_CASE(8, C13, 0);
-		ICH_LR_CASE(9, C13, 1);
-		ICH_LR_CASE(10, C13, 2);
-		ICH_LR_CASE(11, C13, 3);
-		ICH_LR_CASE(12, C13, 4);
-		ICH_LR_CASE(13, C13, 5);
-		ICH_LR_CASE(14, C13, 6);
-		ICH_LR_CASE(15, C13, 7);
-	default:
-		break;
+	if (write) {
+		hal_ich_lr_write(n, val);
+		return val;
 	}
-	return val;
+	return hal_ich_lr_read(n);
 }
 
 static bool loaded_here(const struct hal_vcpu *v)
@@ -602,6 +615,25 @@ void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr)
 		wr32(gich, GICH_LR(i), (uint32_t)raw);
 }
 
+void hal_vgic_lr_put_hw_loaded(struct hal_vcpu *v, unsigned i, uint32_t intid,
+			       uint8_t priority, bool group1)
+{
+	(void)v;
+	if (info.version == 3) {
+		hal_ich_lr_write(
+		    i, intid | (uint64_t)intid << ICH_LR_PINTID_SHIFT |
+			   (uint64_t)priority << ICH_LR_PRIO_SHIFT |
+			   (group1 ? ICH_LR_GROUP : 0) | ICH_LR_HW |
+			   (uint64_t)HAL_LR_PENDING << ICH_LR_STATE_SHIFT);
+		return;
+	}
+	wr32(gich, GICH_LR(i),
+	     intid | intid << GICH_LR_PHYS_SHIFT |
+		 (uint32_t)(priority >> 3) << GICH_LR_PRIO_SHIFT |
+		 (group1 ? GICH_LR_GRP1 : 0) | GICH_LR_HW |
+		 (uint32_t)HAL_LR_PENDING << GICH_LR_STATE_SHIFT);
+}
+
 void hal_vgic_underflow(struct hal_vcpu *v, bool on)
 {
 	uint64_t bit = info.version == 3 ? ICH_HCR_UIE : GICH_HCR_UIE;
@@ -632,19 +664,39 @@ uint8_t hal_vgic_pmr(struct hal_vcpu *v)
 	       (info.version == 3 ? 0xff : 0xf8);
 }
 
+/*
+ * The list registers go with the vCPU, but only those in use (not empty in
+ * ELRSR): they are read and cleared, so that every LR is empty or invalid
+ * while no vCPU is loaded and a restore writes only the LRs its vCPU uses.
+ * A saved 0 is an empty LR (an invalid one reads the same to the core).
+ */
 void hal_gic_vcpu_save(struct hal_vcpu *v)
 {
 	if (info.version == 3) {
-		for (unsigned i = 0; i < info.lr_count; i++)
-			v->vgic.lr[i] = ich_lr(i, false, 0);
+		uint64_t empty = read_sysreg(ICH_ELRSR_EL2);
+
+		for (unsigned i = 0; i < info.lr_count; i++) {
+			v->vgic.lr[i] = 0;
+			if (!(empty & (1u << i))) {
+				v->vgic.lr[i] = hal_ich_lr_read(i);
+				hal_ich_lr_write(i, 0);
+			}
+		}
 		v->vgic.vmcr = read_sysreg(ICH_VMCR_EL2);
 		v->vgic.apr[0] = read_sysreg(S3_4_C12_C9_0); /* ICH_AP1R0 */
 		v->vgic.apr[1] = read_sysreg(S3_4_C12_C8_0); /* ICH_AP0R0 */
 		write_sysreg(ICH_HCR_EL2, 0);
 		isb();
 	} else if (info.version == 2) {
-		for (unsigned i = 0; i < info.lr_count; i++)
-			v->vgic.lr[i] = rd32(gich, GICH_LR(i));
+		uint32_t empty = rd32(gich, GICH_ELRSR0);
+
+		for (unsigned i = 0; i < info.lr_count; i++) {
+			v->vgic.lr[i] = 0;
+			if (!(empty & (1u << i))) {
+				v->vgic.lr[i] = rd32(gich, GICH_LR(i));
+				wr32(gich, GICH_LR(i), 0);
+			}
+		}
 		v->vgic.vmcr = rd32(gich, GICH_VMCR);
 		v->vgic.apr[0] = rd32(gich, GICH_APR);
 		wr32(gich, GICH_HCR, 0);
@@ -654,16 +706,20 @@ void hal_gic_vcpu_save(struct hal_vcpu *v)
 void hal_gic_vcpu_restore(struct hal_vcpu *v)
 {
 	if (info.version == 3) {
-		for (unsigned i = 0; i < info.lr_count; i++)
-			(void)ich_lr(i, true, v->vgic.lr[i]);
+		for (unsigned i = 0; i < info.lr_count; i++) {
+			if (v->vgic.lr[i] != 0)
+				hal_ich_lr_write(i, v->vgic.lr[i]);
+		}
 		write_sysreg(ICH_VMCR_EL2, v->vgic.vmcr);
 		write_sysreg(S3_4_C12_C9_0, v->vgic.apr[0]);
 		write_sysreg(S3_4_C12_C8_0, v->vgic.apr[1]);
 		write_sysreg(ICH_HCR_EL2, v->vgic.hcr | ICH_HCR_EN);
 		isb();
 	} else if (info.version == 2) {
-		for (unsigned i = 0; i < info.lr_count; i++)
-			wr32(gich, GICH_LR(i), (uint32_t)v->vgic.lr[i]);
+		for (unsigned i = 0; i < info.lr_count; i++) {
+			if (v->vgic.lr[i] != 0)
+				wr32(gich, GICH_LR(i), (uint32_t)v->vgic.lr[i]);
+		}
 		wr32(gich, GICH_VMCR, (uint32_t)v->vgic.vmcr);
 		wr32(gich, GICH_APR, (uint32_t)v->vgic.apr[0]);
 		wr32(gich, GICH_HCR, (uint32_t)v->vgic.hcr | GICH_HCR_EN);

@@ -11,8 +11,6 @@
 
 struct pcpu {
 	struct hal_vcpu *vcpu;	 /* PCPU_VCPU: the vCPU being run */
-	hal_exit_fn on_exit;	 /* PCPU_ON_EXIT */
-	struct vcpu_exit exit;	 /* PCPU_EXIT: the last exit */
 	struct hal_vcpu *loaded; /* vCPU whose EL1 state is in the hardware */
 	/* vCPU whose breakpoint and watchpoint values the hardware holds,
 	 * as of its debug.gen (vcpu.c). */
@@ -66,7 +64,6 @@ void hal_platform_add_mmio(const char *what, uint64_t base, uint64_t size);
 #define PL011_BASE 0x09000000ul
 #define PL011_SIZE 0x1000ul
 void hal_pl011_init(void);
-void hal_pl011_putc(char c);
 
 /*
  * QEMU's device tree (fdt.c, with lib/fdt). Each function returns -1 when
@@ -94,6 +91,9 @@ int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max);
  * (its CPU interface, redistributor, private interrupts); gic.c. */
 void hal_gic_init(const void *fdt);
 void hal_gic_init_cpu(void);
+
+/* The GICv2 CPU interface, for the IRQ vectors (gic.c). */
+extern uintptr_t hal_gicc;
 
 /* Sends the kick SGI to CPU cpu (hal_cpu_kick). */
 void hal_gic_send_kick(unsigned cpu);

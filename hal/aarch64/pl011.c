@@ -48,7 +48,7 @@ void hal_pl011_init(void)
 	*reg(UART_IMSC) = IMSC_RXIM | IMSC_RTIM;
 }
 
-void hal_pl011_putc(char c)
+static inline void pl011_putc(char c)
 {
 	while (*reg(UART_FR) & FR_TXFF)
 		;
@@ -67,11 +67,34 @@ void hal_console_write(const char *s, size_t len)
 		hal_cpu_relax();
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
-			hal_pl011_putc('\r');
-		hal_pl011_putc(s[i]);
+			pl011_putc('\r');
+		pl011_putc(s[i]);
 	}
 	if (smp)
 		atomic_flag_clear_explicit(&tx_busy, memory_order_release);
+}
+
+/* hal_console_putc with several CPUs: they take turns. */
+static HAL_NOINLINE void putc_locked(char c)
+{
+	while (
+	    atomic_flag_test_and_set_explicit(&tx_busy, memory_order_acquire))
+		hal_cpu_relax();
+	if (c == '\n')
+		pl011_putc('\r');
+	pl011_putc(c);
+	atomic_flag_clear_explicit(&tx_busy, memory_order_release);
+}
+
+void hal_console_putc(char c)
+{
+	if (pcpu_count > 1) {
+		putc_locked(c);
+		return;
+	}
+	if (c == '\n')
+		pl011_putc('\r');
+	pl011_putc(c);
 }
 
 int hal_console_getc(void)

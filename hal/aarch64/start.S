@@ -18,9 +18,15 @@ _start:
 	add	x1, x1, :lo12:__bss_start
 	adrp	x2, __bss_end
 	add	x2, x2, :lo12:__bss_end
+	/* 64 bytes an iteration (hal.ld aligns .bss to 64): the MMU is off,
+	 * memory is Device, so no DC ZVA. Big buffers are in .noinit. */
 1:	cmp	x1, x2
 	b.hs	2f
-	stp	xzr, xzr, [x1], #16
+	stp	xzr, xzr, [x1]
+	stp	xzr, xzr, [x1, #16]
+	stp	xzr, xzr, [x1, #32]
+	stp	xzr, xzr, [x1, #48]
+	add	x1, x1, #64
 	b	1b
 2:
 	mrs	x0, CurrentEL

@@ -12,151 +12,26 @@
 
 #include "lib/string.h"
 
-void __guest_enter(struct hal_vcpu *v, hal_exit_fn on_exit);
+void __guest_enter(struct hal_vcpu *v);
 void hal_fpsimd_save(struct vcpu_fpsimd *fp);
 void hal_fpsimd_restore(const struct vcpu_fpsimd *fp);
+void hal_el1_save(uint64_t *el1);
+void hal_el1_restore(const uint64_t *el1);
+uint64_t hal_el1_read(unsigned r);
+void hal_el1_write(unsigned r, uint64_t val);
 
-static uint64_t el1_hw_read(enum el1_reg r)
-{
-	switch (r) {
-	case EL1_SCTLR:
-		return read_sysreg(sctlr_el1);
-	case EL1_TTBR0:
-		return read_sysreg(ttbr0_el1);
-	case EL1_TTBR1:
-		return read_sysreg(ttbr1_el1);
-	case EL1_TCR:
-		return read_sysreg(tcr_el1);
-	case EL1_MAIR:
-		return read_sysreg(mair_el1);
-	case EL1_AMAIR:
-		return read_sysreg(amair_el1);
-	case EL1_VBAR:
-		return read_sysreg(vbar_el1);
-	case EL1_CONTEXTIDR:
-		return read_sysreg(contextidr_el1);
-	case EL1_TPIDR:
-		return read_sysreg(tpidr_el1);
-	case EL1_TPIDR_EL0:
-		return read_sysreg(tpidr_el0);
-	case EL1_TPIDRRO_EL0:
-		return read_sysreg(tpidrro_el0);
-	case EL1_CPACR:
-		return read_sysreg(cpacr_el1);
-	case EL1_ESR:
-		return read_sysreg(esr_el1);
-	case EL1_FAR:
-		return read_sysreg(far_el1);
-	case EL1_PAR:
-		return read_sysreg(par_el1);
-	case EL1_AFSR0:
-		return read_sysreg(afsr0_el1);
-	case EL1_AFSR1:
-		return read_sysreg(afsr1_el1);
-	case EL1_CNTKCTL:
-		return read_sysreg(cntkctl_el1);
-	case EL1_CSSELR:
-		return read_sysreg(csselr_el1);
-	case EL1_SP_EL0:
-		return read_sysreg(sp_el0);
-	case EL1_SP_EL1:
-		return read_sysreg(sp_el1);
-	case EL1_ELR:
-		return read_sysreg(elr_el1);
-	case EL1_SPSR:
-		return read_sysreg(spsr_el1);
-	case EL1_CNTV_CTL:
-		return read_sysreg(cntv_ctl_el0);
-	case EL1_CNTV_CVAL:
-		return read_sysreg(cntv_cval_el0);
-	case EL1_REG_COUNT:
-		break;
-	}
-	return 0;
-}
-
-static void el1_hw_write(enum el1_reg r, uint64_t v)
-{
-	switch (r) {
-	case EL1_SCTLR:
-		write_sysreg(sctlr_el1, v);
-		break;
-	case EL1_TTBR0:
-		write_sysreg(ttbr0_el1, v);
-		break;
-	case EL1_TTBR1:
-		write_sysreg(ttbr1_el1, v);
-		break;
-	case EL1_TCR:
-		write_sysreg(tcr_el1, v);
-		break;
-	case EL1_MAIR:
-		write_sysreg(mair_el1, v);
-		break;
-	case EL1_AMAIR:
-		write_sysreg(amair_el1, v);
-		break;
-	case EL1_VBAR:
-		write_sysreg(vbar_el1, v);
-		break;
-	case EL1_CONTEXTIDR:
-		write_sysreg(contextidr_el1, v);
-		break;
-	case EL1_TPIDR:
-		write_sysreg(tpidr_el1, v);
-		break;
-	case EL1_TPIDR_EL0:
-		write_sysreg(tpidr_el0, v);
-		break;
-	case EL1_TPIDRRO_EL0:
-		write_sysreg(tpidrro_el0, v);
-		break;
-	case EL1_CPACR:
-		write_sysreg(cpacr_el1, v);
-		break;
-	case EL1_ESR:
-		write_sysreg(esr_el1, v);
-		break;
-	case EL1_FAR:
-		write_sysreg(far_el1, v);
-		break;
-	case EL1_PAR:
-		write_sysreg(par_el1, v);
-		break;
-	case EL1_AFSR0:
-		write_sysreg(afsr0_el1, v);
-		break;
-	case EL1_AFSR1:
-		write_sysreg(afsr1_el1, v);
-		break;
-	case EL1_CNTKCTL:
-		write_sysreg(cntkctl_el1, v);
-		break;
-	case EL1_CSSELR:
-		write_sysreg(csselr_el1, v);
-		break;
-	case EL1_SP_EL0:
-		write_sysreg(sp_el0, v);
-		break;
-	case EL1_SP_EL1:
-		write_sysreg(sp_el1, v);
-		break;
-	case EL1_ELR:
-		write_sysreg(elr_el1, v);
-		break;
-	case EL1_SPSR:
-		write_sysreg(spsr_el1, v);
-		break;
-	case EL1_CNTV_CTL:
-		write_sysreg(cntv_ctl_el0, v);
-		break;
-	case EL1_CNTV_CVAL:
-		write_sysreg(cntv_cval_el0, v);
-		break;
-	case EL1_REG_COUNT:
-		break;
-	}
-}
+/* el1_regs.S stores the registers at these indices, in pairs. */
+_Static_assert(EL1_SCTLR == 0 && EL1_TTBR0 == 1 && EL1_TTBR1 == 2 &&
+		   EL1_TCR == 3 && EL1_MAIR == 4 && EL1_AMAIR == 5 &&
+		   EL1_VBAR == 6 && EL1_CONTEXTIDR == 7 && EL1_TPIDR == 8 &&
+		   EL1_TPIDR_EL0 == 9 && EL1_TPIDRRO_EL0 == 10 &&
+		   EL1_CPACR == 11 && EL1_ESR == 12 && EL1_FAR == 13 &&
+		   EL1_PAR == 14 && EL1_AFSR0 == 15 && EL1_AFSR1 == 16 &&
+		   EL1_CNTKCTL == 17 && EL1_CSSELR == 18 && EL1_SP_EL0 == 19 &&
+		   EL1_SP_EL1 == 20 && EL1_ELR == 21 && EL1_SPSR == 22 &&
+		   EL1_CNTV_CTL == 23 && EL1_CNTV_CVAL == 24 &&
+		   EL1_REG_COUNT == 25,
+	       "enum el1_reg is el1_regs.S's layout (and EL1_REG_COUNT)");
 
 /* The pointer authentication keys, by their encodings (ARMv8.3). */
 static void pauth_save(uint64_t *k)
@@ -273,8 +148,7 @@ static bool is_loaded(const struct hal_vcpu *v)
 
 static __attribute__((noinline)) void vcpu_put(struct hal_vcpu *v)
 {
-	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
-		v->el1[r] = el1_hw_read((enum el1_reg)r);
+	hal_el1_save(v->el1);
 	/* Its timer must not fire for the next vCPU: the core stands in. */
 	write_sysreg(cntv_ctl_el0, 0);
 	hal_fpsimd_save(&v->fp);
@@ -287,8 +161,7 @@ static __attribute__((noinline)) void vcpu_put(struct hal_vcpu *v)
 static __attribute__((noinline)) void vcpu_load(struct hal_vcpu *v,
 						struct pcpu *c)
 {
-	for (unsigned r = 0; r < EL1_REG_COUNT; r++)
-		el1_hw_write((enum el1_reg)r, v->el1[r]);
+	hal_el1_restore(v->el1);
 	hal_fpsimd_restore(&v->fp);
 	if (hal_pauth)
 		pauth_restore(v->pauth_keys);
@@ -309,7 +182,7 @@ void hal_vcpu_init(struct hal_vcpu *v)
 	v->loaded_on = -1;
 }
 
-void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
+void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)
 {
 	struct pcpu *c = this_pcpu();
 
@@ -318,7 +191,11 @@ void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 			vcpu_put(c->loaded);
 		vcpu_load(v, c);
 	}
-	__guest_enter(v, on_exit);
+	v->exits = exits;
+	v->gicc = hal_gicc;
+	v->yield = false;
+	v->need_regs = false;
+	__guest_enter(v);
 }
 
 void hal_vcpu_debug_changed(struct hal_vcpu *v)
@@ -330,13 +207,13 @@ void hal_vcpu_debug_changed(struct hal_vcpu *v)
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu *v, enum el1_reg r)
 {
-	return is_loaded(v) ? el1_hw_read(r) : v->el1[r];
+	return is_loaded(v) ? hal_el1_read(r) : v->el1[r];
 }
 
 void hal_vcpu_el1_write(struct hal_vcpu *v, enum el1_reg r, uint64_t val)
 {
 	if (is_loaded(v))
-		el1_hw_write(r, val);
+		hal_el1_write(r, val);
 	else
 		v->el1[r] = val;
 }

@@ -276,6 +276,11 @@ _Noreturn void hal_halt(void)
 
 /* HAL: console */
 
+void hal_console_putc(char c)
+{
+	hal_console_write(&c, 1);
+}
+
 void hal_console_write(const char *s, size_t len)
 {
 	if (echo) {
@@ -363,6 +368,13 @@ void hal_s2_tlb_flush_ipa(uint16_t vmid, ipaddr_t ipa)
 		engine.s2_changed(engine.ctx, vmid);
 }
 
+void hal_s2_mapped(uint16_t vmid)
+{
+	stats.s2_mapped++;
+	if (engine.s2_changed != NULL)
+		engine.s2_changed(engine.ctx, vmid);
+}
+
 void hal_s2_tlb_flush_vmid(uint16_t vmid)
 {
 	stats.tlb_flush_vmid++;
@@ -380,13 +392,63 @@ void hal_vcpu_init(struct hal_vcpu *v)
 	v->loaded_on = -1;
 }
 
-void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
+#define REG_POISON 0x5a5a5a5a5a5a5a00ull
+
+/* The handler of e in exits. */
+static hal_exit_fn handler_of(const struct hal_exit_table *exits,
+			      const struct vcpu_exit *e)
+{
+	switch (e->kind) {
+	case VCPU_EXIT_IRQ:
+		return exits->irq;
+	case VCPU_EXIT_FIQ:
+		return exits->fiq;
+	case VCPU_EXIT_SERROR:
+		return exits->serror;
+	default:
+		return exits->sync[(e->esr >> 26) & 0x3f];
+	}
+}
+
+void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
+		  const struct hal_exit_table *exits)
+{
+	hal_exit_fn h = handler_of(exits, e);
+	uint64_t saved[13];
+
+	/* x18-x30 as the aarch64 backend leaves them: not in regs. */
+	for (unsigned i = 0; i < 13; i++) {
+		saved[i] = v->regs.x[18 + i];
+		v->regs.x[18 + i] = REG_POISON + 18 + i;
+	}
+	v->exit = *e;
+	v->exit.all_regs = false;
+	if (e->kind == VCPU_EXIT_IRQ) {
+		/* The backend acknowledges an IRQ exit's interrupt. */
+		v->exit.intid = hal_irq_ack();
+		if (v->exit.intid < GIC_INTID_SPURIOUS - 3)
+			hal_irq_eoi(v->exit.intid);
+		if (v->exit.intid == GIC_PPI_VTIMER)
+			h = exits->vtimer;
+	}
+	v->need_regs = false;
+	h(v);
+	for (unsigned i = 0; i < 13; i++)
+		v->regs.x[18 + i] = saved[i];
+	if (!v->need_regs)
+		return;
+	v->need_regs = false;
+	v->exit.all_regs = true;
+	h(v);
+}
+
+void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)
 {
 	struct vcpu_exit exit;
 
 	if (engine.run_loop != NULL) {
 		v->yield = false;
-		engine.run_loop(engine.ctx, v, on_exit);
+		engine.run_loop(engine.ctx, v, exits);
 		return;
 	}
 	if (engine.run == NULL) {
@@ -397,7 +459,7 @@ void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit)
 	v->yield = false;
 	do {
 		engine.run(engine.ctx, v, &exit);
-		on_exit(v, &exit);
+		hal_sim_exit(v, &exit, exits);
 	} while (!v->yield);
 }
 
@@ -603,6 +665,29 @@ void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr)
 {
 	if (i < HAL_LR_MAX)
 		v->vgic.lr[i] = hal_sim_lr_encode(lr);
+}
+
+void hal_vgic_lr_put_hw_loaded(struct hal_vcpu *v, unsigned i, uint32_t intid,
+			       uint8_t priority, bool group1)
+{
+	const struct hal_lr lr = {
+	    .intid = intid,
+	    .pintid = intid,
+	    .priority = priority,
+	    .hw = true,
+	    .group1 = group1,
+	    .state = HAL_LR_PENDING,
+	};
+	struct hal_lr cur;
+
+	/* The core promised an empty list register that exists. */
+	hal_vgic_lr_read(v, i, &cur);
+	if (i >= gic.lr_count || i >= HAL_LR_MAX ||
+	    cur.state != HAL_LR_INVALID) {
+		fprintf(stderr, "hal_sim: list register %u is not free\n", i);
+		abort();
+	}
+	hal_vgic_lr_write(v, i, &lr);
 }
 
 void hal_vgic_underflow(struct hal_vcpu *v, bool on)

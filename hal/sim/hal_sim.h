@@ -21,8 +21,8 @@
 /*
  * What runs vCPUs. An engine either reports one exit per call of run (a
  * script in unit tests), or implements run_loop, which owns the whole of
- * hal_vcpu_run: it calls on_exit for every exit and returns once on_exit
- * set v->yield (the instruction engine in sim/).
+ * hal_vcpu_run: it hands every exit to hal_sim_exit and returns once a
+ * handler set v->yield (the instruction engine in sim/).
  *
  * While a vCPU is loaded (v->loaded_on >= 0) an engine with el1_read and
  * el1_write keeps its EL1 registers, as hardware does; hal_vcpu_init
@@ -35,7 +35,8 @@
  */
 struct hal_sim_engine {
 	void (*run)(void *ctx, struct hal_vcpu *v, struct vcpu_exit *exit);
-	void (*run_loop)(void *ctx, struct hal_vcpu *v, hal_exit_fn on_exit);
+	void (*run_loop)(void *ctx, struct hal_vcpu *v,
+			 const struct hal_exit_table *exits);
 	uint64_t (*el1_read)(void *ctx, struct hal_vcpu *v, enum el1_reg r);
 	void (*el1_write)(void *ctx, struct hal_vcpu *v, enum el1_reg r,
 			  uint64_t val);
@@ -49,6 +50,16 @@ struct hal_sim_engine {
 	uint64_t (*counter)(void *ctx);
 	void *ctx;
 };
+
+/*
+ * Hands exit e of v to its handler in exits as the aarch64 backend does:
+ * first with x18-x30 not in v->regs (all_regs false; they hold a poison
+ * value meanwhile, so a handler that reads or writes them when it must not
+ * breaks a test), and again with all_regs if it declines (need_regs). An
+ * engine calls this for every exit.
+ */
+void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
+		  const struct hal_exit_table *exits);
 
 /* Puts the model back in its initial state (frees the arena). */
 void hal_sim_reset(void);
@@ -80,6 +91,7 @@ void hal_sim_console_echo(int on);
 struct hal_sim_stats {
 	unsigned tlb_flush_ipa;
 	unsigned tlb_flush_vmid;
+	unsigned s2_mapped; /* hal_s2_mapped calls */
 	uint64_t last_flush_ipa;
 	uint16_t last_flush_vmid;
 	unsigned cache_syncs;

@@ -7,7 +7,9 @@
 
 #include "hv/console.h"
 
-#include "hv/vgic/vgic.h"
+#include "hv/exit.h"
+#include "hv/mmio.h"
+#include "hv/vgic/vgic_fast.h"
 #include "hv/vm.h"
 
 /* RX trigger levels for IFLS.RXIFLSEL 0..4: 1/8, 1/4, 1/2, 3/4, 7/8. */
@@ -94,17 +96,62 @@ void vpl011_update_irq(struct vpl011 *u)
 	vgic_set_level(u->vm, NULL, VPL011_INTID, line);
 }
 
-static void transmit(struct vpl011 *u, uint8_t c)
+void vpl011_dr_write(struct vpl011 *u, uint8_t c)
 {
 	if (u->cr & PL011_CR_LBE) {
 		vpl011_rx_push(u, c);
 	} else {
-		console_write(u, (const char *)&c, 1);
+		console_putc(u, (char)c);
 	}
 	/* The FIFO drained at once: TX is at or below its trigger level. */
 	u->ris |= PL011_INT_TX;
 	if (u->imsc & PL011_INT_TX)
 		vpl011_update_irq(u);
+}
+
+/* vpl011_dr_dabt's general case: under the VM's lock, the UART's
+ * interrupt line followed. */
+static HAL_NOINLINE void dr_dabt_locked(struct vcpu *v,
+					const struct vcpu_exit *e, uint8_t c)
+{
+	struct vm *vm = v->vm;
+
+	vm_lock(vm);
+	vpl011_dr_write(&vm->uart, c);
+	vm_unlock(vm);
+	exit_done_insn(v, e->esr);
+	/* The list registers follow only when the UART's line moved (the
+	 * maintenance interrupt refills them otherwise). */
+	if (atomic_load_explicit(&v->vgic.rescan, memory_order_relaxed))
+		vgic_update_lrs(v);
+}
+
+HAL_NOINLINE void vpl011_dr_dabt(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vpl011 *u = &v->vm->uart;
+	uint32_t iss = esr_iss(e->esr);
+	uint8_t c;
+
+	/* A doubleword store to DR is refused: the general path says so. */
+	if (((iss >> ISS_DA_SAS_SHIFT) & ISS_DA_SAS_MASK) == 3) {
+		mmio_dabt_general(v, e);
+		return;
+	}
+	c = (uint8_t)vcpu_reg_read(v,
+				   (iss >> ISS_DA_SRT_SHIFT) & ISS_DA_SRT_MASK);
+	/*
+	 * One CPU (no lock), an AArch64 guest, no loopback, no TX interrupt
+	 * enabled (so its line, and the vGIC, stay as they are): the byte
+	 * goes to the console, and that is all.
+	 */
+	if (hv_lock_smp || psr_is_aarch32(v->arch.regs.pstate) ||
+	    (u->cr & PL011_CR_LBE) || (u->imsc & PL011_INT_TX)) {
+		dr_dabt_locked(v, e, c);
+		return;
+	}
+	u->ris |= PL011_INT_TX;
+	v->arch.regs.pc += 4;
+	console_putc(u, (char)c);
 }
 
 static uint32_t read_dr(struct vpl011 *u)
@@ -305,7 +352,7 @@ enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
 
 	/* The hot path: a byte, halfword or word store to DR. */
 	if (off == PL011_DR && size <= 4) {
-		transmit(u, (uint8_t)val);
+		vpl011_dr_write(u, (uint8_t)val);
 		return HV_OK;
 	}
 	if (!access_ok(off, size))

@@ -77,6 +77,8 @@
 #define VPL011_INTID	  33u /* SPI 1, as on QEMU virt */
 
 struct vm;
+struct vcpu;
+struct vcpu_exit;
 
 struct vpl011 {
 	const char *name; /* VM name, the prefix of its console lines */
@@ -128,5 +130,13 @@ enum hv_err vpl011_read(struct vpl011 *u, uint64_t off, unsigned size,
 			uint64_t *val);
 enum hv_err vpl011_write(struct vpl011 *u, uint64_t off, unsigned size,
 			 uint64_t val);
+
+/* A store of c to DR, as vpl011_write of a byte, halfword or word at 0
+ * does it (the device's hot path). */
+void vpl011_dr_write(struct vpl011 *u, uint8_t c);
+
+/* A data abort exit e of v that stores to its VM's DR (mmio_dabt's direct
+ * path): the byte sent, the instruction completed. */
+void vpl011_dr_dabt(struct vcpu *v, const struct vcpu_exit *e);
 
 #endif

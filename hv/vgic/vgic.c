@@ -374,6 +374,30 @@ void vgic_sgi_raise(struct vm *vm, struct vcpu *target, unsigned intid,
 
 /* Lifecycle */
 
+/* The identification registers as the general path reads them. */
+static void gicd_ident_init(struct vm *vm, const struct mmio_ops *ops)
+{
+	vm->vgic.gicd_ops = ops;
+	for (unsigned i = 0; i < 3; i++) {
+		uint64_t val = 0;
+
+		(void)ops->read(vm, &vm->vcpus[0], 4 * i, 4, &val);
+		vm->vgic.gicd_ident[i] = (uint32_t)val;
+	}
+}
+
+void vgic_set_ctlr(struct vm *vm, uint32_t ctlr)
+{
+	uint64_t val = 0;
+
+	vm->vgic.ctlr = ctlr;
+	vm->vgic.ctlr_direct = hv_lock_smp ? 0 : ctlr;
+	if (vm->vgic.gicd_ops != NULL) {
+		(void)vm->vgic.gicd_ops->read(vm, &vm->vcpus[0], 0, 4, &val);
+		vm->vgic.gicd_ident[0] = (uint32_t)val;
+	}
+}
+
 enum hv_err vgic_init(struct vm *vm)
 {
 	const struct hal_gic *gic = hal_gic();
@@ -394,6 +418,8 @@ enum hv_err vgic_init(struct vm *vm)
 	if (gic->version != 2 && gic->version != 3)
 		return HV_ERR_NOTSUP;
 	vm->vgic.version = gic->version;
+	vm->vgic.lr_count =
+	    gic->lr_count < HAL_LR_MAX ? gic->lr_count : HAL_LR_MAX;
 	vgic_reset(vm);
 	if (is_v2(vm)) {
 		/* The guest drives the hardware's GICV as its GICC. */
@@ -401,6 +427,8 @@ enum hv_err vgic_init(struct vm *vm)
 			return HV_ERR_NOTSUP;
 		gicd.size = VGIC_GICD_SIZE_V2;
 		gicd.ops = &vgic_gicd_v2_ops;
+		vm->vgic.gicd_size = gicd.size;
+		gicd_ident_init(vm, gicd.ops);
 		err =
 		    stage2_map(&vm->s2, ipa_init(VGIC_GICC_IPA), gic->gicv,
 			       VGIC_GICC_SIZE, S2_DEVICE | S2_READ | S2_WRITE);
@@ -410,6 +438,8 @@ enum hv_err vgic_init(struct vm *vm)
 	}
 	gicd.size = VGIC_GICD_SIZE_V3;
 	gicd.ops = &vgic_gicd_v3_ops;
+	vm->vgic.gicd_size = gicd.size;
+	gicd_ident_init(vm, gicd.ops);
 	err = mmio_bus_add(&vm->mmio, &gicd);
 	if (err != HV_OK)
 		return err;
@@ -422,7 +452,7 @@ void vgic_reset(struct vm *vm)
 	/* The vCPUs first: that empties every list register. */
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		vgic_vcpu_reset(&vm->vcpus[i]);
-	vm->vgic.ctlr = 0;
+	vgic_set_ctlr(vm, 0);
 	vm->vgic.spi_offered = 0;
 	for (unsigned i = 0; i < VGIC_SPI_COUNT; i++) {
 		struct vgic_irq *irq = &vm->vgic.spi[i];

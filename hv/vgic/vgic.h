@@ -23,6 +23,8 @@
 
 #include "hv/err.h"
 
+#include <hal/vcpu.h>
+
 #include <hal/gic.h>
 #include <hal/types.h>
 
@@ -30,6 +32,7 @@
 
 struct vm;
 struct vcpu;
+struct mmio_ops;
 
 #define VGIC_GICD_IPA	   0x08000000ull
 #define VGIC_GICD_SIZE_V2  0x1000ull
@@ -42,6 +45,9 @@ struct vcpu;
 #define VGIC_INTID_COUNT   (GIC_PRIVATE_COUNT + VGIC_SPI_COUNT)
 #define VGIC_PRIORITY_MASK 0xf8u
 #define VGIC_NO_LR	   0xffu
+/* GICD_CTLR group enables (IHI 0048B 4.3.1, IHI 0069 12.9.4). */
+#define VGIC_CTLR_GRP0 (1u << 0)
+#define VGIC_CTLR_GRP1 (1u << 1)
 
 /* One interrupt's state, as the distributor and redistributors hold it. */
 struct vgic_irq {
@@ -84,9 +90,18 @@ struct vgic_vcpu {
 };
 
 struct vgic {
-	unsigned version;     /* 2 or 3, the machine's */
-	uint32_t ctlr;	      /* GICD_CTLR */
-	uint64_t spi_offered; /* bit per SPI offered (vgic.c) */
+	unsigned version;  /* 2 or 3, the machine's */
+	unsigned lr_count; /* list registers the machine has */
+	uint32_t ctlr;	   /* GICD_CTLR */
+	/* ctlr's group enables as the direct paths (vgic_fast.h) see them:
+	 * none when several CPUs share the VM (those paths take no lock). */
+	uint32_t ctlr_direct;
+	/* GICD_CTLR, GICD_TYPER, GICD_IIDR as the general path reads them,
+	 * for vgic_gicd_dabt (vgic_set_ctlr keeps CTLR's up to date). */
+	uint32_t gicd_ident[3];
+	const struct mmio_ops *gicd_ops; /* the general path's */
+	uint64_t gicd_size;		 /* the distributor's frame */
+	uint64_t spi_offered;		 /* bit per SPI offered (vgic.c) */
 	struct vgic_irq spi[VGIC_SPI_COUNT];
 	/* Physical SPI each SPI is linked to (0: none), and whether it is
 	 * level-sensitive: kept across resets (vgic_spi_link). */
@@ -136,6 +151,15 @@ void vgic_set_level(struct vm *vm, struct vcpu *target, uint32_t intid,
 void vgic_inject_hw(struct vcpu *v, uint32_t intid, uint32_t pintid);
 
 /*
+ * A data abort e of v at offset off of the distributor: the accesses
+ * guests make all the time - reading CTLR, TYPER, IIDR; setting and
+ * clearing SPI enables; setting SPI priorities - decoded by a table of
+ * those registers (vgic_gicd.c) and done there, when nothing else has to
+ * follow; anything else by mmio_dabt_general.
+ */
+void vgic_gicd_dabt(struct vcpu *v, const struct vcpu_exit *e, uint32_t off);
+
+/*
  * Links SPI intid of vm to physical SPI pintid for the VM's lifetime (a
  * host device passed through, hv/passthrough.h); level says the physical
  * SPI is level-sensitive. A linked SPI goes to one vCPU only (on v2 the
@@ -175,6 +199,10 @@ void vgic_sgi1r_write(struct vcpu *v, uint64_t val);
  */
 void vgic_sync(struct vcpu *v);
 void vgic_flush(struct vcpu *v);
+
+/* vgic_sync, then vgic_flush: what vgic_update (vgic_fast.h) does when
+ * it must. */
+void vgic_update_lrs(struct vcpu *v);
 
 /*
  * True when v has an interrupt the guest could take now or after a WFI: in

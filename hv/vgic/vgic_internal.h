@@ -21,9 +21,8 @@
 #include "hv/vgic/vgic.h"
 #include "hv/vm.h"
 
-/* GICD_CTLR group enables (IHI 0048B 4.3.1, IHI 0069 12.9.4). */
-#define GICD_CTLR_ENABLE_GRP0 (1u << 0)
-#define GICD_CTLR_ENABLE_GRP1 (1u << 1)
+#define GICD_CTLR_ENABLE_GRP0 VGIC_CTLR_GRP0
+#define GICD_CTLR_ENABLE_GRP1 VGIC_CTLR_GRP1
 
 /* GICR_WAKER (IHI 0069 12.11.41), reset by vgic.c, read by the guest. */
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
@@ -74,6 +73,21 @@ static inline bool irq_pending(const struct vgic_irq *irq)
 static inline bool irq_offered(const struct vgic_irq *irq)
 {
 	return irq->pending || (irq->level && !irq->edge && !irq->active);
+}
+
+/* The number of trailing zeros of x, not 0 (vgic_lr.c's table). */
+extern const uint8_t vgic_debruijn_pos[64];
+static inline unsigned vgic_ctz(uint64_t x)
+{
+	return vgic_debruijn_pos[((x & (~x + 1)) * 0x022fdd63cc95386dull) >>
+				 58];
+}
+
+/* The bit number of x, a power of two (a 32-bit De Bruijn sequence). */
+extern const uint8_t vgic_debruijn32_pos[32];
+static inline unsigned vgic_log2_32(uint32_t x)
+{
+	return vgic_debruijn32_pos[(uint32_t)(x * 0x077cb531u) >> 27];
 }
 
 /* Whether a pending irq may be signalled to v at all. */
@@ -174,6 +188,10 @@ enum hv_err vgic_irq_array_access(struct vm *vm, struct vcpu *cpu, uint64_t off,
 				  unsigned size, uint64_t *val, bool write,
 				  unsigned first, unsigned limit, bool gicd);
 
+/* Sets GICD_CTLR's group enables, and what the direct paths see of them
+ * (vgic.c: GICD_CTLR read back as the general path reads it). */
+void vgic_set_ctlr(struct vm *vm, uint32_t ctlr);
+
 /* A write of GICD_CTLR's group enables. */
 void vgic_ctlr_write(struct vm *vm, uint32_t val);
 
@@ -190,7 +208,8 @@ void vgic_ctlr_write(struct vm *vm, uint32_t val);
 #define VGIC_ITLINES	      (VGIC_INTID_COUNT / 32 - 1)
 #define VGIC_PIDR2_ARCHREV(v) ((uint32_t)(v) << 4)
 
-/* The register frames of each version (vgic_mmio_v2.c, vgic_mmio_v3.c). */
+/* The register frames of each version (vgic_mmio_v2.c, vgic_mmio_v3.c);
+ * vgic_gicd_dabt (vgic.h) takes the hot registers first. */
 extern const struct mmio_ops vgic_gicd_v2_ops;
 extern const struct mmio_ops vgic_gicd_v3_ops;
 extern const struct mmio_ops vgic_gicr_ops;

@@ -3,6 +3,7 @@
  * the guest did with them back into the model; vgic_flush puts the most
  * urgent interrupts on offer into free (or less urgent) list registers.
  */
+#include "hv/trace.h"
 #include "hv/vgic/vgic_internal.h"
 
 #include <hal/gic.h>
@@ -22,25 +23,30 @@ static void offered_for(const struct vm *vm, const struct vcpu *v,
 	set[1] = vm->vgic.spi_offered;
 }
 
+/* De Bruijn sequence 0x022fdd63cc95386d: a portable count of trailing
+ * zeros (vgic_ctz). */
+const uint8_t vgic_debruijn_pos[64] = {
+    0,	1,  2,	53, 3,	7,  54, 27, 4,	38, 41, 8,  34, 55, 48, 28,
+    62, 5,  39, 46, 44, 42, 22, 9,  24, 35, 59, 56, 49, 18, 29, 11,
+    63, 52, 6,	26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+    51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12};
+
+/* The same for 32 bits: 0x077cb531 (vgic_log2_32). */
+const uint8_t vgic_debruijn32_pos[32] = {
+    0,	1,  28, 2,  29, 14, 24, 3, 30, 22, 20, 15, 25, 17, 4,  8,
+    31, 27, 13, 23, 21, 19, 16, 7, 26, 12, 18, 6,  11, 5,  10, 9};
+
 /* Takes the lowest INTID out of set, or returns VGIC_INTID_COUNT. */
 static unsigned next_intid(uint64_t set[2])
 {
-	/* De Bruijn sequence 0x022fdd63cc95386d: a portable count of
-	 * trailing zeros. */
-	static const uint8_t pos[64] = {
-	    0,	1,  2,	53, 3,	7,  54, 27, 4,	38, 41, 8,  34, 55, 48, 28,
-	    62, 5,  39, 46, 44, 42, 22, 9,  24, 35, 59, 56, 49, 18, 29, 11,
-	    63, 52, 6,	26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
-	    51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12};
-
 	for (unsigned w = 0; w < 2; w++) {
-		uint64_t low = set[w] & (~set[w] + 1);
+		unsigned n;
 
-		if (low == 0)
+		if (set[w] == 0)
 			continue;
-		set[w] &= ~low;
-		return w * GIC_PRIVATE_COUNT +
-		       pos[(low * 0x022fdd63cc95386dull) >> 58];
+		n = vgic_ctz(set[w]);
+		set[w] &= set[w] - 1;
+		return w * GIC_PRIVATE_COUNT + n;
 	}
 	return VGIC_INTID_COUNT;
 }
@@ -116,6 +122,7 @@ static void lr_fill(struct vm *vm, struct vcpu *v, unsigned n,
 	hal_vgic_lr_write(&v->arch, n, &lr);
 	v->vgic.lr_used |= (uint16_t)(1u << n);
 	v->vgic.lr_intid[n] = intid;
+	TRACE_INJECT(v, intid);
 }
 
 /*
@@ -227,6 +234,12 @@ static void flush(struct vcpu *v)
 			     (intid = next_intid(set)) < VGIC_INTID_COUNT;)
 		waiting = irq_candidate(vm, irq_of(vm, v, intid), intid, v);
 	hal_vgic_underflow(&v->arch, waiting);
+}
+
+void vgic_update_lrs(struct vcpu *v)
+{
+	vgic_sync(v);
+	vgic_flush(v);
 }
 
 void vgic_flush(struct vcpu *v)

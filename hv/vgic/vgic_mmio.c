@@ -227,7 +227,8 @@ void vgic_ctlr_write(struct vm *vm, uint32_t val)
 {
 	/* Enabling or disabling a group changes what every LR may show. */
 	vgic_lr_sync_all(vm, false);
-	vm->vgic.ctlr = val & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+	vgic_set_ctlr(vm,
+		      val & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1));
 	vgic_lr_sync_all(vm, true);
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		vm->vcpus[i].vgic.rescan = true;

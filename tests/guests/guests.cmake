@@ -7,9 +7,9 @@
 # tests).
 set(HV_GUEST_LIST hello:1 psci:2 hypercall:1 sysreg:1 debugregs:2 abort:1
     wfi:1:hang mmio:1
-    timer:1 ptimer:1 gic:1 lrs:1 standin:2 uart-irq:1:input reset:2 bench:1
+    timer:1 ptimer:1 gic:1 lrs:1 standin:2 uart-irq:1:input reset:2 bench:2
     hvcloop:1 vtimer-level:1 semihost:1 logflood:1 aarch32:1 scan:1 victim:1
-    rtc:1 snoop:1 virtio:1 hostile:1 eret:1 mmu:1 offtimer:1)
+    rtc:1 snoop:1 virtio:1 hostile:1 eret:1 mmu:1 offtimer:1 vmswitch:1)
 
 # hv_guest_spec(SPEC NAME VCPUS MODE): one entry of HV_GUEST_LIST taken
 # apart into the three variables named; MODE is "exit" when the entry has

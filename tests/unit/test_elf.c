@@ -347,7 +347,7 @@ static void test_elf_check_message_fits_a_short_buffer(void **st)
 	assert_string_equal(small, "not a 6");
 }
 
-static void test_elf_load_copies_file_bytes_and_zeroes_the_rest(void **st)
+static void test_elf_load_copies_the_file_bytes_only(void **st)
 {
 	static uint8_t ram[RAM_SIZE];
 
@@ -357,10 +357,10 @@ static void test_elf_load_copies_file_bytes_and_zeroes_the_rest(void **st)
 	elf_load(&img, ram, RAM);
 	assert_memory_equal(ram + 0x1000, file + DATA, 0x100);
 	assert_memory_equal(ram + 0x3000, file + DATA + 0x100, 0x80);
-	/* The bss: p_memsz - p_filesz zero bytes. */
-	for (unsigned i = 0x3080; i < 0x3200; i++)
-		assert_int_equal(ram[i], 0);
-	/* Nothing else is touched. */
+	/* The bss (p_memsz - p_filesz) is the caller's: RAM that reads as
+	 * zero. Nothing else is touched. */
+	assert_int_equal(ram[0x3080], 0xee);
+	assert_int_equal(ram[0x31ff], 0xee);
 	assert_int_equal(ram[0xfff], 0xee);
 	assert_int_equal(ram[0x1100], 0xee);
 	assert_int_equal(ram[0x2fff], 0xee);
@@ -401,6 +401,10 @@ static void test_elf_extent_spans_the_loaded_segments(void **st)
 	elf_extent(&img, &start, &end);
 	assert_int_equal(start, RAM + 0x2000);
 	assert_int_equal(end, RAM + 0x5800);
+	/* The file bytes only: the last segment's end at its p_filesz. */
+	elf_file_extent(&img, &start, &end);
+	assert_int_equal(start, RAM + 0x2000);
+	assert_int_equal(end, RAM + 0x5010);
 }
 
 int main(void)
@@ -429,7 +433,7 @@ int main(void)
 	    T(test_elf_check_ignores_other_segment_types),
 	    T(test_elf_check_translates_the_entry_to_its_physical_address),
 	    T(test_elf_check_message_fits_a_short_buffer),
-	    T(test_elf_load_copies_file_bytes_and_zeroes_the_rest),
+	    T(test_elf_load_copies_the_file_bytes_only),
 	    T(test_elf_load_skips_what_is_not_loaded),
 	    T(test_elf_extent_spans_the_loaded_segments),
 #undef T

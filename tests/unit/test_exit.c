@@ -27,7 +27,11 @@ static int setup(void **state)
 
 static void sync_exit(unsigned ec, uint32_t iss, uint64_t far, uint64_t hpfar)
 {
-	struct vcpu_exit e = {VCPU_EXIT_SYNC, esr_make(ec, 1, iss), far, hpfar};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .all_regs = true,
+			      .esr = esr_make(ec, 1, iss),
+			      .far = far,
+			      .hpfar = hpfar};
 
 	hv_handle_exit(v, &e);
 }
@@ -104,10 +108,10 @@ static void test_exit_wfi_and_wfe_advance_pc_and_yield(void **st)
 static void wfx_a32(uint32_t ti, bool wide)
 {
 	struct vcpu_exit e = {
-	    VCPU_EXIT_SYNC,
-	    esr_make(EC_WFX, wide,
-		     ISS_WFX_CV | 0xeu << ISS_WFX_COND_SHIFT | ti),
-	    0, 0};
+	    .kind = VCPU_EXIT_SYNC,
+	    .esr = esr_make(EC_WFX, wide,
+			    ISS_WFX_CV | 0xeu << ISS_WFX_COND_SHIFT | ti),
+	    .all_regs = true};
 
 	hv_handle_exit(v, &e);
 }
@@ -197,7 +201,9 @@ static void test_exit_undef_for_trapped_a32_instruction_has_il_1(void **st)
 	 * (MCR p15 from AArch32, EC 0x03): UNDEF at the instruction, taken
 	 * to the AArch32 EL0 vector; EC 0x00 always has IL = 1. */
 	v->arch.regs.pstate = PSR_AA32_T | PSR_AA32_USR;
-	struct vcpu_exit e = {VCPU_EXIT_SYNC, esr_make(EC_CP15_32, 0, 0), 0, 0};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .esr = esr_make(EC_CP15_32, 0, 0),
+			      .all_regs = true};
 
 	hv_handle_exit(v, &e);
 	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x02000000);
@@ -429,6 +435,41 @@ static void test_exit_data_abort_on_uart_is_emulated(void **st)
 	assert_int_equal(v->arch.regs.pc, PC + 8);
 }
 
+/* A byte stored to DR through the exit (its direct path), data x3. */
+static void dr_store(uint8_t c)
+{
+	v->arch.regs.x[3] = c;
+	sync_exit(EC_DABT_LOW, dabt_iss(0, false, 3, false, true),
+		  0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+}
+
+static void test_exit_dr_stores_keep_lines_loopback_and_tx_irq(void **st)
+{
+	(void)st;
+	/* Mid-line bytes, a newline, a new line with its prefix. */
+	dr_store('a');
+	dr_store('b');
+	dr_store('\n');
+	dr_store('c');
+	assert_string_equal(console(), "ex| ab\nex| c");
+	assert_int_equal(v->arch.regs.pc, PC + 16);
+	assert_true(vm->uart.ris & PL011_INT_TX);
+	/* With the TX interrupt enabled, a byte raises SPI 1's line. */
+	vm->uart.imsc = PL011_INT_TX;
+	dr_store('d');
+	assert_true(vm->uart.irq_line);
+	assert_string_equal(console(), "ex| ab\nex| cd");
+	/* Loopback: the byte goes to the receive FIFO, not the console. */
+	vm->uart.cr |= PL011_CR_LBE;
+	dr_store('e');
+	assert_int_equal(vm->uart.rx_count, 1);
+	assert_string_equal(console(), "ex| ab\nex| cd");
+	/* A doubleword store to DR is refused. */
+	sync_exit(EC_DABT_LOW, dabt_iss(3, false, 3, true, true),
+		  0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0x96000050);
+}
+
 static void test_exit_doubleword_access_to_uart_is_refused(void **st)
 {
 	(void)st;
@@ -525,16 +566,16 @@ static void test_exit_abort_on_the_exception_vector_stops_the_vm(void **st)
 	(void)st;
 	/* The guest's own vector cannot be fetched: taking the abort there
 	 * would fault again forever. */
-	v->arch.regs.pc = TEST_VBAR + 0x200;
-	sync_exit(EC_IABT_LOW, 0x06, TEST_VBAR + 0x200,
-		  hpfar_of(TEST_VBAR + 0x200));
+	hal_vcpu_el1_write(&v->arch, EL1_VBAR, 0x80400000);
+	v->arch.regs.pc = 0x80400200;
+	sync_exit(EC_IABT_LOW, 0x06, 0x80400200, hpfar_of(0x80400200));
 	assert_int_equal(v->vm->state, VM_OFF);
 	assert_int_equal(v->vm->exit_status, 1);
 	assert_true(v->arch.yield);
-	assert_int_equal(v->arch.regs.pc, TEST_VBAR + 0x200);
+	assert_int_equal(v->arch.regs.pc, 0x80400200);
 	assert_string_equal(console(),
 			    "hv: ex/0: instruction fetch from its own "
-			    "exception vector at ipa 0x40010200, outside RAM: "
+			    "exception vector at ipa 0x80400200, outside RAM: "
 			    "cannot take the abort\n"
 			    "hv: ex: powered off by a fault on its exception "
 			    "vector, status 1\n");
@@ -573,7 +614,7 @@ static void test_exit_every_unhandled_ec_injects_undef(void **st)
 static void test_exit_irq_and_fiq_change_nothing(void **st)
 {
 	struct vcpu_regs before = v->arch.regs;
-	struct vcpu_exit e = {VCPU_EXIT_IRQ, 0, 0, 0};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_IRQ, .all_regs = true};
 
 	(void)st;
 	hv_handle_exit(v, &e);
@@ -588,7 +629,8 @@ static void test_exit_irq_and_fiq_change_nothing(void **st)
 static void test_exit_serror_is_logged_and_ignored(void **st)
 {
 	struct vcpu_regs before = v->arch.regs;
-	struct vcpu_exit e = {VCPU_EXIT_SERROR, 0xbe000000, 0, 0};
+	struct vcpu_exit e = {
+	    .kind = VCPU_EXIT_SERROR, .all_regs = true, .esr = 0xbe000000};
 
 	(void)st;
 	hv_handle_exit(v, &e);
@@ -598,13 +640,86 @@ static void test_exit_serror_is_logged_and_ignored(void **st)
 				       "pc 0x40081000: ignored\n");
 }
 
-static void test_exit_handler_entry_point_finds_the_vcpu(void **st)
+static void test_exit_table_has_every_entry_and_finds_the_vcpu(void **st)
 {
-	struct vcpu_exit e = {VCPU_EXIT_SYNC, esr_make(EC_WFX, 1, 0), 0, 0};
+	(void)st;
+	for (unsigned ec = 0; ec < EC_COUNT; ec++)
+		assert_non_null(hv_exit_table.sync[ec]);
+	assert_non_null(hv_exit_table.irq);
+	assert_non_null(hv_exit_table.fiq);
+	assert_non_null(hv_exit_table.serror);
+	assert_non_null(hv_exit_table.vtimer);
+	/* The backend calls it with the exit in the vCPU's struct. */
+	v->arch.exit = (struct vcpu_exit){.kind = VCPU_EXIT_SYNC,
+					  .esr = esr_make(EC_WFX, 1, 0)};
+	hv_exit_table.sync[EC_WFX](&v->arch);
+	assert_int_equal(v->arch.regs.pc, PC + 4);
+	assert_true(v->arch.yield);
+}
+
+/* An exit as the aarch64 backend first hands it over: x18-x30 not saved. */
+static void partial_exit(unsigned ec, uint32_t iss, uint64_t far,
+			 uint64_t hpfar)
+{
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .esr = esr_make(ec, 1, iss),
+			      .far = far,
+			      .hpfar = hpfar};
+
+	v->arch.need_regs = false;
+	hv_handle_exit(v, &e);
+}
+
+static void test_exit_uses_of_x18_to_x30_are_declined_untouched(void **st)
+{
+	struct vcpu_regs before = v->arch.regs;
 
 	(void)st;
-	hv_exit_handler(&v->arch, &e);
-	assert_int_equal(v->arch.regs.pc, PC + 4);
+	/* STRB w20 to the UART, LDR w30 from it. */
+	partial_exit(EC_DABT_LOW, dabt_iss(0, false, 20, false, true),
+		     0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+	assert_true(v->arch.need_regs);
+	partial_exit(EC_DABT_LOW, dabt_iss(2, false, 30, false, false),
+		     0xffff000009000018ull, hpfar_of(VM_PL011_IPA));
+	assert_true(v->arch.need_regs);
+	/* No syndrome: the instruction may name any register. */
+	partial_exit(EC_DABT_LOW, ISS_DA_WNR | 0x07, 0xffff000009000000ull,
+		     hpfar_of(VM_PL011_IPA));
+	assert_true(v->arch.need_regs);
+	/* MRS x18, ACTLR_EL1; MSR ICC_SGI1R_EL1, x25. */
+	partial_exit(EC_SYS64, sys_iss(3, 0, 1, 0, 1, 18, true), 0, 0);
+	assert_true(v->arch.need_regs);
+	partial_exit(EC_SYS64, sys_iss(3, 0, 12, 11, 5, 25, false), 0, 0);
+	assert_true(v->arch.need_regs);
+	/* Nothing happened: no PC, register, console or exception change. */
+	assert_memory_equal(&v->arch.regs, &before, sizeof(before));
+	assert_string_equal(console(), "");
+	assert_int_equal(hal_vcpu_el1_read(&v->arch, EL1_ESR), 0);
+}
+
+static void test_exit_without_x18_to_x30_handles_the_rest(void **st)
+{
+	(void)st;
+	/* STRB w17 and XZR (31) to the UART, MRS x0: no register kept. */
+	v->arch.regs.x[17] = 'Q';
+	partial_exit(EC_DABT_LOW, dabt_iss(0, false, 17, false, true),
+		     0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+	assert_false(v->arch.need_regs);
+	partial_exit(EC_DABT_LOW, dabt_iss(0, false, 31, false, true),
+		     0xffff000009000000ull, hpfar_of(VM_PL011_IPA));
+	assert_false(v->arch.need_regs);
+	assert_int_equal(v->arch.regs.pc, PC + 8);
+	assert_memory_equal(console(), "ex| Q\0", 7);
+	partial_exit(EC_SYS64, sys_iss(3, 0, 1, 0, 1, 0, true), 0, 0);
+	assert_false(v->arch.need_regs);
+	assert_int_equal(v->arch.regs.x[0], 0);
+	/* A hypercall, a WFI. */
+	v->arch.regs.x[0] = PSCI_0_2_VERSION;
+	partial_exit(EC_HVC64, 0, 0, 0);
+	assert_false(v->arch.need_regs);
+	assert_int_equal(v->arch.regs.x[0], 0x10001);
+	partial_exit(EC_WFX, ISS_WFX_TI_WFI, 0, 0);
+	assert_false(v->arch.need_regs);
 	assert_true(v->arch.yield);
 }
 
@@ -638,6 +753,7 @@ int main(void)
 	    T(test_exit_other_dc_ops_are_undef),
 	    T(test_exit_unknown_sysreg_is_undef_with_its_name),
 	    T(test_exit_data_abort_on_uart_is_emulated),
+	    T(test_exit_dr_stores_keep_lines_loopback_and_tx_irq),
 	    T(test_exit_doubleword_access_to_uart_is_refused),
 	    T(test_exit_data_abort_ipa_comes_from_hpfar_and_far),
 	    T(test_exit_data_abort_s1ptw_is_injected),
@@ -650,7 +766,9 @@ int main(void)
 	    T(test_exit_every_unhandled_ec_injects_undef),
 	    T(test_exit_irq_and_fiq_change_nothing),
 	    T(test_exit_serror_is_logged_and_ignored),
-	    T(test_exit_handler_entry_point_finds_the_vcpu),
+	    T(test_exit_table_has_every_entry_and_finds_the_vcpu),
+	    T(test_exit_uses_of_x18_to_x30_are_declined_untouched),
+	    T(test_exit_without_x18_to_x30_handles_the_rest),
 #undef T
 	};
 

@@ -299,8 +299,9 @@ static void abort_at(uint64_t off, uint32_t iss)
 
 static void test_mmio_fault_ipa_joins_hpfar_page_and_far_offset(void **st)
 {
-	struct vcpu_exit e = {VCPU_EXIT_SYNC, 0, 0xffff000012345abcull,
-			      hpfar_of(0x09000000)};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .far = 0xffff000012345abcull,
+			      .hpfar = hpfar_of(0x09000000)};
 
 	(void)st;
 	assert_int_equal(mmio_fault_ipa(&e), 0x09000abc);

@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include "hv/mmio.h"
+#include "hv/vm_ram.h"
 
 #include <hal/mm.h>
 
@@ -98,12 +99,14 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Puts insn at the PC, in guest RAM. */
+/* Puts insn at the PC, in guest RAM, which the guest's fetch mapped. */
 static void place(uint32_t insn)
 {
 	uint8_t *p = hal_pa_to_ptr(pa_init(TEST_RAM_PA + PC_OFF), 4);
 
 	assert_non_null(p);
+	assert_int_equal(vm_ram_touch(&tvm.vm, TEST_RAM_IPA + PC_OFF, 4),
+			 HV_OK);
 	memcpy(p, &insn, 4);
 }
 

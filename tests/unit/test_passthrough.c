@@ -1480,8 +1480,8 @@ static void test_passthrough_irq_software_input_ignored_when_linked(void **st)
 /* A WFI of vCPU 0, as the hardware reports it. */
 static void wfi(void)
 {
-	struct vcpu_exit e = {VCPU_EXIT_SYNC,
-			      esr_make(EC_WFX, 1, ISS_WFX_TI_WFI), 0, 0};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .esr = esr_make(EC_WFX, 1, ISS_WFX_TI_WFI)};
 
 	vc(0)->arch.yield = false;
 	hv_handle_exit(vc(0), &e);

@@ -34,7 +34,8 @@ static uint64_t call(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2,
 	v->arch.regs.x[1] = a1;
 	v->arch.regs.x[2] = a2;
 	v->arch.regs.x[3] = a3;
-	smccc_call(v, 0);
+	v->arch.exit.esr = 0; /* HVC #0 */
+	smccc_call(v);
 	return v->arch.regs.x[0];
 }
 
@@ -331,10 +332,12 @@ static void test_smccc_nonzero_immediate_is_not_supported(void **st)
 {
 	(void)st;
 	v0->arch.regs.x[0] = PSCI_0_2_VERSION;
-	smccc_call(v0, 1);
+	v0->arch.exit.esr = 1; /* HVC #1 */
+	smccc_call(v0);
 	assert_int_equal(v0->arch.regs.x[0], NOT_SUPPORTED);
 	v0->arch.regs.x[0] = PSCI_SYSTEM_OFF;
-	smccc_call(v0, 0xffff);
+	v0->arch.exit.esr = 0xffff;
+	smccc_call(v0);
 	assert_int_equal(v0->arch.regs.x[0], NOT_SUPPORTED);
 	assert_int_equal(vm->state, VM_RUNNING);
 }

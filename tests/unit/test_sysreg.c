@@ -40,7 +40,9 @@ static void sys(struct vcpu *v, unsigned op0, unsigned op1, unsigned crn,
 {
 	uint32_t iss = SYSREG_ISS(op0, op1, crn, crm, op2) |
 		       (rt << ISS_SYS_RT_SHIFT) | (read ? ISS_SYS_READ : 0);
-	struct vcpu_exit e = {VCPU_EXIT_SYNC, esr_make(EC_SYS64, 1, iss), 0, 0};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .esr = esr_make(EC_SYS64, 1, iss),
+			      .all_regs = true};
 
 	hv_handle_exit(v, &e);
 }

@@ -6,9 +6,11 @@
  */
 #include "helpers.h"
 
+#include "hv/exit.h"
 #include "hv/mmio.h"
 #include "hv/stage2.h"
 #include "hv/vgic/vgic.h"
+#include "hv/vgic/vgic_fast.h"
 
 /* Register offsets (IHI 0048B 4.3, IHI 0069 12.9-12.11). */
 #define GICD_CTLR	0x0000
@@ -840,6 +842,189 @@ static void test_vgic_guest_word_load_of_typer_is_emulated(void **st)
 						((VCPUS - 1) << 8) | 0x10);
 }
 
+/*
+ * The same access as the hardware hands it to the hypervisor, through the
+ * exit table: data aborts at the distributor take its direct path
+ * (vgic_gicd_dabt) when it is one that path takes.
+ */
+static void exit_access(uint64_t ipa, uint32_t iss)
+{
+	struct vcpu *v = cpu(0);
+	struct vcpu_exit e = {
+	    .kind = VCPU_EXIT_SYNC,
+	    .esr = esr_make(EC_DABT_LOW, 1, iss),
+	    .far = 0xffff000000000000ull | ipa,
+	    .hpfar = hpfar_of(ipa),
+	};
+
+	v->arch.regs.pc = TEST_RAM_IPA + 0x1000;
+	v->arch.need_regs = false;
+	hv_handle_exit(v, &e);
+	assert_false(v->arch.need_regs);
+}
+
+/* What a run leaves in the vGIC and vCPU 0: model, registers, PC, ESR. */
+struct gicd_outcome {
+	struct vgic vgic;
+	struct vgic_vcpu vgic0;
+	struct vcpu_regs regs;
+	uint64_t esr;
+	char console[160];
+};
+
+static struct gicd_outcome outcome(void)
+{
+	struct gicd_outcome o;
+
+	memset(&o, 0, sizeof(o));
+	o.vgic = vm->vgic;
+	o.vgic0 = cpu(0)->vgic;
+	o.regs = cpu(0)->arch.regs;
+	o.esr = hal_vcpu_el1_read(&cpu(0)->arch, EL1_ESR);
+	snprintf(o.console, sizeof(o.console), "%s", console());
+	return o;
+}
+
+/*
+ * Runs one GICD access the way the hardware traps it (exit_access) and the
+ * general path's way (guest_access, then vgic_update as its exit ends),
+ * each on a fresh VM of the given GIC version prepared by prepare, and
+ * checks both end the same.
+ */
+static void assert_gicd_access_as_general(unsigned version,
+					  void (*prepare)(void), uint32_t off,
+					  uint32_t iss, uint64_t val)
+{
+	struct gicd_outcome general, direct;
+
+	boot(version, VCPUS);
+	prepare();
+	cpu(0)->arch.regs.x[5] = val;
+	guest_access(VGIC_GICD_IPA + off, iss);
+	vgic_update(cpu(0)); /* as the general path's exit ends */
+	general = outcome();
+	boot(version, VCPUS);
+	prepare();
+	cpu(0)->arch.regs.x[5] = val;
+	exit_access(VGIC_GICD_IPA + off, iss);
+	direct = outcome();
+	assert_memory_equal(&direct, &general, sizeof(direct));
+}
+
+/* Each leaves the list registers flushed: nothing waits for a flush, as
+ * after the exit before. */
+static void nothing(void)
+{
+	enter(0);
+}
+
+/* SPI 48 made pending (offered), SPI 49 in a list register. */
+static void busy_spis(void)
+{
+	pend_spi(48, 0x40);
+	pend_spi(49, 0x40);
+	enter(0);
+	gicd_wr(0, GICD_ICENABLER + 4, 1u << (48 - 32));
+	enter(0);
+}
+
+static void enabled_spis(void)
+{
+	enable(0, 40, 0x80);
+	enable(0, 41, 0x80);
+	enter(0);
+}
+
+static void test_vgic_gicd_direct_path_ends_as_the_general_one(void **st)
+{
+	(void)st;
+	for (unsigned version = 2; version <= 3; version++) {
+		/* Identification reads: words into W5, X5, XZR; then bytes,
+		 * doublewords and the word past IIDR (the general path's). */
+		for (uint32_t off = 0; off <= 0xc; off += 4) {
+			assert_gicd_access_as_general(
+			    version, nothing, off,
+			    dabt_iss(2, false, 5, false, false), 0);
+			assert_gicd_access_as_general(
+			    version, enabled_spis, off,
+			    dabt_iss(2, false, 5, true, false), 0);
+			assert_gicd_access_as_general(
+			    version, nothing, off,
+			    dabt_iss(2, false, 31, false, false), 0);
+			assert_gicd_access_as_general(
+			    version, nothing, off,
+			    dabt_iss(0, false, 5, false, false), 0);
+			assert_gicd_access_as_general(
+			    version, nothing, off,
+			    dabt_iss(3, false, 5, true, false), 0);
+		}
+		/* Enables: one idle SPI, none, several, a busy one, word 0,
+		 * a byte, SPIs the VM does not have. */
+		for (unsigned clear = 0; clear <= 1; clear++) {
+			uint32_t reg = clear ? GICD_ICENABLER : GICD_ISENABLER;
+			uint32_t word = dabt_iss(2, false, 5, false, true);
+
+			assert_gicd_access_as_general(version, enabled_spis,
+						      reg + 4, word, 1u << 8);
+			assert_gicd_access_as_general(version, enabled_spis,
+						      reg + 4, word, 1u << 9);
+			assert_gicd_access_as_general(version, nothing, reg + 4,
+						      word, 1u << 16);
+			assert_gicd_access_as_general(version, nothing, reg + 4,
+						      word, 0);
+			assert_gicd_access_as_general(version, nothing, reg + 4,
+						      word, 0x30000);
+			assert_gicd_access_as_general(version, busy_spis,
+						      reg + 4, word, 1u << 16);
+			assert_gicd_access_as_general(version, busy_spis,
+						      reg + 4, word, 1u << 17);
+			assert_gicd_access_as_general(version, nothing, reg,
+						      word, 1u << 27);
+			assert_gicd_access_as_general(
+			    version, nothing, reg + 4,
+			    dabt_iss(0, false, 5, false, true), 1);
+			assert_gicd_access_as_general(version, nothing,
+						      reg + 12, word, 1);
+			assert_gicd_access_as_general(version, nothing, reg + 4,
+						      word, 0);
+		}
+		/* Priorities: an idle SPI's byte, a busy one's, a private
+		 * one's, a word, an SPI the VM does not have. */
+		assert_gicd_access_as_general(
+		    version, nothing, GICD_IPRIORITYR + 48,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+		assert_gicd_access_as_general(
+		    version, busy_spis, GICD_IPRIORITYR + 48,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+		assert_gicd_access_as_general(
+		    version, busy_spis, GICD_IPRIORITYR + 49,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+		assert_gicd_access_as_general(
+		    version, nothing, GICD_IPRIORITYR + 27,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+		assert_gicd_access_as_general(
+		    version, nothing, GICD_IPRIORITYR + 48,
+		    dabt_iss(2, false, 5, false, true), 0x57575757);
+		assert_gicd_access_as_general(
+		    version, nothing, GICD_IPRIORITYR + 100,
+		    dabt_iss(0, false, 5, false, true), 0x57);
+	}
+}
+
+static void test_vgic_gicd_direct_path_keeps_ctlr_reads_current(void **st)
+{
+	(void)st;
+	for (unsigned version = 2; version <= 3; version++) {
+		boot(version, VCPUS);
+		gicd_wr(0, GICD_CTLR, 2);
+		exit_access(VGIC_GICD_IPA + GICD_CTLR,
+			    dabt_iss(2, false, 5, false, false));
+		assert_int_equal(cpu(0)->arch.regs.x[5], gicd_rd(0, GICD_CTLR));
+		assert_int_equal(cpu(0)->arch.regs.x[5] & 3, 2);
+		assert_int_equal(cpu(0)->arch.regs.pc, TEST_RAM_IPA + 0x1004);
+	}
+}
+
 /* Redistributors (v3) */
 
 static void test_vgic_gicr_typer_reports_affinity_number_and_last(void **st)
@@ -1264,6 +1449,161 @@ static void test_vgic_hw_interrupt_lr_links_the_physical_one(void **st)
 	enter(0);
 	assert_int_equal(lr(0, 0).state, HAL_LR_PENDING);
 	assert_true(lr(0, 0).hw);
+}
+
+/* What the vGIC holds of vCPU c's virtual timer: model and LRs. */
+struct vtimer_view {
+	struct vgic_irq irq;
+	uint16_t lr_used;
+	uint32_t lr_intid[HAL_LR_MAX];
+	uint32_t offered;
+	struct hal_lr lrs[HAL_LR_MAX];
+};
+
+static struct vtimer_view vtimer_view(unsigned c)
+{
+	struct vtimer_view w;
+
+	memset(&w, 0, sizeof(w));
+	w.irq = cpu(c)->vgic.priv[GIC_PPI_VTIMER];
+	w.lr_used = cpu(c)->vgic.lr_used;
+	memcpy(w.lr_intid, cpu(c)->vgic.lr_intid, sizeof(w.lr_intid));
+	w.offered = cpu(c)->vgic.offered;
+	for (unsigned i = 0; i < HAL_LR_MAX; i++)
+		w.lrs[i] = lr(c, i);
+	return w;
+}
+
+/*
+ * vCPU 0's timer enabled at prio, flushed (nothing waits); with
+ * completed, one instance delivered and completed by the guest first.
+ */
+static void vtimer_ready(unsigned version, uint8_t prio, bool completed)
+{
+	boot(version, VCPUS);
+	enable(0, GIC_PPI_VTIMER, prio);
+	enter(0);
+	if (completed) {
+		vtimer_fires(0);
+		enter(0);
+		guest_sets(0, 0, HAL_LR_ACTIVE);
+		guest_sets(0, 0, HAL_LR_INVALID);
+	}
+	vtimer_line(0, true);
+}
+
+/* The direct path leaves the vGIC as vgic_inject_hw and a flush do. */
+static void assert_vtimer_fire_as_inject(unsigned version, uint8_t prio,
+					 bool completed)
+{
+	struct vtimer_view slow, fast;
+
+	vtimer_ready(version, prio, completed);
+	vgic_inject_hw(cpu(0), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	enter(0);
+	slow = vtimer_view(0);
+	vtimer_ready(version, prio, completed);
+	assert_true(vgic_vtimer_fire(cpu(0)));
+	fast = vtimer_view(0);
+	assert_memory_equal(&fast, &slow, sizeof(fast));
+	assert_int_equal(fast.lrs[0].state, HAL_LR_PENDING);
+	assert_true(fast.lrs[0].hw);
+	assert_int_equal(fast.lrs[0].priority, prio);
+	/* And what comes after is the same too: acknowledge, complete. */
+	guest_sets(0, 0, HAL_LR_ACTIVE);
+	enter(0);
+	assert_true(bit_of(0, GICD_ISACTIVER, GIC_PPI_VTIMER));
+	guest_sets(0, 0, HAL_LR_INVALID);
+	vtimer_line(0, false);
+	enter(0);
+	assert_false(bit_of(0, GICD_ISACTIVER, GIC_PPI_VTIMER));
+	assert_false(bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER));
+	assert_int_equal(lrs_valid(0), 0);
+}
+
+static void test_vgic_vtimer_fire_does_what_inject_and_flush_do(void **st)
+{
+	(void)st;
+	for (unsigned version = 2; version <= 3; version++) {
+		assert_vtimer_fire_as_inject(version, 0x08, false);
+		assert_vtimer_fire_as_inject(version, 0xa0, false);
+		/* Its LR holds the last instance, completed by the guest. */
+		assert_vtimer_fire_as_inject(version, 0x08, true);
+		assert_vtimer_fire_as_inject(version, 0xa0, true);
+	}
+}
+
+/* The direct path declines, changing nothing, what it does not take. */
+static void assert_vtimer_fire_declines(void)
+{
+	struct vtimer_view before = vtimer_view(0);
+	bool rescan = cpu(0)->vgic.rescan;
+
+	assert_false(vgic_vtimer_fire(cpu(0)));
+	struct vtimer_view after = vtimer_view(0);
+
+	assert_memory_equal(&after, &before, sizeof(after));
+	assert_int_equal(cpu(0)->vgic.rescan, rescan);
+}
+
+static void test_vgic_vtimer_fire_declines_what_it_does_not_take(void **st)
+{
+	(void)st;
+	/* Disabled. */
+	vtimer_ready(3, 0x08, false);
+	set_bit_of(0, GICD_ICENABLER, GIC_PPI_VTIMER);
+	enter(0);
+	assert_vtimer_fire_declines();
+	/* Its group disabled. */
+	vtimer_ready(3, 0x08, false);
+	gicd_wr(0, GICD_CTLR, 1);
+	enter(0);
+	assert_vtimer_fire_declines();
+	/* The model changed since the last flush. */
+	vtimer_ready(3, 0x08, false);
+	cpu(0)->vgic.rescan = true;
+	assert_vtimer_fire_declines();
+	/* Pending already (set through ISPENDR, not in an LR: no LR free). */
+	vtimer_ready(2, 0xa0, false);
+	for (unsigned i = 0; i < 4; i++)
+		pend_spi(40 + i, 0x10);
+	set_bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER);
+	enter(0);
+	assert_int_equal(lr_of(0, GIC_PPI_VTIMER), -1);
+	assert_vtimer_fire_declines();
+	/* Idle, but every list register taken. */
+	vtimer_ready(2, 0xa0, false);
+	for (unsigned i = 0; i < 4; i++)
+		pend_spi(40 + i, 0x10);
+	enter(0);
+	assert_int_equal(lrs_valid(0), 4);
+	assert_vtimer_fire_declines();
+	/* In an LR without the hardware link (made pending by the guest). */
+	vtimer_ready(3, 0x08, false);
+	set_bit_of(0, GICD_ISPENDR, GIC_PPI_VTIMER);
+	enter(0);
+	assert_int_equal(lr_of(0, GIC_PPI_VTIMER), 0);
+	guest_sets(0, 0, HAL_LR_INVALID);
+	assert_vtimer_fire_declines();
+}
+
+static void test_vgic_vtimer_fire_declines_with_several_cpus(void **st)
+{
+	(void)st;
+	vtimer_ready(3, 0x08, false);
+	/* The machine has two CPUs: locks are real, the VM's shared. */
+	hal_sim_set_cpus(2);
+	hv_lock_init(&vm->lock);
+	gicd_wr(0, GICD_CTLR, 3);
+	enter(0);
+	assert_int_equal(vm->vgic.ctlr_direct, 0);
+	assert_vtimer_fire_declines();
+	/* The ordinary path still works. */
+	vgic_inject_hw(cpu(0), GIC_PPI_VTIMER, GIC_PPI_VTIMER);
+	enter(0);
+	assert_int_equal(lr(0, 0).state, HAL_LR_PENDING);
+	hal_sim_set_cpus(1);
+	hv_lock_init(&vm->lock);
 }
 
 static void test_vgic_inject_hw_takes_ppis_only(void **st)
@@ -1816,6 +2156,11 @@ int main(void)
 	    V3(test_vgic_vcpu_reset_empties_lrs_and_private_state),
 	    V3(test_vgic_vcpu_reset_ends_a_forwarded_physical_interrupt),
 	    V3(test_vgic_reset_restores_the_distributor),
+	    V3(test_vgic_vtimer_fire_does_what_inject_and_flush_do),
+	    V3(test_vgic_vtimer_fire_declines_what_it_does_not_take),
+	    V3(test_vgic_vtimer_fire_declines_with_several_cpus),
+	    V3(test_vgic_gicd_direct_path_ends_as_the_general_one),
+	    V3(test_vgic_gicd_direct_path_keeps_ctlr_reads_current),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include "hv/stage2.h"
+#include "hv/vm_ram.h"
 
 #include "lib/fdt.h"
 
@@ -68,20 +69,126 @@ static void test_vm_create_leaves_ram_alone_and_the_vm_off(void **st)
 	assert_int_equal(vm.image.entry, TEST_ENTRY + 0x10);
 }
 
-static void test_vm_boot_zeroes_ram_and_nothing_else(void **st)
-{
-	uint8_t zero[256] = {0};
+/* The machine model's counts since mark(). */
+static struct hal_sim_stats marked;
 
+static void mark(void)
+{
+	marked = *hal_sim_stats();
+}
+
+static uint64_t zeroed(void)
+{
+	return hal_sim_stats()->mem_zero_bytes - marked.mem_zero_bytes;
+}
+
+/* Is ipa mapped at stage 2? */
+static bool mapped(uint64_t ipa)
+{
+	struct s2_walk w;
+
+	return stage2_translate(&vm.s2, ipa_init(ipa), &w) == HV_OK;
+}
+
+static void test_vm_boot_writes_whole_pages_and_leaves_the_rest(void **st)
+{
 	(void)st;
 	create(0);
 	assert_int_equal(vm_boot(&vm), HV_OK);
-	assert_int_equal(hal_sim_stats()->mem_zero_bytes, TEST_RAM_SIZE);
-	assert_memory_equal(ram(0), zero, sizeof(zero));
-	assert_memory_equal(ram(TEST_RAM_SIZE - sizeof(zero)), zero,
-			    sizeof(zero));
+	/* The kernel's page and the tree's, the rest of each zeroed: 64 and
+	 * 32 bytes of blob in them. Nothing else is zeroed or mapped. */
+	assert_int_equal(hal_sim_stats()->mem_zero_bytes,
+			 (0x1000 - sizeof(image)) + (0x1000 - sizeof(dtb)));
+	assert_int_equal(ram(IMAGE_OFF + sizeof(image))[0], 0);
+	assert_int_equal(ram(IMAGE_OFF + 0xfff)[0], 0);
+	assert_int_equal(ram(DTB_OFF + 0xfff)[0], 0);
+	assert_true(mapped(TEST_ENTRY) && mapped(TEST_ENTRY + 0xfff));
+	assert_true(mapped(TEST_DTB_IPA) && mapped(TEST_DTB_IPA + 0xfff));
+	assert_false(mapped(TEST_ENTRY - 1) || mapped(TEST_ENTRY + 0x1000));
+	assert_false(mapped(TEST_RAM_IPA) || mapped(TEST_DTB_IPA + 0x1000));
+	assert_int_equal(ram(0)[0], 0xee);
+	assert_int_equal(ram(IMAGE_OFF - 1)[0], 0xee);
+	assert_int_equal(ram(IMAGE_OFF + 0x1000)[0], 0xee);
 	/* Below it, the arena's first 2 MiB (RAM ends with the arena). */
 	assert_int_equal(ram(0)[-1], 0xee);
 	assert_int_equal(ram(0)[-(int)VM_RAM_ALIGN + 0x10000], 0xee);
+}
+
+static void test_vm_ram_first_touch_zeroes_the_page_of_a_split_block(void **st)
+{
+	(void)st;
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	mark();
+	/* The first 2 MiB holds the kernel's page: split, page by page. */
+	assert_true(vm_ram_fault(&vm.vcpus[1], TEST_RAM_IPA + 0x1234));
+	assert_int_equal(zeroed(), 0x1000);
+	assert_int_equal(hal_sim_stats()->s2_mapped - marked.s2_mapped, 1);
+	assert_true(mapped(TEST_RAM_IPA + 0x1000) &&
+		    mapped(TEST_RAM_IPA + 0x1fff));
+	assert_false(mapped(TEST_RAM_IPA + 0x2000) || mapped(TEST_RAM_IPA));
+	assert_int_equal(ram(0x1000)[0], 0);
+	assert_int_equal(ram(0x1fff)[0], 0);
+	assert_int_equal(ram(0x2000)[0], 0xee);
+	assert_int_equal(ram(0xfff)[0], 0xee);
+	/* Another vCPU faulting on it too, before it saw the mapping:
+	 * nothing zeroed again (the guest may have written there). */
+	ram(0x1000)[0] = 0x42;
+	assert_true(vm_ram_fault(&vm.vcpus[0], TEST_RAM_IPA + 0x1000));
+	assert_int_equal(ram(0x1000)[0], 0x42);
+	assert_int_equal(zeroed(), 0x1000);
+	/* The loader's pages are mapped: no fault zeroes them. */
+	assert_true(vm_ram_fault(&vm.vcpus[0], TEST_ENTRY));
+	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
+	/* Outside RAM: not RAM's business. */
+	assert_false(vm_ram_fault(&vm.vcpus[0], TEST_RAM_IPA - 1));
+	assert_false(vm_ram_fault(&vm.vcpus[0], TEST_RAM_IPA + TEST_RAM_SIZE));
+	assert_int_equal(zeroed(), 0x1000);
+}
+
+static void test_vm_ram_first_touch_zeroes_a_whole_block(void **st)
+{
+	struct s2_walk w;
+
+	(void)st;
+	/* 8 MiB: the blocks at 2 and 4 MiB hold neither kernel nor tree. */
+	arena = hal_sim_mem_init(TEST_ARENA_PA, 0xa00000);
+	memset(arena, 0xee, 0xa00000);
+	memcpy(hal_pa_to_ptr(cfg.kernel.pa, sizeof(image)), image,
+	       sizeof(image));
+	memcpy(hal_pa_to_ptr(pa_init(DTB_PA), sizeof(dtb)), dtb, sizeof(dtb));
+	cfg.ram_size = 0x800000;
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	mark();
+	assert_true(vm_ram_fault(&vm.vcpus[0], TEST_RAM_IPA + 0x280000));
+	assert_int_equal(zeroed(), 0x200000);
+	assert_int_equal(
+	    stage2_translate(&vm.s2, ipa_init(TEST_RAM_IPA + 0x3fffff), &w),
+	    HV_OK);
+	assert_int_equal(w.level, 2);
+	assert_int_equal(pa_addr(w.pa), TEST_RAM_PA + 0x3fffff);
+	assert_int_equal(ram(0x200000)[0], 0);
+	assert_int_equal(ram(0x3fffff)[0], 0);
+	assert_int_equal(ram(0x400000)[0], 0xee);
+	assert_false(mapped(TEST_RAM_IPA + 0x400000));
+}
+
+static void test_vm_ram_touch_maps_what_the_hypervisor_writes(void **st)
+{
+	(void)st;
+	create(0);
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	mark();
+	vm_lock(&vm);
+	assert_int_equal(vm_ram_touch(&vm, TEST_RAM_IPA + 0xff8, 0x10), HV_OK);
+	assert_int_equal(vm_ram_touch(&vm, TEST_RAM_IPA + TEST_RAM_SIZE - 4, 8),
+			 HV_ERR_RANGE);
+	vm_unlock(&vm);
+	/* Both pages the range crosses. */
+	assert_int_equal(zeroed(), 0x2000);
+	assert_true(mapped(TEST_RAM_IPA) && mapped(TEST_RAM_IPA + 0x1fff));
+	assert_int_equal(ram(0)[0], 0);
 }
 
 static void test_vm_create_maps_ram_at_stage2(void **st)
@@ -201,11 +308,11 @@ static void test_vm_boot_loads_image_and_dtb(void **st)
 	vcpu_apply_reset(&vm.vcpus[0]);
 	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
 	assert_memory_equal(ram(DTB_OFF), dtb, sizeof(dtb));
-	/* Around them, RAM is zeroed. */
-	assert_int_equal(ram(IMAGE_OFF)[-1], 0);
+	/* Around them in their pages, RAM is zeroed; before those pages it
+	 * waits for its first touch (test_vm_ram_*). */
 	assert_int_equal(ram(IMAGE_OFF + sizeof(image))[0], 0);
-	assert_int_equal(ram(DTB_OFF)[-1], 0);
 	assert_int_equal(ram(DTB_OFF + sizeof(dtb))[0], 0);
+	assert_false(mapped(TEST_ENTRY - 1) || mapped(TEST_DTB_IPA - 1));
 	/* Both pushed to memory for a guest with caches off. */
 	assert_int_equal(hal_sim_stats()->cache_syncs, 2);
 }
@@ -262,30 +369,82 @@ static void test_vm_boot_without_dtb_module_generates_one(void **st)
 
 static void test_vm_boot_again_zeroes_ram_and_reloads_everything(void **st)
 {
+	unsigned used;
+
 	(void)st;
 	create(0);
 	assert_int_equal(vm_boot(&vm), HV_OK);
 	memset(ram(IMAGE_OFF), 0, sizeof(image));
 	ram(DTB_OFF)[0] = 0;
+	assert_true(vm_ram_fault(&vm.vcpus[0], TEST_RAM_IPA + 0x200));
 	ram(0x200)[0] = 0x77;
+	used = tp.pool.used_count;
 	vm.vcpus[0].arch.regs.pc = 0x1234;
 	vm.vcpus[1].power = VCPU_ON;
 	vm.vcpus[2].blocked = true;
 	vm.uart.ibrd = 9;
 	vm_request_reset(&vm);
 	assert_int_equal(vm.state, VM_RESET_PENDING);
+	mark();
 	assert_int_equal(vm_boot(&vm), HV_OK);
 	vcpu_apply_reset(&vm.vcpus[0]);
 	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
 	assert_int_equal(ram(DTB_OFF)[0], dtb[0]);
-	/* No VM sees what its RAM held before, not even its own. */
+	/* No VM sees what its RAM held before, not even its own: the page
+	 * it wrote is unmapped again, its next first touch zeroes it. */
+	assert_false(mapped(TEST_RAM_IPA + 0x200));
+	assert_true(vm_ram_fault(&vm.vcpus[0], TEST_RAM_IPA + 0x200));
 	assert_int_equal(ram(0x200)[0], 0);
-	assert_int_equal(hal_sim_stats()->mem_zero_bytes, 2 * TEST_RAM_SIZE);
+	/* The tables stay: the reboot took no page from the pool. */
+	assert_int_equal(tp.pool.used_count, used);
+	assert_int_equal(
+	    hal_sim_stats()->tlb_flush_vmid - marked.tlb_flush_vmid, 1);
 	assert_int_equal(vm.vcpus[0].arch.regs.pc, TEST_ENTRY + 0x10);
 	assert_int_equal(vm.vcpus[1].power, VCPU_OFF);
 	assert_false(vm.vcpus[2].blocked);
 	assert_int_equal(vm.uart.ibrd, 0);
 	assert_int_equal(vm.state, VM_RUNNING);
+}
+
+/*
+ * A VirtIO device reads and writes the VM's buffers without a stage-2
+ * fault: such a VM's RAM is zeroed whole at each boot and stays mapped, so
+ * no device reads what the memory held before nor has what it wrote zeroed
+ * by the guest's first touch.
+ */
+static void test_vm_boot_zeroes_all_ram_of_a_vm_with_devices(void **st)
+{
+	(void)st;
+	cfg.virtio[0] =
+	    (struct vm_virtio){.type = VM_VIRTIO_CONSOLE, .node = "con"};
+	cfg.virtio_count = 1;
+	assert_true(vm_ram_eager(&cfg));
+	create(0);
+	mark();
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	/* All of it, then (vm_image_load) what the blobs leave of their
+	 * pages once more. */
+	assert_int_equal(zeroed(), TEST_RAM_SIZE + (0x1000 - sizeof(image)) +
+				       (0x1000 - sizeof(dtb)));
+	assert_int_equal(ram(0)[0], 0);
+	assert_int_equal(ram(TEST_RAM_SIZE - 1)[0], 0);
+	assert_memory_equal(ram(IMAGE_OFF), image, sizeof(image));
+	assert_true(mapped(TEST_RAM_IPA) && mapped(TEST_RAM_IPA + 0x200000));
+	assert_true(mapped(TEST_RAM_IPA + TEST_RAM_SIZE - 1));
+	/* A reboot zeroes it all again, and unmaps nothing. */
+	ram(0x200)[0] = 0x77;
+	vm_request_reset(&vm);
+	mark();
+	assert_int_equal(vm_boot(&vm), HV_OK);
+	assert_int_equal(zeroed(), TEST_RAM_SIZE + (0x1000 - sizeof(image)) +
+				       (0x1000 - sizeof(dtb)));
+	assert_int_equal(ram(0x200)[0], 0);
+	assert_true(mapped(TEST_RAM_IPA + 0x200));
+	/* A passed-through device may do DMA: the same. */
+	cfg.virtio_count = 0;
+	assert_false(vm_ram_eager(&cfg));
+	cfg.pt.count = 1;
+	assert_true(vm_ram_eager(&cfg));
 }
 
 static void test_vm_boot_again_restarts_a_linux_image(void **st)
@@ -529,7 +688,10 @@ int main(void)
 	    T(test_vm_power_off_kicks_every_other_cpu),
 	    T(test_vm_create_homes_vcpus_where_cpu_affinity_says),
 	    T(test_vm_create_leaves_ram_alone_and_the_vm_off),
-	    T(test_vm_boot_zeroes_ram_and_nothing_else),
+	    T(test_vm_boot_writes_whole_pages_and_leaves_the_rest),
+	    T(test_vm_ram_first_touch_zeroes_the_page_of_a_split_block),
+	    T(test_vm_ram_first_touch_zeroes_a_whole_block),
+	    T(test_vm_ram_touch_maps_what_the_hypervisor_writes),
 	    T(test_vm_create_maps_ram_at_stage2),
 	    T(test_vm_create_sets_vttbr_vmpidr_and_cntvoff),
 	    T(test_vm_create_puts_the_uart_on_the_bus),
@@ -541,6 +703,7 @@ int main(void)
 	    T(test_vm_boot_starts_vcpu0_only),
 	    T(test_vm_boot_without_dtb_module_generates_one),
 	    T(test_vm_boot_again_zeroes_ram_and_reloads_everything),
+	    T(test_vm_boot_zeroes_all_ram_of_a_vm_with_devices),
 	    T(test_vm_boot_again_restarts_a_linux_image),
 	    T(test_vm_boot_fails_when_ram_is_unreachable),
 	    T(test_vm_boot_fails_when_its_tree_does_not_fit),

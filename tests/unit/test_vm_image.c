@@ -397,26 +397,48 @@ static void test_vm_image_linux_refuses_an_entry(void **st)
 
 /* ---- vm_image_load ----------------------------------------------------- */
 
+static struct vm_image_ranges written;
+
 static void load_ok(unsigned gic_version)
 {
-	assert_int_equal(vm_image_load(&cfg, &plan, ram(RAM), gic_version),
-			 HV_OK);
+	assert_int_equal(
+	    vm_image_load(&cfg, &plan, ram(RAM), gic_version, &written), HV_OK);
 }
 
-static void test_vm_image_load_zeroes_ram_and_copies_the_kernel(void **st)
+#define PAGE_UP(x) (((x) + 0xfffull) & ~0xfffull)
+
+static void assert_written(unsigned i, uint64_t ipa, uint64_t size)
 {
+	assert_true(i < written.count);
+	assert_int_equal(written.r[i].ipa, ipa);
+	assert_int_equal(written.r[i].size, size);
+}
+
+static void test_vm_image_load_copies_the_kernel_in_whole_pages(void **st)
+{
+	uint64_t tree;
+
 	(void)st;
 	cfg.load = ipa_init(RAM + 0x80000);
 	plan_ok();
 	load_ok(3);
-	assert_int_equal(hal_sim_stats()->mem_zero_bytes, RAM_SIZE);
+	tree = fdt_totalsize(ram(DTB_IPA));
+	/* The kernel's page and the tree's: what the blobs leave of them
+	 * zeroed, and nothing else. */
+	assert_int_equal(written.count, 2);
+	assert_written(0, RAM + 0x80000, 0x1000);
+	assert_written(1, DTB_IPA, PAGE_UP(tree));
+	assert_int_equal(hal_sim_stats()->mem_zero_bytes,
+			 (0x1000 - 0x40) + (PAGE_UP(tree) - tree));
 	assert_memory_equal(ram(RAM + 0x80000), at_pa(KERNEL_PA), 0x40);
-	/* RAM the kernel and the tree do not use is zero, host memory
-	 * around the RAM untouched. */
-	assert_int_equal(ram(RAM)[0], 0);
-	assert_int_equal(ram(RAM + 0x7ffff)[0], 0);
 	assert_int_equal(ram(RAM + 0x80040)[0], 0);
-	assert_int_equal(ram(RAM + RAM_SIZE - 1)[0], 0);
+	assert_int_equal(ram(RAM + 0x80fff)[0], 0);
+	assert_int_equal(ram(DTB_IPA + PAGE_UP(tree) - 1)[0], 0);
+	/* The rest of RAM is left for its first touch to zero (vm_ram). */
+	assert_int_equal(ram(RAM)[0], 0xee);
+	assert_int_equal(ram(RAM + 0x7ffff)[0], 0xee);
+	assert_int_equal(ram(RAM + 0x81000)[0], 0xee);
+	assert_int_equal(ram(DTB_IPA + PAGE_UP(tree))[0], 0xee);
 	assert_int_equal(ram(RAM)[-1], 0xee);
 	assert_int_equal(ram(RAM + RAM_SIZE)[0], 0xee);
 	/* The kernel and the generated tree pushed to memory. */
@@ -443,10 +465,13 @@ static void test_vm_image_load_generates_the_tree(void **st)
 			 0);
 	assert_int_equal(start, 0x405ed000);
 	assert_true(fdt_path(tree, "/intc@8000000") >= 0);
-	/* The ramdisk too, right below it. */
+	/* The ramdisk too, right below it, the rest of its last page
+	 * zeroed (its first starts with it). */
 	assert_memory_equal(ram(0x405ed000), at_pa(RAMDISK_PA), 0x12345);
+	assert_written(1, 0x405ed000, 0x13000);
 	assert_int_equal(ram(0x405ed000 + 0x12345)[0], 0);
-	assert_int_equal(ram(0x405ed000)[-1], 0);
+	assert_int_equal(ram(0x405ed000 + 0x12fff)[0], 0);
+	assert_int_equal(ram(0x405ed000)[-1], 0xee);
 	/* Kernel, ramdisk and tree each pushed to memory. */
 	assert_int_equal(hal_sim_stats()->cache_syncs, 3);
 }
@@ -460,6 +485,7 @@ static void test_vm_image_load_copies_a_device_tree_module(void **st)
 	load_ok(3);
 	assert_memory_equal(ram(DTB_IPA), at_pa(DTB_PA), 0x100);
 	assert_int_equal(ram(DTB_IPA + 0x100)[0], 0);
+	assert_written(1, DTB_IPA, 0x1000);
 }
 
 static void test_vm_image_load_places_elf_segments(void **st)
@@ -470,10 +496,12 @@ static void test_vm_image_load_places_elf_segments(void **st)
 	memset(ram(RAM), 0xee, RAM_SIZE);
 	load_ok(3);
 	assert_memory_equal(ram(RAM + 0x1000), at_pa(KERNEL_PA + 0x200), 0x100);
-	for (uint64_t a = RAM + 0x1100; a < RAM + 0x1300; a++)
+	/* Its file bytes' pages zeroed whole first: its bss there too. */
+	assert_written(0, RAM + 0x1000, 0x1000);
+	for (uint64_t a = RAM + 0x1100; a < RAM + 0x2000; a++)
 		assert_int_equal(ram(a)[0], 0);
 	/* The ELF headers are not copied anywhere. */
-	assert_int_equal(ram(RAM)[0], 0);
+	assert_int_equal(ram(RAM)[0], 0xee);
 	/* The segments and the tree pushed to memory. */
 	assert_int_equal(hal_sim_stats()->cache_syncs, 2);
 }
@@ -488,8 +516,10 @@ static void test_vm_image_load_again_gives_the_same_ram(void **st)
 	plan_ok();
 	load_ok(3);
 	memcpy(first, ram(RAM), RAM_SIZE);
-	/* What the guest did to its RAM is gone at the next boot. */
-	memset(ram(RAM), 0x77, RAM_SIZE);
+	/* What the guest did to the pages the loader writes is gone at the
+	 * next boot (the rest is vm_ram's to zero). */
+	for (unsigned i = 0; i < written.count; i++)
+		memset(ram(written.r[i].ipa), 0x77, written.r[i].size);
 	load_ok(3);
 	assert_memory_equal(ram(RAM), first, RAM_SIZE);
 	assert_int_equal(ram(RAM + 0x80000)[0], 0x4d);
@@ -504,7 +534,8 @@ static void test_vm_image_load_tree_too_big_for_its_room(void **st)
 	memset(bootargs, 'x', sizeof(bootargs) - 1);
 	cfg.bootargs = bootargs;
 	plan_ok();
-	assert_int_equal(vm_image_load(&cfg, &plan, ram(RAM), 3), HV_ERR_NOMEM);
+	assert_int_equal(vm_image_load(&cfg, &plan, ram(RAM), 3, &written),
+			 HV_ERR_NOMEM);
 }
 
 int main(void)
@@ -529,7 +560,7 @@ int main(void)
 	    T(test_vm_image_linux_clear_of_the_ramdisk),
 	    T(test_vm_image_linux_header_errors),
 	    T(test_vm_image_linux_refuses_an_entry),
-	    T(test_vm_image_load_zeroes_ram_and_copies_the_kernel),
+	    T(test_vm_image_load_copies_the_kernel_in_whole_pages),
 	    T(test_vm_image_load_generates_the_tree),
 	    T(test_vm_image_load_copies_a_device_tree_module),
 	    T(test_vm_image_load_places_elf_segments),

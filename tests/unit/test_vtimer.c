@@ -28,7 +28,9 @@ static void cntp(unsigned op2, bool read)
 {
 	uint32_t iss = SYSREG_ISS(3, 3, 14, 2, op2) | (1u << ISS_SYS_RT_SHIFT) |
 		       (read ? ISS_SYS_READ : 0);
-	struct vcpu_exit e = {VCPU_EXIT_SYNC, esr_make(EC_SYS64, 1, iss), 0, 0};
+	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC,
+			      .all_regs = true,
+			      .esr = esr_make(EC_SYS64, 1, iss)};
 
 	hv_handle_exit(v, &e);
 }

@@ -108,6 +108,16 @@ void hal_vgic_lr_read(struct hal_vcpu *v, unsigned i, struct hal_lr *lr);
 void hal_vgic_lr_write(struct hal_vcpu *v, unsigned i, const struct hal_lr *lr);
 
 /*
+ * The hot path's list register write, for a vCPU loaded on this physical
+ * CPU and in a guest exit there (so no other CPU is reaching its
+ * interface): list register i, which the caller knows exists and is empty
+ * (state invalid), becomes intid pending, hardware-linked to the physical
+ * interrupt of the same number.
+ */
+void hal_vgic_lr_put_hw_loaded(struct hal_vcpu *v, unsigned i, uint32_t intid,
+			       uint8_t priority, bool group1);
+
+/*
  * Asks for a maintenance interrupt (PPI 25) when at most one list register
  * holds a valid interrupt (underflow): the time to refill them.
  */

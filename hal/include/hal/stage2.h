@@ -14,4 +14,11 @@ void hal_s2_tlb_flush_ipa(uint16_t vmid, ipaddr_t ipa);
 /* Invalidates every TLB entry tagged with the VMID. */
 void hal_s2_tlb_flush_vmid(uint16_t vmid);
 
+/*
+ * Entries of the VMID's tables went from invalid to valid: no TLB can hold
+ * them, so nothing is flushed, but every CPU's table walks must see them
+ * before the VM runs on.
+ */
+void hal_s2_mapped(uint16_t vmid);
+
 #endif

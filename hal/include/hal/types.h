@@ -10,6 +10,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * A slow path split out of a hot function and kept out of it, so that the
+ * hot path needs no stack frame (a hint; nothing depends on it).
+ */
+#if defined(__GNUC__)
+#define HAL_NOINLINE __attribute__((noinline))
+#else
+#define HAL_NOINLINE
+#endif
+
+/*
+ * HAL_NOINIT places a zero-initialised static object where the boot does
+ * not clear it (the AArch64 image's .noinit): for big buffers whose every
+ * part is written before it is read (stacks, the page pool, which zeroes a
+ * page when it hands it out), so that the boot does not spend its time
+ * clearing them. Elsewhere (hosted builds) it is plain .bss.
+ */
+#if defined(HV_BARE_METAL) && defined(__GNUC__)
+#define HAL_NOINIT __attribute__((section(".noinit")))
+#else
+#define HAL_NOINIT
+#endif
+
 typedef struct {
 	uint64_t pa;
 } paddr_t;

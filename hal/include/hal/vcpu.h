@@ -17,7 +17,8 @@
 /* SCTLR_EL1 at reset: RES1 bits only; MMU and caches off. */
 #define SCTLR_EL1_RESET 0x30d00800ull
 
-/* Saved on every exit. Layout is relied on by hal/aarch64 assembly. */
+/* Saved on every exit (x18-x30: see struct vcpu_exit). Layout is relied
+ * on by hal/aarch64 assembly. */
 struct vcpu_regs {
 	uint64_t x[31];
 	uint64_t pc;	 /* ELR_EL2 */
@@ -104,24 +105,6 @@ struct vcpu_debug {
 	bool corenpdrq;	      /* DBGPRCR_EL1.CORENPDRQ */
 };
 
-/* Per-vCPU state owned by the backend. */
-struct hal_vcpu {
-	struct vcpu_regs regs;
-	uint64_t el1[EL1_REG_COUNT]; /* valid while the vCPU is not loaded */
-	struct vcpu_fpsimd fp;	     /* valid while the vCPU is not loaded */
-	uint64_t vttbr;		     /* VMID and stage-2 root of its VM */
-	uint64_t vmpidr;	     /* MPIDR_EL1 the guest reads */
-	uint64_t cntvoff;	     /* CNTVOFF_EL2 of its VM */
-	int loaded_on;		     /* physical CPU it is loaded on, or -1 */
-	bool yield; /* set by the core: hal_vcpu_run returns after this exit */
-	struct vcpu_vgic vgic; /* valid while the vCPU is not loaded */
-	unsigned cpu; /* home: the only physical CPU that runs it (core) */
-	/* Pointer authentication keys (APIA, APIB, APDA, APDB, APGA; low
-	 * then high), when the CPU has them; not loaded: valid here. */
-	uint64_t pauth_keys[10];
-	struct vcpu_debug debug; /* the core's; see above */
-};
-
 enum vcpu_exit_kind {
 	VCPU_EXIT_SYNC,
 	VCPU_EXIT_IRQ,
@@ -131,10 +114,82 @@ enum vcpu_exit_kind {
 
 /* What the hardware tells EL2 about an exit. */
 struct vcpu_exit {
+	/*
+	 * IRQ exits only: the interrupt the backend acknowledged (as
+	 * hal_irq_ack) and dropped the priority of (hal_irq_eoi), or a
+	 * special INTID (1020-1023) for none.
+	 */
+	uint32_t intid;
 	enum vcpu_exit_kind kind;
-	uint64_t esr;	/* ESR_EL2 */
-	uint64_t far;	/* FAR_EL2 */
-	uint64_t hpfar; /* HPFAR_EL2 */
+	uint64_t esr; /* ESR_EL2 */
+	/* FAR_EL2 and HPFAR_EL2, for the ECs that set them (aborts) */
+	uint64_t far;
+	uint64_t hpfar;
+	/*
+	 * Whether x18-x30 are in the vCPU's regs. On an exit the aarch64
+	 * backend saves x0-x17, PC and PSTATE there, and x18 and x30 aside:
+	 * x19-x29 stay live in the CPU while the core runs, since no C
+	 * function changes them for its caller. Handling that reads or writes
+	 * one of x18-x30 (by number: a load/store's or an MSR/MRS's register)
+	 * declines the exit (v->need_regs) and is done again with all_regs
+	 * set. Nothing may read or write x18-x30 of regs otherwise.
+	 */
+	bool all_regs;
+};
+
+struct hal_vcpu;
+
+/*
+ * The core's handler of one kind of exit of v, described by v->exit,
+ * called by the backend while the vCPU is still loaded. Handling an exit
+ * in place, without unwinding to the scheduler, keeps the per-exit path
+ * short. Two flags of v say what comes next: yield (hal_vcpu_run returns)
+ * and need_regs (nothing was done: call again with all_regs); neither, and
+ * the guest resumes.
+ */
+typedef void (*hal_exit_fn)(struct hal_vcpu *v);
+
+/*
+ * The handlers, as the hardware sorts exits: by vector, and synchronous
+ * ones by ESR_EL2.EC. Every entry must be set: the backend calls through
+ * them without a check.
+ */
+struct hal_exit_table {
+	hal_exit_fn sync[64];
+	hal_exit_fn irq;
+	hal_exit_fn fiq;
+	hal_exit_fn serror;
+	hal_exit_fn vtimer; /* IRQ exits for the virtual timer's PPI 27 */
+};
+
+/* Per-vCPU state owned by the backend. */
+struct hal_vcpu {
+	struct vcpu_regs regs;
+	struct vcpu_exit exit; /* the one being handled */
+	/* The backend's own (aarch64: the EL2 stack to switch to on an exit,
+	 * the handlers, x18 and x30 as the exit found them, the GIC's CPU
+	 * interface the IRQ vector acknowledges through). */
+	uint64_t host_sp;
+	const struct hal_exit_table *exits;
+	uint64_t exit_x18_x30[2];
+	uint64_t gicc;
+	/* Set by the core during an exit (next to each other: the backend
+	 * tests both at once). yield: hal_vcpu_run returns after this exit;
+	 * need_regs: handle it again with all_regs (struct vcpu_exit). */
+	bool yield;
+	bool need_regs;
+	uint64_t el1[EL1_REG_COUNT]; /* valid while the vCPU is not loaded */
+	struct vcpu_fpsimd fp;	     /* valid while the vCPU is not loaded */
+	uint64_t vttbr;		     /* VMID and stage-2 root of its VM */
+	uint64_t vmpidr;	     /* MPIDR_EL1 the guest reads */
+	uint64_t cntvoff;	     /* CNTVOFF_EL2 of its VM */
+	int loaded_on;		     /* physical CPU it is loaded on, or -1 */
+	struct vcpu_vgic vgic;	     /* valid while the vCPU is not loaded */
+	unsigned cpu; /* home: the only physical CPU that runs it (core) */
+	/* Pointer authentication keys (APIA, APIB, APDA, APDB, APGA; low
+	 * then high), when the CPU has them; not loaded: valid here. */
+	uint64_t pauth_keys[10];
+	struct vcpu_debug debug; /* the core's; see above */
 };
 
 /*
@@ -144,18 +199,12 @@ struct vcpu_exit {
 void hal_vcpu_init(struct hal_vcpu *v);
 
 /*
- * Called by the backend for every exit of the vCPU, while the vCPU is still
- * loaded. Handling an exit in place, without unwinding to the scheduler,
- * keeps the per-exit path short.
+ * Runs the vCPU on the calling physical CPU, calling the handler exits has
+ * for each exit, until one sets v->yield (the backend clears it on entry).
+ * Switches EL1 and FP/SIMD state only when a different vCPU was loaded
+ * here before.
  */
-typedef void (*hal_exit_fn)(struct hal_vcpu *v, const struct vcpu_exit *exit);
-
-/*
- * Runs the vCPU on the calling physical CPU, calling on_exit for each exit,
- * until on_exit sets v->yield (the backend clears it on entry). Switches EL1
- * and FP/SIMD state only when a different vCPU was loaded here before.
- */
-void hal_vcpu_run(struct hal_vcpu *v, hal_exit_fn on_exit);
+void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits);
 
 /*
  * The core changed v->debug: the hardware follows at once when v is loaded

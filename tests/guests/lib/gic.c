@@ -165,6 +165,17 @@ void gic_send_sgi_self(uint32_t intid)
 			     ::"r"(sgi1r));
 }
 
+void gic_send_sgi(unsigned cpu, uint32_t intid)
+{
+	if (gic_version() == 2) {
+		w32(GICD + GICD_SGIR, (1u << (16 + cpu)) | (intid & 0xf));
+		return;
+	}
+	__asm__ __volatile__(
+	    "msr s3_0_c12_c11_5, %0\n\tisb" /* ICC_SGI1R */
+	    ::"r"((1ul << cpu) | ((uint64_t)(intid & 0xf) << 24)));
+}
+
 void irq_set_handler(void (*fn)(uint32_t intid))
 {
 	handler = fn;

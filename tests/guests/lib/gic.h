@@ -29,6 +29,8 @@ void gic_set_pmr(uint8_t pmr);
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t intid);
 void gic_send_sgi_self(uint32_t intid);
+/* SGI intid to the CPU with MPIDR_EL1.Aff0 = cpu (the others 0). */
+void gic_send_sgi(unsigned cpu, uint32_t intid);
 
 /* Called from the IRQ vector with the acknowledged INTID; the GIC library
  * sends the EOI after it returns. */

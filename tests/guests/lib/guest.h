@@ -22,6 +22,12 @@
 
 #define PL011_BASE 0x09000000ul
 
+/*
+ * CNTPCT_EL0 as the boot CPU ran the guest's first instruction: the time
+ * from the machine's reset to the guest (set by start.S).
+ */
+extern uint64_t guest_entry_count;
+
 /* Entry points called by start.S. */
 int main(uint64_t dtb);
 /* Runs on a CPU started with PSCI CPU_ON; returning turns the CPU off. */

@@ -39,6 +39,8 @@
 	.global	_start
 	.type	_start, %function
 _start:
+	/* First of all: when the guest got here (guest_entry_count). */
+	mrs	x21, cntpct_el0
 	mov	x19, x0
 	cpu_index_or_give_up
 
@@ -51,6 +53,8 @@ _start:
 	stp	xzr, xzr, [x1], #16
 	b	1b
 2:
+	adrp	x1, guest_entry_count
+	str	x21, [x1, :lo12:guest_entry_count]
 	cpu_setup
 	mov	x0, x19
 	bl	main
@@ -76,6 +80,12 @@ cpu_unsupported:
 	hvc	#0
 3:	wfi
 	b	3b
+
+	.section .bss.guest_entry_count, "aw", %nobits
+	.balign	8
+	.global	guest_entry_count
+guest_entry_count:
+	.space	8
 
 	.section .bss.guest_stacks, "aw", %nobits
 	.balign	16
