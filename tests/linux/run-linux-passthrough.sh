@@ -114,7 +114,8 @@ timeout --foreground -k 5 "$limit" "$qemu" \
 	-chardev stdio,id=con,mux=off,signal=off -serial chardev:con \
 	-kernel "$hv" "${boot[@]}" "${qemu_args[@]}" <"$work/in" >"$work/out" 2>&1
 status=$?
-tr -d '\r' <"$work/out" >"$work/log"
+# Whole lines: another VM may have cut one (scripts/console-join).
+"$src/scripts/console-join" "$work/out" >"$work/log"
 [ -z "${LOG:-}" ] || cp "$work/log" "$LOG"
 
 fail() {

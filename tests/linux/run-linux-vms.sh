@@ -81,7 +81,9 @@ mkfifo "$work/in"
 
 # wait_for LINE: until the console has printed LINE (a regular expression).
 wait_for() {
-	while ! tr -d '\r' <"$out" | grep -q -- "$1"; do sleep 0.2; done
+	while ! "$src/scripts/console-join" "$out" | grep -q -- "$1"; do
+		sleep 0.2
+	done
 }
 
 # The console's input, typed as the scenario needs it.
@@ -100,7 +102,7 @@ wait_for() {
 	disk|net|hostile) ;;
 	reset)
 		# The second boot's reboot: two boots seen, the test is over.
-		while [ "$(tr -d '\r' <"$out" | grep -c '^linux| linux-test: rebooting$')" -lt 2 ]; do
+		while [ "$("$src/scripts/console-join" "$out" | grep -c '^linux| linux-test: rebooting$')" -lt 2 ]; do
 			sleep 0.2
 		done
 		printf '\001x' >&3 ;;
@@ -115,7 +117,8 @@ timeout --foreground -k 5 "$limit" "$qemu" \
 	-chardev stdio,id=con,mux=off,signal=off -serial chardev:con \
 	-kernel "$hv" "${boot[@]}" <"$work/in" >"$out" 2>&1
 status=$?
-tr -d '\r' <"$out" >"$work/log"
+# Whole lines: another VM may have cut one (scripts/console-join).
+"$src/scripts/console-join" "$out" >"$work/log"
 
 fail() {
 	echo "FAIL: $*; output:"
