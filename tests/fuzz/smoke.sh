@@ -5,7 +5,8 @@
 # crashing input is left in the working directory as crash-*).
 #
 # usage: smoke.sh FUZZER RUNS SCRATCH_CORPUS [SEED_DIR]
-# (MAX_LEN in the environment: the longest input, 4096 by default)
+# (MAX_LEN in the environment: the longest input, 4096 by default;
+# FUZZ_FLAGS: more libFuzzer flags)
 set -u
 fuzzer=$1 runs=$2 corpus=$3
 shift 3
@@ -16,7 +17,7 @@ log="$corpus.log"
 LSAN_OPTIONS="suppressions=$(dirname "$0")/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 "$fuzzer" -runs="$runs" -seed=1 -max_len="${MAX_LEN:-4096}" -print_final_stats=1 \
-	"$corpus" "$@" >"$log" 2>&1
+	${FUZZ_FLAGS:-} "$corpus" "$@" >"$log" 2>&1
 status=$?
 if [ $status -ne 0 ]; then
 	echo "FAIL: $fuzzer exited with status $status; the end of its output:"
