@@ -363,8 +363,12 @@ void vgic_irq_unlink_if_idle(struct vm *vm, struct vgic_irq *irq,
 void vgic_sgi_raise(struct vm *vm, struct vcpu *target, unsigned intid,
 		    const struct vcpu *sender)
 {
-	struct vgic_irq *irq = &target->vgic.priv[intid];
+	struct vgic_irq *irq;
 
+	/* The callers decode 4-bit INTIDs; this also tells the compiler. */
+	if (intid >= GIC_SGI_COUNT)
+		return;
+	irq = &target->vgic.priv[intid];
 	vgic_irq_sync(vm, irq, intid);
 	if (is_v2(vm))
 		irq->sgi_sources |= (uint8_t)(1u << sender->id);

@@ -156,7 +156,7 @@ static void test_page_pool_free_of_foreign_page_panics(void **st)
 	page_pool_alloc(p, &pa);
 	expect_free_panics(p, tp.mem[4]);
 	expect_free_panics(p, &tp.mem[0][16]);
-	expect_free_panics(p, (uint8_t *)tp.mem - PAGE_SIZE);
+	expect_free_panics(p, (void *)((uintptr_t)tp.mem - PAGE_SIZE));
 	assert_int_equal(p->used_count, 1);
 }
 
