@@ -93,6 +93,8 @@ static void usage(FILE *f)
 	    "  --insns-per-tick N  guest instructions per counter tick\n"
 	    "                    (default 16: a 62.5 MHz counter at 1 GHz)\n"
 	    "  --trace exits     one line per exit on stderr\n"
+	    "  --trace exceptions  one line per exception the guest takes at\n"
+	    "                    EL1 by itself (SVC, its own aborts...)\n"
 	    "  --stats           instructions and exits, on stderr\n"
 	    "  --input TEXT      characters for the console's input\n"
 	    "  --input-file FILE the same from a file\n"
@@ -188,10 +190,14 @@ static int value_option(const char *o, const char *val, struct args *a)
 			return bad("--gic: '%s' is not 2 or 3", val);
 		a->gic = (unsigned)(val[0] - '0');
 	} else if (strcmp(o, "--trace") == 0) {
-		if (strcmp(val, "exits") != 0)
-			return bad("--trace: unknown kind '%s' (known: exits)",
+		if (strcmp(val, "exits") == 0)
+			a->opt.trace = stderr;
+		else if (strcmp(val, "exceptions") == 0)
+			a->opt.trace_exc = stderr;
+		else
+			return bad("--trace: unknown kind '%s' (known: exits, "
+				   "exceptions)",
 				   val);
-		a->opt.trace = stderr;
 	} else if (strcmp(o, "--max-insns") == 0) {
 		if (!parse_u64(val, &a->opt.max_insns) || a->opt.max_insns == 0)
 			return bad("--max-insns: bad count '%s'", val);
