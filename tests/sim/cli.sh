@@ -2,7 +2,8 @@
 # hvsim's command line, one case per run: bad input (options, images, boot
 # trees and an image's --dtb) gets one line and status 2 (what the core
 # refuses: its line and status 1), --max-insns stops with 124, --trace exits
-# prints the architectural syndromes, runs are repeatable.
+# prints the architectural syndromes, runs are repeatable, --input-after
+# holds input back until the guest's prompt.
 #
 # usage: cli.sh CASE HVSIM GUEST_DIR
 set -u
@@ -132,6 +133,20 @@ repeatable)
 		diff -u "$out2" - || fail "runs differ"
 	grep -q "^hvsim: [0-9]* guest instructions, [0-9]* exits" "$err" ||
 		fail "no statistics"
+	;;
+input-after)
+	# Input held until the guest's prompt, then read by the guest; held
+	# for ever when the prompt never comes; no empty prompt.
+	nl='
+'
+	run 0 --input-after "reading a line by interrupt" \
+		--input "typed late$nl" "$guests/uart-irq.elf"
+	has "$out" "uart-irq| uart-irq: echo: typed late"
+	run 124 --max-insns 2000000 --input-after "no such prompt" \
+		--input "typed late$nl" "$guests/uart-irq.elf"
+	grep -q "echo:" "$out" && fail "input given before its prompt"
+	run 2 --input-after "" --input x "$guests/uart-irq.elf"
+	stderr_is "hvsim: --input-after: empty text"
 	;;
 *)
 	echo "unknown case $case"
