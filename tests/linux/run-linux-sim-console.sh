@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Linux in hvsim driven through its console, 1 vCPU: Debian's kernel and
-# the test initramfs with the manifest scripts/run would give QEMU.
+# Linux in hvsim driven through its console, 1 vCPU a VM: Debian's kernel
+# and the test initramfs with the manifest scripts/run would give QEMU.
 #
 # usage: run-linux-sim-console.sh HVSIM HV_ELF IMAGES_DIR SRC_DIR GIC SCENARIO [TIMEOUT]
 # Scenarios:
@@ -14,6 +14,10 @@
 #          initramfs in again (host writes Unicorn does not see) and the
 #          kernel boots a second time, to /init. It resets for ever:
 #          stopped by --max-insns (status 124) during the third boot.
+#   net    two Linux VMs (hv.net=1, hv.net=2) on one virtio-net network,
+#          time-sliced on hvsim's one CPU: 10.0.0.1 pings 10.0.0.2 three
+#          times, then sends it 1 MiB with busybox nc; the byte counts and
+#          checksums must match, both VMs power off with status 0.
 # Exit status 77 (skipped) when the Debian packages cannot be downloaded.
 set -u
 if [ $# -lt 6 ] || [ $# -gt 7 ]; then
@@ -32,13 +36,15 @@ export GCOV_ERROR_FILE=/dev/null
 	exit $s
 }
 case "$scenario" in
-shell) flag=hv.shell ;;
-reset) flag=hv.reboot ;;
+shell) vms=(--vm "linux,vcpus=1,bootargs=$args hv.shell") ;;
+reset) vms=(--vm "linux,vcpus=1,bootargs=$args hv.reboot") ;;
+net) vms=(--vm "linux,vcpus=1,net=a,bootargs=$args hv.net=1"
+	--vm "linux,vcpus=1,net=a,bootargs=$args hv.net=2") ;;
 *) echo "run-linux-sim-console.sh: unknown scenario '$scenario'" >&2; exit 2 ;;
 esac
 mapfile -t boot < <("$src/scripts/manifest" --out "$work/manifest" \
 	--gic "$gic" --smp 1 --hv "$hv" --images "$images" \
-	--vm "linux,vcpus=1,bootargs=$args $flag" --print hvsim)
+	"${vms[@]}" --print hvsim)
 [ ${#boot[@]} -gt 0 ] || { echo "FAIL: no manifest"; exit 1; }
 
 fail() {
@@ -80,11 +86,38 @@ reset)
 	grep -q "^hvsim: stopped: [0-9]* guest instructions and [0-9]* exits reached --max-insns 2600000000" \
 		"$work/log" || fail "not stopped by --max-insns"
 	;;
+net)
+	timeout -k 5 "$limit" "$hvsim" "${boot[@]}" </dev/null 2>&1 |
+		tr -d '\r' >"$work/log"
+	status=${PIPESTATUS[0]}
+	[ "$status" -eq 0 ] || fail "hvsim exited with status $status"
+	final=$("$src/scripts/hv-status" "$work/log") ||
+		fail "the hypervisor's final line says $final, not status 0"
+	grep -q "^linux| linux-test: net: 10.0.0.1 up$" "$work/log" ||
+		fail "linux: eth0 not up"
+	grep -q "^linux2| linux-test: net: 10.0.0.2 up$" "$work/log" ||
+		fail "linux2: eth0 not up"
+	grep -q "^linux| linux-test: net: 3 packets transmitted, 3 packets received, 0% packet loss$" \
+		"$work/log" || fail "ping lost packets"
+	sent=$(sed -n 's/^linux| linux-test: net: sending \(.*\)$/\1/p' "$work/log")
+	got=$(sed -n 's/^linux2| linux-test: net: received \(.*\)$/\1/p' "$work/log")
+	if [ -z "$sent" ] || [ "$sent" != "$got" ]; then
+		fail "sent '$sent', received '$got'"
+	fi
+	case "$sent" in
+	"1048576 bytes, md5 "*) ;;
+	*) fail "not 1 MiB sent ($sent)" ;;
+	esac
+	for vm in linux linux2; do
+		grep -q "^hv: $vm: powered off by PSCI SYSTEM_OFF, status 0$" \
+			"$work/log" || fail "$vm: no PSCI SYSTEM_OFF"
+	done
+	;;
 esac
-if grep -E "^hv: linux/|^hvsim: cpu|^hv: halted" "$work/log"; then
+if grep -E "^hv: linux2?/|^hvsim: cpu|^hv: halted" "$work/log"; then
 	fail "the hypervisor or hvsim refused something"
 fi
-if grep -E "^linux\| .*(WARNING:|BUG:|Oops|Kernel panic|Call trace:)" "$work/log"; then
+if grep -E "^linux2?\| .*(WARNING:|BUG:|Oops|Kernel panic|Call trace:)" "$work/log"; then
 	fail "the kernel warned"
 fi
 echo "ok: Linux in hvsim through its console, GICv$gic, $scenario"
