@@ -289,6 +289,30 @@ static void stage2_through_stage1(void)
 		    (uint32_t)(unsigned char)*p;
 }
 
+/*
+ * Loads from the PL011's ID registers through the alias, in addressing
+ * forms that put the address in a register offset, a post-index and a
+ * pair: the IPA the hypervisor emulates is the one stage 1 gives, and a
+ * post-index writes its base back.
+ */
+static void mmio_forms_through_stage1(void)
+{
+	uint64_t base = ALIAS_UART + 0xfe0, idx = 1, a = 0, b = 0, c = 0, d = 0;
+
+	__asm__ __volatile__("ldr %w0, [%4, %5, lsl #2]\n\t"
+			     "ldr %w1, [%4], #8\n\t"
+			     "ldp %w2, %w3, [%4]"
+			     : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(d),
+			       "+r"(base)
+			     : "r"(idx)
+			     : "memory");
+	gprintf("mmu: ldr w [0x44200fe0, #1, lsl #2] 0x%lx, ldr w "
+		"[0x44200fe0], #8 0x%lx (base now 0x%lx), ldp w [base] 0x%lx "
+		"0x%lx\n",
+		(unsigned long)a, (unsigned long)b, (unsigned long)base,
+		(unsigned long)c, (unsigned long)d);
+}
+
 int main(uint64_t dtb)
 {
 	(void)dtb;
@@ -301,6 +325,7 @@ int main(uint64_t dtb)
 	alignment_faults();
 	fetch_faults();
 	stage2_through_stage1();
+	mmio_forms_through_stage1();
 
 	return guest_done("mmu");
 }
