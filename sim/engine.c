@@ -1,9 +1,11 @@
 /* engine: see engine.h. With aarch32.c, the only file that knows Unicorn. */
 #include "engine.h"
 
+#include "a64mem.h"
 #include "aarch32.h"
 #include "exception.h"
 #include "hal_sim.h"
+#include "mmu.h"
 #include "pl031.h"
 #include "s1walk.h"
 #include "s2walk.h"
@@ -25,6 +27,13 @@
 #include <unicorn/unicorn.h>
 
 #define MAX_CPUS (HV_MAX_VMS * HV_MAX_VCPUS)
+
+/*
+ * Unicorn 2.1 (HV_UNICORN_PHYS) looks guest memory up by the physical
+ * address the guest's MMU gives, 2.0.1 by the virtual one; each reports a
+ * fault differently (docs/design.md, "Unicorn with the guest's MMU on").
+ */
+#define SIM_UC_BY_PA (UC_API_MAJOR > 2 || UC_API_MINOR >= 1)
 
 /*
  * For the cold paths of the per-instruction hook: inlined there, their
@@ -1269,6 +1278,12 @@ static struct exc_entry take_entry(struct cpu *c, uint64_t pc, uint64_t pstate,
 
 	if (kind == EXC_SYNC)
 		eng.stats.guest_exceptions++;
+	if (eng.opt.trace_exc != NULL)
+		fprintf(eng.opt.trace_exc,
+			"hvsim: exception cpu%u %s esr %#010" PRIx64
+			" pc %#" PRIx64 " far %#" PRIx64 "\n",
+			c->index, kind == EXC_SYNC ? "sync" : "irq",
+			kind == EXC_SYNC ? esr : 0, pc, has_far ? far : 0);
 	return exc_take(&from, hal_cpu_caps(), kind, esr, has_far, far);
 }
 
@@ -1632,10 +1647,6 @@ static bool stage2_exit(struct cpu *c, struct vcpu_exit *e, uint64_t va,
 	return true;
 }
 
-static const char *const unreachable_ipa =
-    "a guest virtual address whose stage 1 maps it to another guest-physical "
-    "one (Unicorn 2.0.1 finds guest memory by virtual address)";
-
 /*
  * Unicorn raised an EL1 instruction abort (its stage-1 walk refused the
  * fetch at va, the PC): the guest takes it with the syndrome s1walk finds,
@@ -1669,6 +1680,154 @@ static void prefetch_abort(struct cpu *c, uint64_t va)
 		break;
 	}
 }
+
+#if SIM_UC_BY_PA
+/*
+ * Unicorn 2.1 finds guest memory by the IPA the guest's stage 1 gives and
+ * reports faults without the virtual address: mmu.c walks the access the
+ * instruction makes (a64mem.c) to find where, and at which stage.
+ */
+static struct s1_result mmu_s1(void *ctx, uint64_t va, enum s1_access acc,
+			       bool el0)
+{
+	return s1_translate(ctx, va, acc, el0);
+}
+
+static struct s2_result mmu_s2(void *ctx, uint64_t ipa)
+{
+	struct cpu *c = ctx;
+	struct s2walk_cfg cfg = s2_cfg(c->v);
+
+	return s2walk_translate(&cfg, ipa);
+}
+
+/* DC ZVA's block: 4 << DCZID_EL0.BS bytes. */
+static unsigned zva_bytes(struct cpu *c)
+{
+	return 4u << (rd_cp(c, 3, 3, 0, 0, 7, NULL) & 0xf);
+}
+
+/*
+ * The memory the instruction at pc accesses, from the registers as they
+ * are at it (in a hook, or once stopped on it); *va is its first byte.
+ * False when it is nothing a64mem decodes.
+ */
+static bool insn_access(struct cpu *c, uint64_t pc, struct a64mem *m,
+			uint64_t *va)
+{
+	uint64_t base = 0, rm = 0;
+	uint32_t insn;
+
+	if (!read_insn(c, pc, &insn) || !a64mem_decode(insn, zva_bytes(c), m))
+		return false;
+	if (m->rn != 31)
+		base = rd(c, gpr_id(m->rn));
+	else if (m->addr != A64MEM_BLOCK)
+		base = rd(c, UC_ARM64_REG_SP);
+	if (m->reg_offset && m->rm != 31)
+		rm = rd(c, gpr_id(m->rm));
+	*va = a64mem_address(m, pc, base, rm);
+	return true;
+}
+
+/* The access part of a stage-2 data abort's ISS for the insn at pc. */
+static uint32_t data_iss(struct cpu *c, uint64_t pc, bool write)
+{
+	struct ldst d;
+	uint32_t insn;
+
+	if (read_insn(c, pc, &insn) && ldst_decode(insn, &d) &&
+	    d.load == !write)
+		return ldst_iss(&d);
+	return write ? ISS_DA_WNR : 0;
+}
+
+/* A stage-2 fault exit, made once Unicorn has stopped on pc. */
+static void pend_stage2(struct cpu *c, uint64_t pc, uint64_t va, uint64_t ipa,
+			bool fetch, bool write, bool s1ptw)
+{
+	save_fault_state(c, pc);
+	if (!stage2_exit(c, &c->fault, va, ipa, fetch, write, s1ptw,
+			 fetch ? 0 : data_iss(c, pc, write))) {
+		fatal(c, "a fault at an IPA stage 2 gives the access", ipa);
+		return;
+	}
+	c->fault_pending = true;
+	c->stopped = true;
+	uc_emu_stop(c->uc);
+}
+
+/*
+ * The unmapped-memory hook with the IPA of a stage-2 fault: a fetch's VA
+ * is the PC Unicorn went to, a data access's is found in the access the
+ * instruction makes.
+ */
+static void fault_at_ipa(struct cpu *c, bool fetch, bool write, uint64_t ipa)
+{
+	struct mmu_ops ops = {mmu_s1, mmu_s2, c};
+	uint64_t pc = fetch ? rd(c, UC_ARM64_REG_PC) : c->last_pc, va = pc;
+	bool el0 = exc_from_el0(rd_pstate(c));
+	struct a64mem m;
+
+	if (!fetch &&
+	    (!insn_access(c, pc, &m, &va) ||
+	     !mmu_va_of_ipa(&ops, va, m.len, write ? S1_WRITE : S1_READ,
+			    el0 || m.unpriv, ipa, &va))) {
+		fatal(
+		    c,
+		    "a stage-2 fault outside the access its instruction makes",
+		    ipa);
+		return;
+	}
+	pend_stage2(c, pc, va, ipa, fetch, write, false);
+}
+
+/*
+ * Unicorn 2.1 raised an EL1 data abort at pc, the PC on the instruction:
+ * an exclusive's alignment, a fault of the guest's stage 1 (the guest takes
+ * it), or a walk reading a table at an IPA stage 2 refuses (EL2 does).
+ */
+static void phys_data_abort(struct cpu *c, uint64_t pc)
+{
+	struct mmu_ops ops = {mmu_s1, mmu_s2, c};
+	uint64_t pstate = rd_pstate(c), va;
+	struct mmu_fault f;
+	struct a64mem m;
+
+	if (!insn_access(c, pc, &m, &va)) {
+		fatal(c, "a data abort of an instruction hvsim cannot decode",
+		      pc);
+		return;
+	}
+	if (m.align && (va & (m.len - 1)) != 0) {
+		guest_sync(c,
+			   exc_esr_dabt(pstate, m.write, m.cm, false,
+					EXC_FSC_ALIGNMENT),
+			   true, va, pc, true);
+		return;
+	}
+	f = mmu_find_fault(&ops, va, m.len, m.write ? S1_WRITE : S1_READ,
+			   exc_from_el0(pstate) || m.unpriv);
+	switch (f.verdict) {
+	case MMU_STAGE1:
+		guest_sync(c,
+			   exc_esr_dabt(pstate, m.write, m.cm, false,
+					s1walk_fsc(&f.s1)),
+			   true, f.va, pc, true);
+		break;
+	case MMU_STAGE2:
+		pend_stage2(c, pc, f.va, f.ipa, false, m.write, f.s1ptw);
+		break;
+	case MMU_UNSUPPORTED:
+		fatal(c, "an access through an unmodelled stage 1", f.va);
+		break;
+	case MMU_NO_FAULT:
+	default:
+		fatal(c, "a data abort stage 1 and stage 2 do not explain", va);
+		break;
+	}
+}
+#endif
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
@@ -1707,6 +1866,9 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 		prefetch_abort(c, pc);
 		break;
 	case EXCP_DATA_ABORT:
+#if SIM_UC_BY_PA
+		phys_data_abort(c, pc);
+#else
 		/* Unicorn has put the PC back on the faulting instruction
 		 * but keeps the address: found once stopped. */
 		if (c->probe.on)
@@ -1716,6 +1878,7 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 		c->fault_pc = c->last_pc;
 		c->stopped = true;
 		uc_emu_stop(uc);
+#endif
 		break;
 	default:
 		fatal(c, "an exception of the CPU model", intno);
@@ -1723,19 +1886,20 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 	}
 }
 
+#if !SIM_UC_BY_PA
+static const char *const unreachable_ipa =
+    "a guest virtual address whose stage 1 maps it to another guest-physical "
+    "one (Unicorn 2.0.1 finds guest memory by virtual address)";
+
 /*
- * An access Unicorn could not make: the address is not guest memory as
+ * Unicorn 2.0.1: an access to an address that is not guest memory as
  * Unicorn maps it (the leaves of stage 2, by address as the guest issued
  * it). The guest's stage 1 is walked first, as the MMU would: its faults
  * are the guest's own (an EL1 abort); what it translates is an IPA, and a
  * stage-2 fault on that (or on the walk) is an exit to the core.
  */
-static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
-			 int size, int64_t value, void *ud)
+static void fault_at_va(struct cpu *c, bool fetch, bool write, uint64_t addr)
 {
-	struct cpu *c = ud;
-	bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
-	bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
 	uint64_t pstate = rd_pstate(c);
 	uint64_t pc = fetch ? addr : c->last_pc;
 	bool el0 = exc_from_el0(pstate);
@@ -1744,15 +1908,6 @@ static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
 	struct ldst d;
 	uint32_t insn;
 
-	(void)uc;
-	(void)size;
-	(void)value;
-	if (c->el_switch)
-		return false; /* fetching the vector: the caller sets the PC */
-	if (c->probe.on) {
-		c->probe.faulted = true;
-		return false;
-	}
 	if (!fetch && read_insn(c, pc, &insn) && ldst_decode(insn, &d) &&
 	    d.load == !write) {
 		iss = ldst_iss(&d);
@@ -1774,7 +1929,7 @@ static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
 				  ? "a stage-1 table stage 2 maps as a device"
 				  : unreachable_ipa,
 			      addr);
-			return false;
+			return;
 		}
 		c->fault_pending = true;
 		break;
@@ -1789,6 +1944,34 @@ static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
 			   true, addr, pc);
 		break;
 	}
+}
+#endif
+
+/*
+ * An access Unicorn could not make: no guest memory at the address, or not
+ * with that permission (2.0.1: by VA; 2.1: by IPA).
+ */
+static bool on_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			 int size, int64_t value, void *ud)
+{
+	struct cpu *c = ud;
+	bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+	bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+
+	(void)uc;
+	(void)size;
+	(void)value;
+	if (c->el_switch)
+		return false; /* fetching the vector: the caller sets the PC */
+	if (c->probe.on) {
+		c->probe.faulted = true;
+		return false;
+	}
+#if SIM_UC_BY_PA
+	fault_at_ipa(c, fetch, write, addr);
+#else
+	fault_at_va(c, fetch, write, addr);
+#endif
 	/* Not handled: Unicorn stops before the next instruction. */
 	return false;
 }

@@ -40,6 +40,7 @@ struct sim_options {
 	uint64_t max_exits;	 /* exits alone; 0: no limit */
 	unsigned insns_per_tick; /* guest instructions per counter tick */
 	FILE *trace;		 /* one line per exit, or NULL */
+	FILE *trace_exc;	 /* one line per guest exception, or NULL */
 };
 
 struct sim_stats {

@@ -51,6 +51,7 @@ struct args {
 	const char *dtb;	  /* --dtb */
 	const char *console;	  /* --input */
 	const char *console_file; /* --input-file */
+	const char *after;	  /* --input-after */
 	unsigned vcpus;
 	unsigned gic; /* --gic: 2 or 3, or 0 for the boot tree's */
 	uint64_t ram;
@@ -97,6 +98,8 @@ static void usage(FILE *f)
 	    "  --insns-per-tick N  guest instructions per counter tick\n"
 	    "                    (default 16: a 62.5 MHz counter at 1 GHz)\n"
 	    "  --trace exits     one line per exit on stderr\n"
+	    "  --trace exceptions  one line per exception the guest takes at\n"
+	    "                    EL1 by itself (SVC, its own aborts...)\n"
 	    "  --trace records   the timeline's records on the console, as\n"
 	    "                    hv.elf built with HV_TRACE prints them\n"
 	    "                    (scripts/hv-trace)\n"
@@ -105,6 +108,8 @@ static void usage(FILE *f)
 	    "  --stats           instructions and exits, on stderr\n"
 	    "  --input TEXT      characters for the console's input\n"
 	    "  --input-file FILE the same from a file\n"
+	    "  --input-after TEXT  hold the input back until the console's\n"
+	    "                    output contains TEXT (a guest's prompt)\n"
 	    "  -h, --help        this text\n",
 	    f);
 }
@@ -192,6 +197,10 @@ static int value_option(const char *o, const char *val, struct args *a)
 		a->console = val;
 	} else if (strcmp(o, "--input-file") == 0) {
 		a->console_file = val;
+	} else if (strcmp(o, "--input-after") == 0) {
+		if (val[0] == '\0')
+			return bad("--input-after: empty text%s", "");
+		a->after = val;
 	} else if (strcmp(o, "--gic") == 0) {
 		if (strcmp(val, "2") != 0 && strcmp(val, "3") != 0)
 			return bad("--gic: '%s' is not 2 or 3", val);
@@ -201,9 +210,11 @@ static int value_option(const char *o, const char *val, struct args *a)
 			a->trace_records = true;
 		else if (strcmp(val, "exits") == 0)
 			a->opt.trace = stderr;
+		else if (strcmp(val, "exceptions") == 0)
+			a->opt.trace_exc = stderr;
 		else
 			return bad("--trace: unknown kind '%s' (known: exits, "
-				   "records)",
+				   "exceptions, records)",
 				   val);
 	} else if (strcmp(o, "--trace-json") == 0) {
 		a->trace_json = val;
@@ -239,10 +250,10 @@ static int value_option(const char *o, const char *val, struct args *a)
 static bool takes_value(const char *o)
 {
 	static const char *const known[] = {
-	    "--load",	   "--input",	       "--input-file",
-	    "--gic",	   "--trace",	       "--name",
-	    "--dtb",	   "--vcpus",	       "--ram",
-	    "--max-insns", "--insns-per-tick", "--trace-json"};
+	    "--load",	   "--input", "--input-file", "--input-after",
+	    "--gic",	   "--trace", "--name",	      "--dtb",
+	    "--vcpus",	   "--ram",   "--max-insns",  "--insns-per-tick",
+	    "--trace-json"};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strcmp(o, known[i]) == 0)
@@ -291,6 +302,45 @@ static int parse_args(int argc, char **argv, struct args *a)
 		usage(stderr);
 		return STATUS_USAGE;
 	}
+	return 0;
+}
+
+/* --input, then --input-file, given at once or after --input-after's text. */
+static int console_input(const struct args *a, char *err, size_t err_len)
+{
+	static char text[4096]; /* the sizes in bad() below */
+	size_t len = 0;
+
+	if (a->console != NULL) {
+		len = strlen(a->console);
+		if (len > sizeof(text))
+			return bad("%s: more than 4096 bytes", "--input");
+		memcpy(text, a->console, len);
+	}
+	if (a->console_file != NULL) {
+		struct sim_image in;
+
+		if (!sim_file_read(a->console_file, sizeof(text), &in, err,
+				   err_len)) {
+			/* An empty file is no input, not an error. */
+			if (strstr(err, "empty") == NULL)
+				return bad("--input-file: %s", err);
+		} else {
+			if (in.size > sizeof(text) - len) {
+				sim_image_free(&in);
+				return bad("%s: more than 4096 bytes of input "
+					   "in all",
+					   "--input-file");
+			}
+			memcpy(text + len, in.data, (size_t)in.size);
+			len += (size_t)in.size;
+			sim_image_free(&in);
+		}
+	}
+	if (a->after != NULL)
+		hal_sim_console_feed_after(a->after, text, len);
+	else if (len > 0)
+		hal_sim_console_feed(text, len);
 	return 0;
 }
 
@@ -516,23 +566,10 @@ int main(int argc, char **argv)
 	}
 	run.stats = a.stats;
 	hal_sim_console_echo(1);
-	if (a.console != NULL)
-		hal_sim_console_feed(a.console, strlen(a.console));
-	if (a.console_file != NULL) {
-		struct sim_image in;
-
-		if (!sim_file_read(a.console_file, 4096, &in, err,
-				   sizeof(err))) {
-			/* An empty file is no input, not an error. */
-			if (strstr(err, "empty") == NULL) {
-				free_all();
-				return bad("--input-file: %s", err);
-			}
-		} else {
-			hal_sim_console_feed((const char *)in.data,
-					     (size_t)in.size);
-			sim_image_free(&in);
-		}
+	status = console_input(&a, err, sizeof(err));
+	if (status != 0) {
+		free_all();
+		return status;
 	}
 	hal_sim_set_stop_hook(on_stop);
 	if (a.trace_records)

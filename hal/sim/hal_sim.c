@@ -30,6 +30,12 @@ static int echo;
 static char in_buf[CONSOLE_IN_MAX];
 static size_t in_head;
 static size_t in_len;
+static char held[CONSOLE_IN_MAX]; /* hal_sim_console_feed_after */
+static size_t held_len;
+static const char *expect; /* NULL: nothing held */
+static size_t expect_len;
+static char seen[CONSOLE_IN_MAX]; /* the output's last expect_len bytes */
+static size_t seen_len;
 static void (*stop_hook)(int status, int halted);
 static struct hal_gic gic;
 static bool irq_pending[HAL_SIM_IRQ_COUNT];
@@ -57,6 +63,9 @@ void hal_sim_reset(void)
 	out_cap = 0;
 	in_head = 0;
 	in_len = 0;
+	held_len = 0;
+	expect = NULL;
+	seen_len = 0;
 	echo = 0;
 	memset(&stats, 0, sizeof(stats));
 	cpu_count = 1;
@@ -185,6 +194,36 @@ void hal_sim_console_feed(const char *s, size_t len)
 		hal_sim_irq_raise(CONSOLE_RX_IRQ);
 }
 
+void hal_sim_console_feed_after(const char *text, const char *s, size_t len)
+{
+	expect_len = strlen(text);
+	if (expect_len == 0 || expect_len > sizeof(seen)) {
+		hal_sim_console_feed(s, len);
+		return;
+	}
+	expect = text;
+	held_len = len < sizeof(held) ? len : sizeof(held);
+	memcpy(held, s, held_len);
+	seen_len = 0;
+}
+
+/* Output seen while input is held: fed once the expected text appears. */
+static void watch_output(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len && expect != NULL; i++) {
+		if (seen_len == expect_len) {
+			memmove(seen, seen + 1, expect_len - 1);
+			seen_len--;
+		}
+		seen[seen_len++] = s[i];
+		if (seen_len == expect_len &&
+		    memcmp(seen, expect, expect_len) == 0) {
+			expect = NULL;
+			hal_sim_console_feed(held, held_len);
+		}
+	}
+}
+
 void hal_sim_console_echo(int on)
 {
 	echo = on;
@@ -283,6 +322,8 @@ void hal_console_putc(char c)
 
 void hal_console_write(const char *s, size_t len)
 {
+	if (expect != NULL)
+		watch_output(s, len);
 	if (echo) {
 		fwrite(s, 1, len, stdout);
 		fflush(stdout);

@@ -83,6 +83,15 @@ void hal_sim_set_cpu_id(unsigned id);
 const char *hal_sim_console_output(size_t *len);
 void hal_sim_console_clear(void);
 void hal_sim_console_feed(const char *s, size_t len);
+/*
+ * Input held back until the console's output, from now on, contains
+ * expect (a NUL-terminated, non-empty string; the caller keeps it): then
+ * it is fed as hal_sim_console_feed does. What a guest's UART receives
+ * before its driver is ready is lost (Linux's PL011 driver drains the
+ * FIFO when the port opens): a script waits for the guest's prompt as a
+ * user would. One hold at a time: a second replaces the first.
+ */
+void hal_sim_console_feed_after(const char *expect, const char *s, size_t len);
 /* Write console output to stdout as it comes instead of keeping it (a
  * long simulation must not accumulate it). */
 void hal_sim_console_echo(int on);

@@ -11,7 +11,8 @@
  * 2 MiB at 0x4200_0000 left out and the 4 KiB pages at 0x4100_0000 for
  * the tests: data, a hole, read-only, access flag clear, execute-never.
  * Past RAM, 0x4400_0000 maps IPA 0x0a00_0000 (nothing there) and
- * 0x4420_0000 maps the PL011.
+ * 0x4420_0000 maps the PL011. The level-1 entry of 0xc000_0000 points to
+ * a table at IPA 0x0a00_0000: the walk itself faults at stage 2 (S1PTW).
  */
 #include "guest.h"
 #include "lib/fmt.h"
@@ -33,6 +34,7 @@
 #define ALIAS_NONE 0x44000000ul /* -> IPA 0x0a00_0000 */
 #define ALIAS_UART 0x44200000ul /* -> IPA 0x0900_0000 */
 #define IPA_NONE   0x0a000000ul
+#define WALK_NONE  0xc0000000ul /* its level-2 table is at IPA_NONE */
 
 /* Descriptors (D8.3). */
 #define DESC_TABLE   0x3ul
@@ -124,6 +126,7 @@ static void build_tables(void)
 
 	l1[0] = (uint64_t)l2_low | DESC_TABLE;
 	l1[1] = (uint64_t)l2_ram | DESC_TABLE;
+	l1[3] = IPA_NONE | DESC_TABLE;
 }
 
 static void mmu_on(void)
@@ -270,9 +273,44 @@ static void stage2_through_stage1(void)
 
 	check_data("ldr w from 0x44000000 (ipa 0x0a000000)", probe_ldr_w,
 		   ALIAS_NONE, 0, ESR_DABT_EL1 | FSC_EXTERNAL, ALIAS_NONE);
+	/* The first register from RAM, the second from the alias: the
+	 * fault is the second page's, at its first byte. */
+	check_data("ldp x from 0x43fffff8 (second at ipa 0x0a000000)",
+		   probe_ldp_x, ALIAS_NONE - 8, 0, ESR_DABT_EL1 | FSC_EXTERNAL,
+		   ALIAS_NONE);
+	check_data("ldr x from 0xc0000000 (table at ipa 0x0a000000)",
+		   probe_ldr_x, WALK_NONE, 0, ESR_DABT_EL1 | FSC_EXTERNAL,
+		   WALK_NONE);
+	check_data("str x to 0xc0000008 (table at ipa 0x0a000000)", probe_str_x,
+		   WALK_NONE + 8, 0, ESR_DABT_EL1 | WNR | FSC_EXTERNAL,
+		   WALK_NONE + 8);
 	for (const char *p = text; *p != '\0'; p++)
 		*(volatile uint32_t *)(ALIAS_UART + UART_DR) =
 		    (uint32_t)(unsigned char)*p;
+}
+
+/*
+ * Loads from the PL011's ID registers through the alias, in addressing
+ * forms that put the address in a register offset, a post-index and a
+ * pair: the IPA the hypervisor emulates is the one stage 1 gives, and a
+ * post-index writes its base back.
+ */
+static void mmio_forms_through_stage1(void)
+{
+	uint64_t base = ALIAS_UART + 0xfe0, idx = 1, a = 0, b = 0, c = 0, d = 0;
+
+	__asm__ __volatile__("ldr %w0, [%4, %5, lsl #2]\n\t"
+			     "ldr %w1, [%4], #8\n\t"
+			     "ldp %w2, %w3, [%4]"
+			     : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(d),
+			       "+r"(base)
+			     : "r"(idx)
+			     : "memory");
+	gprintf("mmu: ldr w [0x44200fe0, #1, lsl #2] 0x%lx, ldr w "
+		"[0x44200fe0], #8 0x%lx (base now 0x%lx), ldp w [base] 0x%lx "
+		"0x%lx\n",
+		(unsigned long)a, (unsigned long)b, (unsigned long)base,
+		(unsigned long)c, (unsigned long)d);
 }
 
 int main(uint64_t dtb)
@@ -287,6 +325,7 @@ int main(uint64_t dtb)
 	alignment_faults();
 	fetch_faults();
 	stage2_through_stage1();
+	mmio_forms_through_stage1();
 
 	return guest_done("mmu");
 }

@@ -2,7 +2,8 @@
 # hvsim's command line, one case per run: bad input (options, images, boot
 # trees and an image's --dtb) gets one line and status 2 (what the core
 # refuses: its line and status 1), --max-insns stops with 124, --trace exits
-# prints the architectural syndromes, runs are repeatable.
+# and --trace exceptions print the architectural syndromes, runs are
+# repeatable, --input-after holds input back until the guest's prompt.
 #
 # usage: cli.sh CASE HVSIM GUEST_DIR
 set -u
@@ -162,6 +163,33 @@ trace-records)
 		fail "hv-trace"
 	"$root/tests/trace/check.py" "$dir/timer.json" "$err" --injects ||
 		fail "timer timeline"
+	;;
+trace-exceptions)
+	# The mmu guest's own faults, each taken at EL1 without an exit:
+	# one line each, with the syndrome and address the guest then reads
+	# (what the core injects after an exit is not one of them).
+	run 0 --trace exceptions "$guests/mmu.elf"
+	[ "$(grep -c "^hvsim: exception cpu0 sync " "$err")" -eq 19 ] ||
+		fail "not 19 exceptions"
+	has "$err" "hvsim: exception cpu0 sync esr 0x96000005 pc 0x40002838 far 0x80000000"
+	has "$err" "hvsim: exception cpu0 sync esr 0x9600004f pc 0x40002848 far 0x41002000"
+	has "$err" "hvsim: exception cpu0 sync esr 0x9200000f pc 0x40002884 far 0x41000000"
+	has "$err" "hvsim: exception cpu0 sync esr 0x96000021 pc 0x40002860 far 0x41000004"
+	has "$err" "hvsim: exception cpu0 sync esr 0x8600000f pc 0x41004000 far 0x41004000"
+	;;
+input-after)
+	# Input held until the guest's prompt, then read by the guest; held
+	# for ever when the prompt never comes; no empty prompt.
+	nl='
+'
+	run 0 --input-after "reading a line by interrupt" \
+		--input "typed late$nl" "$guests/uart-irq.elf"
+	has "$out" "uart-irq| uart-irq: echo: typed late"
+	run 124 --max-insns 2000000 --input-after "no such prompt" \
+		--input "typed late$nl" "$guests/uart-irq.elf"
+	grep -q "echo:" "$out" && fail "input given before its prompt"
+	run 2 --input-after "" --input x "$guests/uart-irq.elf"
+	stderr_is "hvsim: --input-after: empty text"
 	;;
 *)
 	echo "unknown case $case"
