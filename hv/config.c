@@ -30,6 +30,14 @@ struct taken {
 	unsigned count;
 };
 
+void config_error_printable(struct config_error *err)
+{
+	for (char *p = err->msg; p < err->msg + sizeof(err->msg) && *p != '\0';
+	     p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 static enum hv_err fail(struct config_error *err, enum hv_err e,
 			const char *fmt, ...)
 {
@@ -38,6 +46,7 @@ static enum hv_err fail(struct config_error *err, enum hv_err e,
 	va_start(ap, fmt);
 	fmt_vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	config_error_printable(err);
 	return e;
 }
 

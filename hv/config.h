@@ -129,6 +129,14 @@ struct config_error {
 };
 
 /*
+ * Makes err's message one printable line: each byte below 0x20 and 0x7f
+ * becomes '?'. A message may quote names from the boot tree (a property's,
+ * a node's), which can hold any byte; every refusal's message goes
+ * through this before the caller sees it.
+ */
+void config_error_printable(struct config_error *err);
+
+/*
  * Checks cfg against the machine: each VM's RAM inside the IPA space and
  * clear of the device window, modules (disk images included) inside host
  * RAM and clear of the hypervisor, the boot tree and one another, vCPU

@@ -41,6 +41,7 @@ static enum hv_err fail(const struct ctx *c, enum hv_err e, const char *prop,
 		fmt_vsnprintf(p + n, room - n, fmt, ap);
 		va_end(ap);
 	}
+	config_error_printable(c->err);
 	return e;
 }
 

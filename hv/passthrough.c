@@ -51,6 +51,7 @@ static enum hv_err fail(struct config_error *err, enum hv_err e, const char *vm,
 		fmt_vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
 		va_end(ap);
 	}
+	config_error_printable(err);
 	return e;
 }
 

@@ -30,6 +30,7 @@ static enum hv_err fail(struct config_error *err, enum hv_err e,
 		fmt_vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
 		va_end(ap);
 	}
+	config_error_printable(err);
 	return e;
 }
 

@@ -546,6 +546,16 @@ static void test_manifest_unknown_property(void **st)
 			   "/chosen/web: unknown property 'vpcus'");
 }
 
+/* A name from the tree may hold any byte: the message stays one printable
+ * line (fuzz_manifest found a property name with a newline in it). */
+static void test_manifest_message_quoting_a_control_character(void **st)
+{
+	(void)st;
+	vm_with_u32("con\nsole\x1b", 2);
+	assert_parse_error(HV_ERR_INVAL,
+			   "/chosen/web: unknown property 'con?sole?'");
+}
+
 static void test_manifest_memory_missing(void **st)
 {
 	(void)st;
@@ -1466,6 +1476,7 @@ int main(void)
 	    T(test_manifest_vm_may_be_one_of_several_compatibles),
 	    T(test_manifest_reads_the_documented_example_made_by_dtc),
 	    T(test_manifest_unknown_property),
+	    T(test_manifest_message_quoting_a_control_character),
 	    T(test_manifest_memory_missing),
 	    T(test_manifest_memory_zero),
 	    T(test_manifest_memory_not_a_2mib_multiple),
