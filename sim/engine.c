@@ -950,6 +950,85 @@ static void forget_memory(struct cpu *c)
 	}
 	slot_of(c)->mapped = (struct memory_map){0};
 	tlb_flush_all(c);
+#if SIM_UC_BY_PA
+	/*
+	 * Unicorn 2.1 crashed chaining a translated block (tb_set_jmp_target)
+	 * in a Linux boot after its RAM had been unmapped and mapped again
+	 * (the first touches of lazily zeroed RAM, a reset): every block
+	 * goes, not only those of the code ranges seen.
+	 */
+	uc_ctl_flush_tb(c->uc);
+#endif
+}
+
+/* Does piece p of what Unicorn maps lie inside w, mapping the same? */
+static bool piece_of(const struct mapping *p, const struct mapping *w)
+{
+	if (p->kind != w->kind || p->perms != w->perms || p->ipa < w->ipa ||
+	    p->size > w->size || p->ipa - w->ipa > w->size - p->size)
+		return false;
+	if (w->kind != MAP_RAM)
+		return p->ipa == w->ipa && p->size == w->size;
+	return p->host == w->host + (p->ipa - w->ipa);
+}
+
+/*
+ * Stage 2 only gained mappings since Unicorn's were made (now): every piece
+ * of now lies in one of want, mapping the same. Then the parts of want no
+ * piece covers go into *gaps and true; false for anything else (a mapping
+ * gone or changed), or when gaps or now would hold too many.
+ */
+static bool map_gained(const struct memory_map *now,
+		       const struct memory_map *want, struct memory_map *gaps)
+{
+	*gaps = (struct memory_map){0};
+	if (now->overflow || want->overflow)
+		return false;
+	for (unsigned i = 0; i < now->count; i++) {
+		unsigned j = 0;
+
+		while (j < want->count && !piece_of(&now->m[i], &want->m[j]))
+			j++;
+		if (j == want->count)
+			return false;
+	}
+	for (unsigned j = 0; j < want->count; j++) {
+		const struct mapping *w = &want->m[j];
+		uint64_t at = w->ipa, end = w->ipa + w->size;
+
+		/* From at, the piece starting there, else up to the next. */
+		while (at < end) {
+			uint64_t next = end;
+			bool covered = false;
+
+			for (unsigned i = 0; i < now->count; i++) {
+				const struct mapping *p = &now->m[i];
+
+				if (!piece_of(p, w))
+					continue;
+				if (p->ipa == at) {
+					at += p->size;
+					covered = true;
+					break;
+				}
+				if (p->ipa > at && p->ipa < next)
+					next = p->ipa;
+			}
+			if (covered)
+				continue;
+			if (w->kind != MAP_RAM && next != end)
+				return false;
+			if (!map_append(gaps, (struct mapping){
+						  at, next - at,
+						  w->host != NULL
+						      ? w->host + (at - w->ipa)
+						      : NULL,
+						  w->perms, w->kind}))
+				return false;
+			at = next;
+		}
+	}
+	return now->count + gaps->count <= MAP_MAX;
 }
 
 static void mem_sync(struct cpu *c)
@@ -957,6 +1036,8 @@ static void mem_sync(struct cpu *c)
 	struct s2walk_cfg cfg = s2_cfg(c->v);
 	struct memory_map *want = &eng.map_cache.map;
 	struct memory_map *now = &slot_of(c)->mapped;
+	struct memory_map gaps;
+	bool same, gained;
 
 	if (!eng.map_cache.valid || eng.map_cache.vttbr != c->v->vttbr ||
 	    eng.map_cache.s2_changes != eng.s2_changes) {
@@ -966,14 +1047,31 @@ static void mem_sync(struct cpu *c)
 		eng.map_cache.vttbr = c->v->vttbr;
 		eng.map_cache.s2_changes = eng.s2_changes;
 	}
-	if (!maps_equal(want, now)) {
+	same = maps_equal(want, now);
+	gained = !same && map_gained(now, want, &gaps);
+	if (gained && gaps.count == 0)
+		same = true; /* the same coverage, in more pieces */
+	if (same) {
+		/* The same host memory as the last run: valid to compare. */
+		if (slot_of(c)->recheck_code)
+			forget_changed_code(c);
+	} else if (gained) {
+		/*
+		 * What the first touches of lazily zeroed RAM do: the new
+		 * parts are mapped beside the old, whose translated code
+		 * stays (forgetting all of it at each touch cost most of a
+		 * Linux boot's time, and Unicorn 2.1 once crashed on it).
+		 */
+		map_apply(c, &gaps);
+		for (unsigned k = 0; k < gaps.count; k++)
+			map_append(now, gaps.m[k]);
+		tlb_flush_all(c);
+		c->a32_mapped = false;
+	} else {
 		forget_memory(c);
 		map_apply(c, want);
 		*now = *want;
 		c->a32_mapped = false;
-	} else if (slot_of(c)->recheck_code) {
-		/* The same host memory as the last run: valid to compare. */
-		forget_changed_code(c);
 	}
 	slot_of(c)->recheck_code = false;
 	if (c->a32.uc != NULL && !c->a32_mapped)
