@@ -65,51 +65,9 @@ fail() {
 }
 [ $status -eq 0 ] || fail "QEMU exited with status $status"
 # QEMU exits 0 on SYSTEM_OFF whatever the status: the hypervisor's final
-# line carries it.
-final=$("$src/scripts/hv-status" "$work/log") ||
-	fail "the hypervisor's final line says $final, not status 0"
-grep -q "^linux| linux-test: machine aarch64$" "$work/log" || fail "no uname -m"
-grep -q "^linux| linux-test: cpus $vcpus$" "$work/log" || fail "not $vcpus CPU(s)"
-grep -q "^linux| \[ *[0-9.]*\] SMP: Total of $vcpus processors activated" \
-	"$work/log" || fail "the kernel did not bring up $vcpus CPU(s)"
-# "linux-test: timer N0 N1...": one count per CPU, before and after sleep 1.
-t1=$(sed -n 's/^linux| linux-test: timer //p' "$work/log" | sed -n 1p)
-t2=$(sed -n 's/^linux| linux-test: timer //p' "$work/log" | sed -n 2p)
-awk -v n="$vcpus" -v a="$t1" -v b="$t2" 'BEGIN {
-	if (split(a, x, " ") != n || split(b, y, " ") != n)
-		exit 1
-	for (i = 1; i <= n; i++)
-		if (x[i] !~ /^[0-9]+$/ || y[i] !~ /^[0-9]+$/ || y[i] + 0 <= x[i] + 0)
-			exit 1
-}' || fail "timer interrupts did not grow on each of $vcpus CPU(s) ($t1 -> $t2)"
-grep -q "^linux| linux-test: read '$line'$" "$work/log" || fail "line not read back"
-# "linux-test: uart interrupts N0 N1...": the uart-pl011 line's counts.
-u=$(sed -n 's/^linux| linux-test: uart interrupts //p' "$work/log" | sed -n 1p)
-echo "$u" | awk '{ s = 0; for (i = 1; i <= NF; i++) { if ($i !~ /^[0-9]+$/) exit 1; s += $i } exit !(s > 0) }' ||
-	fail "no PL011 interrupt counted ($u)"
-# "linux-test: ipis R0 R1 / F0 F1": with 2 vCPUs each one got IPIs.
-ipis=$(sed -n 's/^linux| linux-test: ipis //p' "$work/log" | sed -n 1p)
-[ "$vcpus" = 1 ] || echo "$ipis" | awk -v n="$vcpus" '{
-	if (NF != 2 * n + 1)
-		exit 1
-	for (i = 1; i <= n; i++)
-		if ($i + $(n + 1 + i) <= 0)
-			exit 1
-}' || fail "a vCPU got no IPI ($ipis)"
-# Linux must not touch anything the hypervisor refuses (an unhandled
-# system register, a data abort): those are logged per vCPU.
-if grep "^hv: linux/" "$work/log"; then
-	fail "the hypervisor refused a guest access"
-fi
-grep -q "^hv: linux: powered off by PSCI SYSTEM_OFF, status 0$" "$work/log" ||
-	fail "no PSCI SYSTEM_OFF"
-if grep -iE "^linux\| .*(gic|arch_timer|pl011|psci).*(fail|error|unhandled|warn)" "$work/log"; then
-	fail "a driver of the virtual hardware complained"
-fi
-if grep -E "^linux\| .*(CPU[0-9]+: failed|failed to (come online|boot)|SANITY CHECK|Unsupported CPU feature variation)" "$work/log"; then
-	fail "a secondary CPU did not come up cleanly"
-fi
-if grep -E "^linux\| .*(WARNING:|BUG:|Oops|Kernel panic|Call trace:|rcu: INFO|self-detected stall|soft lockup)" "$work/log"; then
-	fail "the kernel warned"
-fi
+# line carries it (check_init reads it).
+# shellcheck source=/dev/null
+. "$src/tests/linux/check-init.sh"
+t1='' t2='' u='' ipis=''
+check_init "$src" "$work/log" "$vcpus" "$line"
 echo "ok: Linux on $cpu, GICv$gic, $vcpus vCPU(s): timer $t1 -> $t2, uart $u, ipis $ipis"
