@@ -16,6 +16,7 @@
 #include "hv/irq.h"
 #include "hv/log.h"
 #include "hv/mmio.h"
+#include "hv/sched.h"
 #include "hv/smccc.h"
 #include "hv/sysreg.h"
 #include "hv/vcpu.h"
@@ -93,10 +94,15 @@ static void handle_wfx(struct hal_vcpu *a)
 	 */
 	if (!wfe && !vgic_has_pending(v)) {
 		/* Its PPI 27 or a device's SPI, asserted, must come. */
-		if (!vtimer_vtimer_asserted(v) && !vgic_hw_spi_waiting(v))
-			v->blocked = true;
-		else
+		if (vtimer_vtimer_asserted(v) || vgic_hw_spi_waiting(v)) {
 			hal_irq_resample();
+		} else if (sched_wait_here(v)) {
+			/* Woken in place: the interrupt into its LR. */
+			vgic_update(v);
+			return;
+		} else {
+			v->blocked = true;
+		}
 	}
 	v->arch.yield = true;
 }

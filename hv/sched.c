@@ -73,12 +73,16 @@ struct scan {
 static void pick(struct sched_cpu *c, struct scan *s)
 {
 	unsigned total = all_vm_count * HV_MAX_VCPUS;
+	/* The pass starts where the last one left off; picking moves the
+	 * cursor for the next pass, not this one (which would then see the
+	 * picked vCPU again as another, and miss one). */
+	unsigned start = c->cursor;
 	uint64_t now = hal_counter_read();
 	struct vm *locked = NULL;
 
 	*s = (struct scan){.deadline = UINT64_MAX};
 	for (unsigned n = 0; n < total; n++) {
-		unsigned i = (c->cursor + n) % total;
+		unsigned i = (start + n) % total;
 		struct vm *vm = &all_vms[i / HV_MAX_VCPUS];
 		struct vcpu *v = &vm->vcpus[i % HV_MAX_VCPUS];
 		uint64_t d;
@@ -276,6 +280,42 @@ static bool idle(struct sched_cpu *c)
 	hal_cpu_idle();
 	atomic_fetch_add(&idle_ticks[hal_cpu_id()], hal_counter_read() - slept);
 	irq_handle(c->loaded);
+	return true;
+}
+
+/* Is v still on, with its VM running? (The kick that says otherwise may
+ * already have been taken by the wait.) */
+static bool still_on(struct vcpu *v)
+{
+	bool on;
+
+	vm_lock(v->vm);
+	on = v->vm->state == VM_RUNNING && v->power == VCPU_ON;
+	vm_unlock(v->vm);
+	return on;
+}
+
+bool sched_wait_here(struct vcpu *v)
+{
+	struct sched_cpu *c = this_cpu();
+
+	/* slice_end is UINT64_MAX exactly while no other vCPU is on here
+	 * (pick, sched_kick). */
+	if (c->current != v || c->slice_end != UINT64_MAX)
+		return false;
+	do {
+		uint64_t slept = hal_counter_read();
+
+		hal_cpu_idle();
+		atomic_fetch_add(&idle_ticks[hal_cpu_id()],
+				 hal_counter_read() - slept);
+		irq_handle(v);
+		if (v->arch.yield || c->slice_end != UINT64_MAX || !still_on(v))
+			return false;
+		/* What wakes a blocked vCPU in the scheduler (runnable). */
+		vtimer_update(v);
+	} while (!vgic_has_pending(v) &&
+		 vtimer_deadline(v) > hal_counter_read());
 	return true;
 }
 

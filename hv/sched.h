@@ -15,6 +15,7 @@
 
 #include <hal/types.h>
 
+struct vcpu;
 struct vm;
 
 /* A time slice: 1 ms of the 62.5 MHz counter of QEMU virt. */
@@ -42,6 +43,20 @@ void sched_timer_update(void);
  * blocked vCPU's timer has fired.
  */
 bool sched_should_yield(void);
+
+/*
+ * v, running on this CPU, executed a WFI with nothing to take. When v is
+ * alone on this CPU (no other vCPU is on here to run meanwhile), the CPU
+ * sleeps with v still loaded until an interrupt for v is pending or one of
+ * its timers fired, handling physical interrupts as they come, and returns
+ * true: v goes on in its guest, with no trip through the scheduler and no
+ * world switch (ARCHITECTURE.md's WFI, at a cost of a few hundred
+ * instructions instead of a few thousand). False when the scheduler is
+ * needed - another vCPU is on here, or comes on, v's VM or power state
+ * changed, or an interrupt asked v to yield - with nothing changed that the
+ * scheduler's own wait would not have done.
+ */
+bool sched_wait_here(struct vcpu *v);
 
 /*
  * Counter ticks physical CPU cpu has slept in hal_cpu_idle since boot,

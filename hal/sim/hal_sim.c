@@ -487,6 +487,7 @@ void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)
 {
 	struct vcpu_exit exit;
 
+	stats.vcpu_runs++;
 	if (engine.run_loop != NULL) {
 		v->yield = false;
 		engine.run_loop(engine.ctx, v, exits);

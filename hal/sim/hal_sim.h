@@ -109,6 +109,7 @@ struct hal_sim_stats {
 	unsigned irq_resamples;
 	unsigned kicks[HAL_MAX_CPUS]; /* hal_cpu_kick, per target CPU */
 	unsigned debug_changes;	      /* hal_vcpu_debug_changed */
+	unsigned vcpu_runs;	      /* hal_vcpu_run calls */
 	uint64_t last_setway;
 };
 struct hal_sim_stats *hal_sim_stats(void);

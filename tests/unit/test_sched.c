@@ -406,17 +406,32 @@ static void arm_vtimer(struct vcpu *v)
 	hal_vcpu_el1_write(&v->arch, EL1_CNTV_CTL, CNT_CTL_ENABLE);
 }
 
+/*
+ * The machine sleeps until the loaded vCPU's virtual timer fires: the
+ * hardware's timer, which raises PPI 27 at its deadline whether the vCPU
+ * is in its guest or waits in place (sched_wait_here).
+ */
+static void idle_until_vtimer(void *ctx)
+{
+	(void)ctx;
+	if (hal_counter_read() < timer_deadline)
+		hal_sim_set_counter(timer_deadline);
+	hal_sim_irq_raise(GIC_PPI_VTIMER);
+}
+
 static void test_sched_wfi_blocks_until_the_timer_deadline(void **st)
 {
 	static const struct step steps[] = {
 	    {arm_vtimer, 0, {0}, WFI},
 	    CALL(PSCI_SYSTEM_OFF),
 	};
-
+	const struct hal_sim_engine eng = {.run = engine_run,
+					   .idle = idle_until_vtimer};
 	uint64_t slept = sched_idle_ticks(0);
 
 	(void)st;
 	LOAD(steps);
+	hal_sim_set_engine(&eng);
 	assert_int_equal(hv_main(&cfg), 0);
 	assert_int_equal(script.overruns, 0);
 	/* It ran again only once the machine had idled to the deadline. */
@@ -426,6 +441,33 @@ static void test_sched_wfi_blocks_until_the_timer_deadline(void **st)
 	slept = sched_idle_ticks(0) - slept;
 	assert_true(slept > 0 && slept <= 1000);
 	assert_int_equal(sched_idle_ticks(HAL_MAX_CPUS), 0);
+	/* Alone on its CPU, it waited in place (sched_wait_here): entered
+	 * once, no second trip through the scheduler. */
+	assert_int_equal(hal_sim_stats()->vcpu_runs, 1);
+}
+
+/* With another VM's vCPU on the same CPU, a WFI is the scheduler's: the
+ * other VM runs while the first waits for its timer. */
+static void test_sched_wfi_with_others_on_goes_through_the_scheduler(void **st)
+{
+	static const struct step steps[] = {
+	    {arm_vtimer, 0, {0}, WFI},
+	    CALL(PSCI_SYSTEM_OFF),
+	    CALL(PSCI_SYSTEM_OFF),
+	};
+
+	(void)st;
+	cfg.vm_count = 2;
+	LOAD(steps);
+	assert_int_equal(hv_main(&cfg), 0);
+	assert_int_equal(script.overruns, 0);
+	assert_int_equal(script.who[0], 0);
+	assert_int_equal(script.who[1], 10);
+	/* demo again, past its WFI, once its deadline had come. */
+	assert_int_equal(script.who[2], 0);
+	assert_int_equal(script.pc[2], ENTRY + 4);
+	assert_true(hal_counter_read() >= timer_deadline);
+	assert_int_equal(hal_sim_stats()->vcpu_runs, 3);
 }
 
 static void test_sched_interrupt_exits_do_not_end_the_slice(void **st)
@@ -672,6 +714,7 @@ int main(void)
 	    T(test_sched_vm_whose_last_vcpu_turns_off_stops),
 	    T(test_sched_runs_a_secondary_vcpu_after_cpu_on),
 	    T(test_sched_wfi_blocks_until_the_timer_deadline),
+	    T(test_sched_wfi_with_others_on_goes_through_the_scheduler),
 	    T(test_sched_interrupt_exits_do_not_end_the_slice),
 	    T(test_sched_system_reset_reloads_and_restarts),
 	    T(test_sched_reset_linux_vm_boots_again),
