@@ -451,17 +451,32 @@ static hal_exit_fn handler_of(const struct hal_exit_table *exits,
 	}
 }
 
+unsigned hal_sim_exit_regs(const struct vcpu_exit *e)
+{
+	unsigned ec = (unsigned)(e->esr >> 26) & 0x3f;
+
+	if (e->kind == VCPU_EXIT_SYNC && (ec == 0x16 || ec == 0x17))
+		return 8;
+	return 18;
+}
+
 void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 		  const struct hal_exit_table *exits)
 {
+	static uint64_t poison[31];
 	hal_exit_fn h = handler_of(exits, e);
-	uint64_t saved[13];
+	unsigned first = hal_sim_exit_regs(e);
+	size_t len = (31 - first) * sizeof(uint64_t);
+	uint64_t saved[31];
 
-	/* x18-x30 as the aarch64 backend leaves them: not in regs. */
-	for (unsigned i = 0; i < 13; i++) {
-		saved[i] = v->regs.x[18 + i];
-		v->regs.x[18 + i] = REG_POISON + 18 + i;
+	if (poison[0] == 0) {
+		for (unsigned i = 0; i < 31; i++)
+			poison[i] = REG_POISON + i;
 	}
+	/* x18-x30 as the aarch64 backend leaves them: not in regs (nor
+	 * x8-x17 for an SMCCC call). */
+	memcpy(&saved[first], &v->regs.x[first], len);
+	memcpy(&v->regs.x[first], &poison[first], len);
 	v->exit = *e;
 	v->exit.all_regs = false;
 	if (e->kind == VCPU_EXIT_IRQ) {
@@ -474,12 +489,13 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 	}
 	v->need_regs = false;
 	h(v);
-	for (unsigned i = 0; i < 13; i++)
-		v->regs.x[18 + i] = saved[i];
+	memcpy(&v->regs.x[first], &saved[first], len);
 	if (!v->need_regs)
 		return;
 	v->need_regs = false;
 	v->exit.all_regs = true;
+	if (engine.full_regs != NULL)
+		engine.full_regs(engine.ctx, v);
 	h(v);
 }
 
