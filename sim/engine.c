@@ -169,10 +169,12 @@ struct cpu {
 	bool exit_partial, exit_hi;
 	unsigned exit_first;
 	uint64_t exit_hi_before[GPR_COUNT];
-	/* Where exit_in_hook reads to: x0-x(n-1) of v->regs, then PSTATE to
-	 * exit_pstate, at [n == EXIT_GPRS] (eng.exit_ids). */
-	void *exit_ptrs[2][EXIT_GPRS + 1];
+	/* Where read_exit_regs reads to: x0-x(n-1) of v->regs, then PSTATE
+	 * and PC to exit_pstate and exit_pc, at [n == EXIT_GPRS]
+	 * (eng.exit_ids). */
+	void *exit_ptrs[2][EXIT_GPRS + 2];
 	uint32_t exit_pstate;
+	uint64_t exit_pc;
 };
 
 /*
@@ -224,8 +226,8 @@ static struct {
 	} map_cache;
 	double slice_start;
 	int gpr_ids[GPR_COUNT + 2]; /* x0-x30, PC, PSTATE */
-	/* x0-x(n-1) then PSTATE, at [n == EXIT_GPRS] */
-	int exit_ids[2][EXIT_GPRS + 1];
+	/* x0-x(n-1), PSTATE, PC, at [n == EXIT_GPRS] */
+	int exit_ids[2][EXIT_GPRS + 2];
 } eng;
 
 static int gpr_id(unsigned n)
@@ -1385,19 +1387,27 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
  * the CPU, go to the core, and only what the core changed goes back.
  * natural_pc is where the CPU continues if the core leaves the PC there.
  */
-static void exit_in_hook(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
-			 uint64_t natural_pc)
+/*
+ * One call for what the first pass of an exit has (n registers from x0,
+ * hal_sim_exit_regs), PSTATE and, with pc, the PC (c->exit_pstate,
+ * c->exit_pc): most exits need no more.
+ */
+static void read_exit_regs(struct cpu *c, unsigned n, bool pc)
+{
+	uc_reg_read_batch(c->uc, eng.exit_ids[n == EXIT_GPRS],
+			  c->exit_ptrs[n == EXIT_GPRS],
+			  (int)n + 1 + (pc ? 1 : 0));
+}
+
+/* exit_in_hook once read_exit_regs has read the registers. */
+static void exit_read(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
+		      uint64_t natural_pc)
 {
 	struct vcpu_regs *r = &c->v->regs;
 	unsigned n = hal_sim_exit_regs(e);
 	uint64_t before[EXIT_GPRS];
-	uint64_t pstate;
+	uint64_t pstate = c->exit_pstate;
 
-	/* One call for what the first pass has and PSTATE: most exits need
-	 * no more. */
-	uc_reg_read_batch(c->uc, eng.exit_ids[n == EXIT_GPRS],
-			  c->exit_ptrs[n == EXIT_GPRS], (int)n + 1);
-	pstate = c->exit_pstate;
 	memcpy(before, r->x, n * sizeof(before[0]));
 	c->exit_partial = true;
 	c->exit_hi = false;
@@ -1430,6 +1440,13 @@ static void exit_in_hook(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
 		c->stopped = true;
 		uc_emu_stop(c->uc);
 	}
+}
+
+static void exit_in_hook(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
+			 uint64_t natural_pc)
+{
+	read_exit_regs(c, hal_sim_exit_regs(e), false);
+	exit_read(c, e, elr, natural_pc);
 }
 
 /*
@@ -2013,9 +2030,17 @@ static void phys_data_abort(struct cpu *c, uint64_t pc)
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
 	struct cpu *c = ud;
-	uint64_t pc = rd(c, UC_ARM64_REG_PC);
 	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC};
+	bool call = (intno == EXCP_HVC || intno == EXCP_SMC) && !c->el_switch;
+	uint64_t pc;
 
+	/* An SMCCC call's registers and PC in one read (exit_read). */
+	if (call) {
+		read_exit_regs(c, EXIT_GPRS_MIN, true);
+		pc = c->exit_pc;
+	} else {
+		pc = rd(c, UC_ARM64_REG_PC);
+	}
 	if (c->el_switch) {
 		/* The vector cannot be fetched: the caller sets the PC. */
 		c->stopped = true;
@@ -2026,12 +2051,12 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 	case EXCP_HVC:
 		/* Unicorn's PC is past the HVC, as ELR_EL2 is. */
 		e.esr = trap_esr_hvc(insn_imm16(c, pc - 4));
-		exit_in_hook(c, &e, pc, pc);
+		exit_read(c, &e, pc, pc);
 		break;
 	case EXCP_SMC:
 		/* HCR_EL2.TSC: ELR_EL2 is the SMC itself. */
 		e.esr = trap_esr_smc(insn_imm16(c, pc - 4));
-		exit_in_hook(c, &e, pc - 4, pc);
+		exit_read(c, &e, pc - 4, pc);
 		break;
 	case EXCP_UDEF:
 		guest_exception(c, exc_esr_undef(), pc);
@@ -2576,6 +2601,7 @@ static struct cpu *cpu_get(struct hal_vcpu *v)
 		for (unsigned i = 0; i < n; i++)
 			c->exit_ptrs[k][i] = &v->regs.x[i];
 		c->exit_ptrs[k][n] = &c->exit_pstate;
+		c->exit_ptrs[k][n + 1] = &c->exit_pc;
 	}
 	if (slot_of(c)->uc != NULL) {
 		c->uc = slot_of(c)->uc;
@@ -3126,6 +3152,7 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 		for (unsigned i = 0; i < n; i++)
 			eng.exit_ids[k][i] = gpr_id(i);
 		eng.exit_ids[k][n] = UC_ARM64_REG_PSTATE;
+		eng.exit_ids[k][n + 1] = UC_ARM64_REG_PC;
 	}
 	/* The CPU model does not change: ask it once per process. */
 	if (!probed) {

@@ -465,8 +465,7 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 {
 	static uint64_t poison[31];
 	hal_exit_fn h = handler_of(exits, e);
-	unsigned first = hal_sim_exit_regs(e);
-	size_t len = (31 - first) * sizeof(uint64_t);
+	bool call = hal_sim_exit_regs(e) == 8;
 	uint64_t saved[31];
 
 	if (poison[0] == 0) {
@@ -474,9 +473,15 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 			poison[i] = REG_POISON + i;
 	}
 	/* x18-x30 as the aarch64 backend leaves them: not in regs (nor
-	 * x8-x17 for an SMCCC call). */
-	memcpy(&saved[first], &v->regs.x[first], len);
-	memcpy(&v->regs.x[first], &poison[first], len);
+	 * x8-x17 for an SMCCC call). Copies of constant sizes: this is
+	 * every exit's path. */
+	if (call) {
+		memcpy(&saved[8], &v->regs.x[8], 23 * sizeof(uint64_t));
+		memcpy(&v->regs.x[8], &poison[8], 23 * sizeof(uint64_t));
+	} else {
+		memcpy(&saved[18], &v->regs.x[18], 13 * sizeof(uint64_t));
+		memcpy(&v->regs.x[18], &poison[18], 13 * sizeof(uint64_t));
+	}
 	v->exit = *e;
 	v->exit.all_regs = false;
 	if (e->kind == VCPU_EXIT_IRQ) {
@@ -489,7 +494,10 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 	}
 	v->need_regs = false;
 	h(v);
-	memcpy(&v->regs.x[first], &saved[first], len);
+	if (call)
+		memcpy(&v->regs.x[8], &saved[8], 23 * sizeof(uint64_t));
+	else
+		memcpy(&v->regs.x[18], &saved[18], 13 * sizeof(uint64_t));
 	if (!v->need_regs)
 		return;
 	v->need_regs = false;
