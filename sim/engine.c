@@ -1305,14 +1305,27 @@ static void raise_timers(void)
  * the virtual IRQ (taken by the per-instruction hook once PSTATE.I is
  * clear) and the maintenance interrupt (a physical PPI 25 to EL2).
  */
+/* Whether the interface's registers are as update_gic last saw them: the
+ * implemented list registers, the control and the active priorities. */
+static bool gic_same(const struct cpu *c)
+{
+	const struct vcpu_vgic *g = c->vif.g, *s = &c->gic_seen;
+	uint64_t diff = (g->hcr ^ s->hcr) | (g->vmcr ^ s->vmcr) |
+			(g->apr[0] ^ s->apr[0]) | (g->apr[1] ^ s->apr[1]) |
+			(g->apr[2] ^ s->apr[2]) | (g->apr[3] ^ s->apr[3]);
+
+	for (unsigned i = 0; i < c->vif.lr_count && i < HAL_LR_MAX; i++)
+		diff |= g->lr[i] ^ s->lr[i];
+	return diff == 0;
+}
+
 static void update_gic(struct cpu *c)
 {
 	if (hal_gic()->version == 0)
 		return;
 	/* Both signals are functions of the interface's registers alone:
 	 * most exits change none of them. */
-	if (!c->gic_known ||
-	    memcmp(&c->gic_seen, c->vif.g, sizeof(c->gic_seen)) != 0) {
+	if (!c->gic_known || !gic_same(c)) {
 		c->gic_seen = *c->vif.g;
 		c->gic_known = true;
 		c->virq = vcpuif_virq(&c->vif);
@@ -1370,7 +1383,10 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
 		eng.stats.irq_exits++;
 	if (eng.opt.trace != NULL)
 		trace_exit(c, e);
-	hal_sim_exit(c->v, e, c->on_exit);
+	if (c->exit_partial)
+		hal_sim_exit_partial(c->v, e, c->on_exit);
+	else
+		hal_sim_exit(c->v, e, c->on_exit);
 	update_gic(c);
 	/* Exits count towards the limit too: a guest that faults forever
 	 * without retiring an instruction must stop as well. */

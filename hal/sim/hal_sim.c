@@ -451,17 +451,9 @@ static hal_exit_fn handler_of(const struct hal_exit_table *exits,
 	}
 }
 
-unsigned hal_sim_exit_regs(const struct vcpu_exit *e)
-{
-	unsigned ec = (unsigned)(e->esr >> 26) & 0x3f;
-
-	if (e->kind == VCPU_EXIT_SYNC && (ec == 0x16 || ec == 0x17))
-		return 8;
-	return 18;
-}
-
-void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
-		  const struct hal_exit_table *exits)
+/* hal_sim_exit; keep: x(first)-x30 are put back after the first pass. */
+static void exit_passes(struct hal_vcpu *v, const struct vcpu_exit *e,
+			const struct hal_exit_table *exits, bool keep)
 {
 	static uint64_t poison[31];
 	hal_exit_fn h = handler_of(exits, e);
@@ -475,13 +467,14 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 	/* x18-x30 as the aarch64 backend leaves them: not in regs (nor
 	 * x8-x17 for an SMCCC call). Copies of constant sizes: this is
 	 * every exit's path. */
-	if (call) {
+	if (keep && call)
 		memcpy(&saved[8], &v->regs.x[8], 23 * sizeof(uint64_t));
-		memcpy(&v->regs.x[8], &poison[8], 23 * sizeof(uint64_t));
-	} else {
+	else if (keep)
 		memcpy(&saved[18], &v->regs.x[18], 13 * sizeof(uint64_t));
+	if (call)
+		memcpy(&v->regs.x[8], &poison[8], 23 * sizeof(uint64_t));
+	else
 		memcpy(&v->regs.x[18], &poison[18], 13 * sizeof(uint64_t));
-	}
 	v->exit = *e;
 	v->exit.all_regs = false;
 	if (e->kind == VCPU_EXIT_IRQ) {
@@ -494,17 +487,29 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 	}
 	v->need_regs = false;
 	h(v);
-	if (call)
+	if (keep && call)
 		memcpy(&v->regs.x[8], &saved[8], 23 * sizeof(uint64_t));
-	else
+	else if (keep)
 		memcpy(&v->regs.x[18], &saved[18], 13 * sizeof(uint64_t));
 	if (!v->need_regs)
 		return;
 	v->need_regs = false;
 	v->exit.all_regs = true;
-	if (engine.full_regs != NULL)
+	if (!keep && engine.full_regs != NULL)
 		engine.full_regs(engine.ctx, v);
 	h(v);
+}
+
+void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
+		  const struct hal_exit_table *exits)
+{
+	exit_passes(v, e, exits, true);
+}
+
+void hal_sim_exit_partial(struct hal_vcpu *v, const struct vcpu_exit *e,
+			  const struct hal_exit_table *exits)
+{
+	exit_passes(v, e, exits, false);
 }
 
 void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)

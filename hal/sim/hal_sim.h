@@ -48,8 +48,8 @@ struct hal_sim_engine {
 	void (*idle)(void *ctx);
 	/* hal_counter_read, when the engine keeps the time. */
 	uint64_t (*counter)(void *ctx);
-	/* Before hal_sim_exit's second pass (all_regs): an engine that put
-	 * only x0-x17 in v->regs for the exit puts x18-x30 there too. */
+	/* Before hal_sim_exit_partial's second pass (all_regs): the engine
+	 * puts the registers the first pass lacked in v->regs. */
 	void (*full_regs)(void *ctx, struct hal_vcpu *v);
 	void *ctx;
 };
@@ -72,7 +72,22 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
  * x0-x3, so the core's calls read nothing above x7 (and hvsim's engine
  * reads no more of the CPU for them).
  */
-unsigned hal_sim_exit_regs(const struct vcpu_exit *e);
+static inline unsigned hal_sim_exit_regs(const struct vcpu_exit *e)
+{
+	unsigned ec = (unsigned)(e->esr >> 26) & 0x3f;
+
+	if (e->kind == VCPU_EXIT_SYNC && (ec == 0x16 || ec == 0x17))
+		return 8;
+	return 18;
+}
+
+/*
+ * hal_sim_exit for an engine that put only the first pass's registers in
+ * v->regs: the others keep the poison afterwards, and before a second
+ * pass the engine's full_regs puts them there.
+ */
+void hal_sim_exit_partial(struct hal_vcpu *v, const struct vcpu_exit *e,
+			  const struct hal_exit_table *exits);
 
 /* Puts the model back in its initial state (frees the arena). */
 void hal_sim_reset(void);
