@@ -1424,7 +1424,11 @@ static void exit_read(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
 	uint64_t before[EXIT_GPRS];
 	uint64_t pstate = c->exit_pstate;
 
-	memcpy(before, r->x, n * sizeof(before[0]));
+	/* Copies of constant sizes: a variable one is a slow rep movs. */
+	if (n == EXIT_GPRS_MIN)
+		memcpy(before, r->x, EXIT_GPRS_MIN * sizeof(before[0]));
+	else
+		memcpy(before, r->x, EXIT_GPRS * sizeof(before[0]));
 	c->exit_partial = true;
 	c->exit_hi = false;
 	c->exit_first = n;
