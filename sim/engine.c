@@ -79,6 +79,14 @@
 #define PROBE_MAX 8
 
 #define GPR_COUNT 31
+/*
+ * The most registers an exit hands the core first (hal_sim_exit_regs):
+ * x0-x17, as the aarch64 backend saves them (x0-x7 for an SMCCC call);
+ * the rest only if the handler declines without them (need_regs), by
+ * engine_full_regs.
+ */
+#define EXIT_GPRS     18
+#define EXIT_GPRS_MIN 8
 
 struct cpu {
 	struct hal_vcpu *v;
@@ -97,6 +105,10 @@ struct cpu {
 	uint64_t fault_pstate;
 	struct vcpuif vif; /* its GIC virtual CPU interface */
 	bool virq;	   /* a virtual IRQ is asserted to it */
+	/* update_gic: the interface's registers virq and maintenance were
+	 * found from (once gic_known). */
+	bool gic_known, maintenance;
+	struct vcpu_vgic gic_seen;
 	bool take_irq;	   /* stopped to take that IRQ */
 	uint32_t cntv_ctl; /* the virtual timer: ENABLE, IMASK as written */
 	uint64_t cntv_cval;
@@ -151,6 +163,18 @@ struct cpu {
 	uc_hook watch_hook; /* memory accesses, while a watchpoint is armed */
 	bool watch_hooked;
 	bool watch_dirty; /* v->debug changed: look again before running */
+	/* In exit_in_hook: x(exit_first)-x30 of v->regs are not the CPU's
+	 * (exit_hi false), or were read for a second pass, as they were
+	 * then. */
+	bool exit_partial, exit_hi;
+	unsigned exit_first;
+	uint64_t exit_hi_before[GPR_COUNT];
+	/* Where read_exit_regs reads to: x0-x(n-1) of v->regs, then PSTATE
+	 * and PC to exit_pstate and exit_pc, at [n == EXIT_GPRS]
+	 * (eng.exit_ids). */
+	void *exit_ptrs[2][EXIT_GPRS + 2];
+	uint32_t exit_pstate;
+	uint64_t exit_pc;
 };
 
 /*
@@ -202,6 +226,8 @@ static struct {
 	} map_cache;
 	double slice_start;
 	int gpr_ids[GPR_COUNT + 2]; /* x0-x30, PC, PSTATE */
+	/* x0-x(n-1), PSTATE, PC, at [n == EXIT_GPRS] */
+	int exit_ids[2][EXIT_GPRS + 2];
 } eng;
 
 static int gpr_id(unsigned n)
@@ -1102,6 +1128,17 @@ static void get_gprs(struct cpu *c, uint64_t *x)
 	uc_reg_read_batch(c->uc, eng.gpr_ids, ptrs, GPR_COUNT);
 }
 
+/* x(first)-x30 into x[first..30]. */
+static void get_high_gprs(struct cpu *c, uint64_t *x, unsigned first)
+{
+	void *ptrs[GPR_COUNT];
+
+	for (unsigned i = first; i < GPR_COUNT; i++)
+		ptrs[i - first] = &x[i];
+	uc_reg_read_batch(c->uc, eng.gpr_ids + first, ptrs,
+			  (int)(GPR_COUNT - first));
+}
+
 /* The vCPU's registers, from the CPU model that runs it. */
 static void get_state(struct cpu *c, struct vcpu_regs *r)
 {
@@ -1268,12 +1305,33 @@ static void raise_timers(void)
  * the virtual IRQ (taken by the per-instruction hook once PSTATE.I is
  * clear) and the maintenance interrupt (a physical PPI 25 to EL2).
  */
+/* Whether the interface's registers are as update_gic last saw them: the
+ * implemented list registers, the control and the active priorities. */
+static bool gic_same(const struct cpu *c)
+{
+	const struct vcpu_vgic *g = c->vif.g, *s = &c->gic_seen;
+	uint64_t diff = (g->hcr ^ s->hcr) | (g->vmcr ^ s->vmcr) |
+			(g->apr[0] ^ s->apr[0]) | (g->apr[1] ^ s->apr[1]) |
+			(g->apr[2] ^ s->apr[2]) | (g->apr[3] ^ s->apr[3]);
+
+	for (unsigned i = 0; i < c->vif.lr_count && i < HAL_LR_MAX; i++)
+		diff |= g->lr[i] ^ s->lr[i];
+	return diff == 0;
+}
+
 static void update_gic(struct cpu *c)
 {
 	if (hal_gic()->version == 0)
 		return;
-	c->virq = vcpuif_virq(&c->vif);
-	if (vcpuif_maintenance(&c->vif)) {
+	/* Both signals are functions of the interface's registers alone:
+	 * most exits change none of them. */
+	if (!c->gic_known || !gic_same(c)) {
+		c->gic_seen = *c->vif.g;
+		c->gic_known = true;
+		c->virq = vcpuif_virq(&c->vif);
+		c->maintenance = vcpuif_maintenance(&c->vif);
+	}
+	if (c->maintenance) {
 		if (!hal_sim_irq_active(GIC_PPI_MAINTENANCE))
 			hal_sim_irq_raise(GIC_PPI_MAINTENANCE);
 	} else {
@@ -1286,6 +1344,23 @@ static void deactivate_phys(void *ctx, uint32_t pintid)
 	(void)ctx;
 	hal_sim_irq_deactivate(pintid);
 	raise_timers(); /* a level still high raises it again */
+}
+
+/*
+ * hal_sim_exit's second pass of an exit (all_regs): exit_in_hook read
+ * x0-x17 only, the rest comes now, and is what its write-back compares.
+ */
+static void engine_full_regs(void *ctx, struct hal_vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+
+	(void)ctx;
+	if (c == NULL || !c->exit_partial || c->exit_hi)
+		return;
+	get_high_gprs(c, v->regs.x, c->exit_first);
+	memcpy(&c->exit_hi_before[c->exit_first], &v->regs.x[c->exit_first],
+	       (GPR_COUNT - c->exit_first) * sizeof(uint64_t));
+	c->exit_hi = true;
 }
 
 static bool phys_irq_pending(void)
@@ -1308,7 +1383,10 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
 		eng.stats.irq_exits++;
 	if (eng.opt.trace != NULL)
 		trace_exit(c, e);
-	hal_sim_exit(c->v, e, c->on_exit);
+	if (c->exit_partial)
+		hal_sim_exit_partial(c->v, e, c->on_exit);
+	else
+		hal_sim_exit(c->v, e, c->on_exit);
 	update_gic(c);
 	/* Exits count towards the limit too: a guest that faults forever
 	 * without retiring an instruction must stop as well. */
@@ -1325,36 +1403,70 @@ static void deliver(struct cpu *c, const struct vcpu_exit *e)
  * the CPU, go to the core, and only what the core changed goes back.
  * natural_pc is where the CPU continues if the core leaves the PC there.
  */
-static void exit_in_hook(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
-			 uint64_t natural_pc)
+/*
+ * One call for what the first pass of an exit has (n registers from x0,
+ * hal_sim_exit_regs), PSTATE and, with pc, the PC (c->exit_pstate,
+ * c->exit_pc): most exits need no more.
+ */
+static void read_exit_regs(struct cpu *c, unsigned n, bool pc)
+{
+	uc_reg_read_batch(c->uc, eng.exit_ids[n == EXIT_GPRS],
+			  c->exit_ptrs[n == EXIT_GPRS],
+			  (int)n + 1 + (pc ? 1 : 0));
+}
+
+/* exit_in_hook once read_exit_regs has read the registers. */
+static void exit_read(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
+		      uint64_t natural_pc)
 {
 	struct vcpu_regs *r = &c->v->regs;
-	uint64_t before[GPR_COUNT];
-	uint64_t pstate;
+	unsigned n = hal_sim_exit_regs(e);
+	uint64_t before[EXIT_GPRS];
+	uint64_t pstate = c->exit_pstate;
 
-	get_gprs(c, r->x);
-	memcpy(before, r->x, sizeof(before));
-	pstate = rd_pstate(c);
+	/* Copies of constant sizes: a variable one is a slow rep movs. */
+	if (n == EXIT_GPRS_MIN)
+		memcpy(before, r->x, EXIT_GPRS_MIN * sizeof(before[0]));
+	else
+		memcpy(before, r->x, EXIT_GPRS * sizeof(before[0]));
+	c->exit_partial = true;
+	c->exit_hi = false;
+	c->exit_first = n;
 	r->pstate = pstate;
 	r->pc = elr;
 	deliver(c, e);
+	c->exit_partial = false;
 	if (r->pc != natural_pc || r->pstate != pstate) {
 		/*
 		 * A PC written from a hook does not always survive the rest of
 		 * the translation block: stop, and load the whole state once
-		 * Unicorn has returned.
+		 * Unicorn has returned (x18-x30 as the CPU has them, unless
+		 * the core's second pass changed them).
 		 */
+		if (!c->exit_hi)
+			get_high_gprs(c, r->x, n);
 		c->reload = true;
 	} else {
-		for (unsigned i = 0; i < GPR_COUNT; i++) {
+		for (unsigned i = 0; i < n; i++) {
 			if (r->x[i] != before[i])
-				wr(c, gpr_id(i), r->x[i]);
+				wr(c, eng.gpr_ids[i], r->x[i]);
+		}
+		for (unsigned i = n; c->exit_hi && i < GPR_COUNT; i++) {
+			if (r->x[i] != c->exit_hi_before[i])
+				wr(c, eng.gpr_ids[i], r->x[i]);
 		}
 	}
 	if (c->reload || c->v->yield || c->mem_stale) {
 		c->stopped = true;
 		uc_emu_stop(c->uc);
 	}
+}
+
+static void exit_in_hook(struct cpu *c, const struct vcpu_exit *e, uint64_t elr,
+			 uint64_t natural_pc)
+{
+	read_exit_regs(c, hal_sim_exit_regs(e), false);
+	exit_read(c, e, elr, natural_pc);
 }
 
 /*
@@ -1516,6 +1628,14 @@ static bool read_insn(struct cpu *c, uint64_t pc, uint32_t *insn)
 		if (t.fault != S1_OK)
 			return false;
 		ipa = t.ipa;
+	}
+	/* Guest RAM is hvsim's own memory: read it there, not through
+	 * Unicorn's memory API (an exit's syndrome is built from it). */
+	const uint8_t *host = mapped_host(slot_of(c), ipa, 4);
+
+	if (host != NULL) {
+		memcpy(insn, host, 4);
+		return true;
 	}
 	return uc_mem_read(c->uc, ipa, insn, 4) == UC_ERR_OK;
 }
@@ -1930,9 +2050,17 @@ static void phys_data_abort(struct cpu *c, uint64_t pc)
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
 	struct cpu *c = ud;
-	uint64_t pc = rd(c, UC_ARM64_REG_PC);
 	struct vcpu_exit e = {.kind = VCPU_EXIT_SYNC};
+	bool call = (intno == EXCP_HVC || intno == EXCP_SMC) && !c->el_switch;
+	uint64_t pc;
 
+	/* An SMCCC call's registers and PC in one read (exit_read). */
+	if (call) {
+		read_exit_regs(c, EXIT_GPRS_MIN, true);
+		pc = c->exit_pc;
+	} else {
+		pc = rd(c, UC_ARM64_REG_PC);
+	}
 	if (c->el_switch) {
 		/* The vector cannot be fetched: the caller sets the PC. */
 		c->stopped = true;
@@ -1943,12 +2071,12 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 	case EXCP_HVC:
 		/* Unicorn's PC is past the HVC, as ELR_EL2 is. */
 		e.esr = trap_esr_hvc(insn_imm16(c, pc - 4));
-		exit_in_hook(c, &e, pc, pc);
+		exit_read(c, &e, pc, pc);
 		break;
 	case EXCP_SMC:
 		/* HCR_EL2.TSC: ELR_EL2 is the SMC itself. */
 		e.esr = trap_esr_smc(insn_imm16(c, pc - 4));
-		exit_in_hook(c, &e, pc - 4, pc);
+		exit_read(c, &e, pc - 4, pc);
 		break;
 	case EXCP_UDEF:
 		guest_exception(c, exc_esr_undef(), pc);
@@ -2487,6 +2615,14 @@ static struct cpu *cpu_get(struct hal_vcpu *v)
 	    .version = hal_gic()->version,
 	    .deactivate_phys = deactivate_phys,
 	};
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned n = k ? EXIT_GPRS : EXIT_GPRS_MIN;
+
+		for (unsigned i = 0; i < n; i++)
+			c->exit_ptrs[k][i] = &v->regs.x[i];
+		c->exit_ptrs[k][n] = &c->exit_pstate;
+		c->exit_ptrs[k][n + 1] = &c->exit_pc;
+	}
 	if (slot_of(c)->uc != NULL) {
 		c->uc = slot_of(c)->uc;
 		reset_engine(c);
@@ -3016,6 +3152,7 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 	    .debug_changed = engine_debug_changed,
 	    .idle = engine_idle,
 	    .counter = engine_counter,
+	    .full_regs = engine_full_regs,
 	};
 	static struct hal_cpu_caps caps;
 	static uint64_t id_regs[8][8];
@@ -3029,6 +3166,14 @@ bool sim_engine_init(const struct sim_options *opt, char *err, size_t len)
 	eng.limit = opt->max_insns != 0 ? opt->max_insns : UINT64_MAX;
 	for (unsigned i = 0; i < GPR_COUNT; i++)
 		eng.gpr_ids[i] = gpr_id(i);
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned n = k ? EXIT_GPRS : EXIT_GPRS_MIN;
+
+		for (unsigned i = 0; i < n; i++)
+			eng.exit_ids[k][i] = gpr_id(i);
+		eng.exit_ids[k][n] = UC_ARM64_REG_PSTATE;
+		eng.exit_ids[k][n + 1] = UC_ARM64_REG_PC;
+	}
 	/* The CPU model does not change: ask it once per process. */
 	if (!probed) {
 		if (!cpu_open(&probe, err, len))

@@ -451,17 +451,30 @@ static hal_exit_fn handler_of(const struct hal_exit_table *exits,
 	}
 }
 
-void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
-		  const struct hal_exit_table *exits)
+/* hal_sim_exit; keep: x(first)-x30 are put back after the first pass. */
+static void exit_passes(struct hal_vcpu *v, const struct vcpu_exit *e,
+			const struct hal_exit_table *exits, bool keep)
 {
+	static uint64_t poison[31];
 	hal_exit_fn h = handler_of(exits, e);
-	uint64_t saved[13];
+	bool call = hal_sim_exit_regs(e) == 8;
+	uint64_t saved[31];
 
-	/* x18-x30 as the aarch64 backend leaves them: not in regs. */
-	for (unsigned i = 0; i < 13; i++) {
-		saved[i] = v->regs.x[18 + i];
-		v->regs.x[18 + i] = REG_POISON + 18 + i;
+	if (poison[0] == 0) {
+		for (unsigned i = 0; i < 31; i++)
+			poison[i] = REG_POISON + i;
 	}
+	/* x18-x30 as the aarch64 backend leaves them: not in regs (nor
+	 * x8-x17 for an SMCCC call). Copies of constant sizes: this is
+	 * every exit's path. */
+	if (keep && call)
+		memcpy(&saved[8], &v->regs.x[8], 23 * sizeof(uint64_t));
+	else if (keep)
+		memcpy(&saved[18], &v->regs.x[18], 13 * sizeof(uint64_t));
+	if (call)
+		memcpy(&v->regs.x[8], &poison[8], 23 * sizeof(uint64_t));
+	else
+		memcpy(&v->regs.x[18], &poison[18], 13 * sizeof(uint64_t));
 	v->exit = *e;
 	v->exit.all_regs = false;
 	if (e->kind == VCPU_EXIT_IRQ) {
@@ -474,13 +487,29 @@ void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 	}
 	v->need_regs = false;
 	h(v);
-	for (unsigned i = 0; i < 13; i++)
-		v->regs.x[18 + i] = saved[i];
+	if (keep && call)
+		memcpy(&v->regs.x[8], &saved[8], 23 * sizeof(uint64_t));
+	else if (keep)
+		memcpy(&v->regs.x[18], &saved[18], 13 * sizeof(uint64_t));
 	if (!v->need_regs)
 		return;
 	v->need_regs = false;
 	v->exit.all_regs = true;
+	if (!keep && engine.full_regs != NULL)
+		engine.full_regs(engine.ctx, v);
 	h(v);
+}
+
+void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
+		  const struct hal_exit_table *exits)
+{
+	exit_passes(v, e, exits, true);
+}
+
+void hal_sim_exit_partial(struct hal_vcpu *v, const struct vcpu_exit *e,
+			  const struct hal_exit_table *exits)
+{
+	exit_passes(v, e, exits, false);
 }
 
 void hal_vcpu_run(struct hal_vcpu *v, const struct hal_exit_table *exits)

@@ -48,18 +48,46 @@ struct hal_sim_engine {
 	void (*idle)(void *ctx);
 	/* hal_counter_read, when the engine keeps the time. */
 	uint64_t (*counter)(void *ctx);
+	/* Before hal_sim_exit_partial's second pass (all_regs): the engine
+	 * puts the registers the first pass lacked in v->regs. */
+	void (*full_regs)(void *ctx, struct hal_vcpu *v);
 	void *ctx;
 };
 
 /*
  * Hands exit e of v to its handler in exits as the aarch64 backend does:
- * first with x18-x30 not in v->regs (all_regs false; they hold a poison
- * value meanwhile, so a handler that reads or writes them when it must not
- * breaks a test), and again with all_regs if it declines (need_regs). An
- * engine calls this for every exit.
+ * first with only x0 up to x(hal_sim_exit_regs(e) - 1) in v->regs
+ * (all_regs false; the others hold a poison value meanwhile, so a handler
+ * that reads or writes them when it must not breaks a test), and again
+ * with all_regs if it declines (need_regs). An engine calls this for
+ * every exit.
  */
 void hal_sim_exit(struct hal_vcpu *v, const struct vcpu_exit *e,
 		  const struct hal_exit_table *exits);
+
+/*
+ * How many of x0-x30, from x0, an exit's first pass has: 18 (x0-x17, as
+ * struct vcpu_exit says), and 8 for an HVC or SMC (EC 0x16, 0x17): an
+ * SMCCC 1.1 call passes its arguments in x1-x6 and gets its results in
+ * x0-x3, so the core's calls read nothing above x7 (and hvsim's engine
+ * reads no more of the CPU for them).
+ */
+static inline unsigned hal_sim_exit_regs(const struct vcpu_exit *e)
+{
+	unsigned ec = (unsigned)(e->esr >> 26) & 0x3f;
+
+	if (e->kind == VCPU_EXIT_SYNC && (ec == 0x16 || ec == 0x17))
+		return 8;
+	return 18;
+}
+
+/*
+ * hal_sim_exit for an engine that put only the first pass's registers in
+ * v->regs: the others keep the poison afterwards, and before a second
+ * pass the engine's full_regs puts them there.
+ */
+void hal_sim_exit_partial(struct hal_vcpu *v, const struct vcpu_exit *e,
+			  const struct hal_exit_table *exits);
 
 /* Puts the model back in its initial state (frees the arena). */
 void hal_sim_reset(void);

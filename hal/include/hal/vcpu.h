@@ -132,7 +132,10 @@ struct vcpu_exit {
 	 * function changes them for its caller. Handling that reads or writes
 	 * one of x18-x30 (by number: a load/store's or an MSR/MRS's register)
 	 * declines the exit (v->need_regs) and is done again with all_regs
-	 * set. Nothing may read or write x18-x30 of regs otherwise.
+	 * set. Nothing may read or write x18-x30 of regs otherwise. An HVC
+	 * or SMC (EC 0x16, 0x17: an SMCCC 1.1 call, arguments in x1-x6,
+	 * results in x0-x3) reads and writes only x0-x7 without all_regs:
+	 * hal/sim's first pass holds no more (hal_sim_exit_regs).
 	 */
 	bool all_regs;
 };
