@@ -30,9 +30,12 @@
 #include "engine.h"
 #include "hal_sim.h"
 
+#include "hv/console.h"
 #include "hv/main.h"
 
 #include <setjmp.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,12 +86,21 @@ static const uint32_t vector_sync[] = {
 /* The image without an input: built once (build_image). */
 static uint8_t image[FILL_END];
 static jmp_buf stopped;
+static int stop_status;
+
+/* What a run did, for FUZZ_GUEST_TWICE. */
+struct outcome {
+	int status; /* hal_system_off's, -1: hv_main returned */
+	struct sim_stats stats;
+	char *console; /* malloc'd */
+	size_t console_len;
+};
 
 static void on_stop(int status, int halted)
 {
-	(void)status;
 	if (halted)
 		abort(); /* the core panicked: that is a finding */
+	stop_status = status;
 	longjmp(stopped, 1);
 }
 
@@ -113,9 +125,8 @@ static void build_image(void)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One input in a new VM; what it did into *out if not NULL. */
+static void run(const uint8_t *data, size_t size, struct outcome *out)
 {
 	static struct hv_config hc;
 	struct sim_options opt = {.max_insns = MAX_INSNS,
@@ -162,9 +173,74 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sim_engine_init(&opt, err, sizeof(err)))
 		abort();
 	hal_sim_set_stop_hook(on_stop);
+	stop_status = -1;
+	/*
+	 * What a machine's power-on gives the core and hv_main does not set
+	 * before its first line: the console's unfinished line (the last
+	 * input may have stopped in the middle of one, and the next run's
+	 * first line would end it: "fuzz|+ ", found by FUZZ_GUEST_TWICE).
+	 */
+	console_init(NULL, 0, 0);
 	if (setjmp(stopped) == 0)
 		(void)hv_main(&hc);
+	if (out != NULL) {
+		const char *text = hal_sim_console_output(&out->console_len);
+
+		out->status = stop_status;
+		out->stats = *sim_engine_stats();
+		out->stats.run_seconds = 0; /* wall time differs */
+		out->console = malloc(out->console_len + 1);
+		if (out->console == NULL)
+			abort();
+		memcpy(out->console, text, out->console_len);
+	}
 	sim_engine_fini();
 	hal_sim_reset();
+}
+
+static bool same_outcome(const struct outcome *a, const struct outcome *b)
+{
+	return a->status == b->status &&
+	       memcmp(&a->stats, &b->stats, sizeof(a->stats)) == 0 &&
+	       a->console_len == b->console_len &&
+	       memcmp(a->console, b->console, a->console_len) == 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * With FUZZ_GUEST_TWICE in the environment each input runs twice, and
+ * the two runs must agree (how the VM stopped, instructions, exits by
+ * class, the console's transcript with the core's log lines): every input
+ * starts from the same state whatever ran before it (the kept engines,
+ * their translations, the recycled memory).
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int twice = -1;
+	struct outcome a, b;
+
+	if (twice < 0)
+		twice = getenv("FUZZ_GUEST_TWICE") != NULL;
+	if (!twice) {
+		run(data, size, NULL);
+		return 0;
+	}
+	run(data, size, &a);
+	run(data, size, &b);
+	if (!same_outcome(&a, &b)) {
+		fprintf(stderr,
+			"fuzz_guest: the same input ran differently: status "
+			"%d/%d, %llu/%llu instructions, %llu/%llu exits\n"
+			"first transcript:\n%.*s\nsecond transcript:\n%.*s\n",
+			a.status, b.status, (unsigned long long)a.stats.insns,
+			(unsigned long long)b.stats.insns,
+			(unsigned long long)a.stats.exits,
+			(unsigned long long)b.stats.exits, (int)a.console_len,
+			a.console, (int)b.console_len, b.console);
+		abort();
+	}
+	free(a.console);
+	free(b.console);
 	return 0;
 }
