@@ -1,4 +1,5 @@
 /* hal_sim: one file, one machine model; see hal_sim.h. */
+#define _DEFAULT_SOURCE /* madvise, MAP_ANONYMOUS */
 #include "hal_sim.h"
 
 #include <hal/console.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define CONSOLE_IN_MAX 4096
 
@@ -125,14 +128,54 @@ void hal_mem_zero(void *p, uint64_t len)
 	stats.mem_zero_bytes += len;
 }
 
+/*
+ * The arena is mapped, not allocated: a guard page either side (an access
+ * past either end faults, as ASan's redzones around an allocation would
+ * report it), and a machine made again over the same arena (a fuzzer makes
+ * one per input) gets fresh zero pages from the kernel instead of a memset
+ * of all of it: only the pages a run touched are zeroed again, at their
+ * next touch. Huge pages would make each touch zero 2 MiB.
+ */
+static size_t page_size(void)
+{
+	long p = sysconf(_SC_PAGESIZE);
+
+	return p > 0 ? (size_t)p : 4096;
+}
+
 void *hal_sim_mem_init(uint64_t base, uint64_t size)
 {
-	if (arena != NULL && size <= arena_cap) {
-		memset(arena, 0, size);
+	size_t page = page_size();
+	uint64_t len = (size + page - 1) & ~(uint64_t)(page - 1);
+	static bool recycled;
+
+	if (len == 0)
+		len = page;
+	if (arena != NULL && len <= arena_cap) {
+		if (!recycled)
+			(void)madvise(arena, arena_cap, MADV_NOHUGEPAGE);
+		recycled = true;
+		if (madvise(arena, len, MADV_DONTNEED) != 0)
+			memset(arena, 0, size);
 	} else {
-		free(arena);
-		arena = calloc(1, size);
-		arena_cap = size;
+		uint8_t *p = MAP_FAILED;
+
+		if (arena != NULL)
+			munmap(arena - page, arena_cap + 2 * page);
+		arena = NULL;
+		arena_cap = 0;
+		recycled = false;
+		if (len <= SIZE_MAX - 2 * page)
+			p = mmap(NULL, len + 2 * page, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				 -1, 0);
+		if (p != MAP_FAILED &&
+		    mprotect(p + page, len, PROT_READ | PROT_WRITE) == 0) {
+			arena = p + page;
+			arena_cap = len;
+		} else if (p != MAP_FAILED) {
+			munmap(p, len + 2 * page);
+		}
 	}
 	if (arena == NULL) {
 		fprintf(stderr, "hal_sim: cannot allocate %llu bytes\n",

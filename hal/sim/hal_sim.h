@@ -89,10 +89,14 @@ static inline unsigned hal_sim_exit_regs(const struct vcpu_exit *e)
 void hal_sim_exit_partial(struct hal_vcpu *v, const struct vcpu_exit *e,
 			  const struct hal_exit_table *exits);
 
-/* Puts the model back in its initial state (frees the arena). */
+/* Puts the model back in its initial state (keeps the arena's memory). */
 void hal_sim_reset(void);
 
-/* Creates the host-physical arena [base, base + size), zero filled. */
+/*
+ * Creates the host-physical arena [base, base + size), zero filled, with an
+ * unmapped page either side. Called again, it reuses the memory when size
+ * fits, zeroing it with fresh pages (cheap when a run touched few).
+ */
 void *hal_sim_mem_init(uint64_t base, uint64_t size);
 
 void hal_sim_set_engine(const struct hal_sim_engine *engine);
