@@ -299,6 +299,9 @@ el2_fault_common:
 	.org	9990b + 0x80
 .endm
 
+/* In a section of its own, which hal.ld puts at the image base: aligned
+ * to 2 KiB in .text, it would pad whatever is before it to that. */
+	.section .text.vectors, "ax"
 	.balign 0x800
 	.global el2_vectors
 el2_vectors:
