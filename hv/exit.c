@@ -178,7 +178,7 @@ static void handle_dabt(struct hal_vcpu *a)
 		mmio_dabt_general(v, e);
 }
 
-static void handle_iabt(struct hal_vcpu *a)
+HAL_COLD static void handle_iabt(struct hal_vcpu *a)
 {
 	EXIT_ARGS(a);
 	uint64_t vector;
@@ -229,7 +229,7 @@ static void handle_vtimer(struct hal_vcpu *a)
 }
 
 /* FIQs are not used: anything pending is handled as IRQs are. */
-static void handle_fiq(struct hal_vcpu *a)
+HAL_COLD static void handle_fiq(struct hal_vcpu *a)
 {
 	struct vcpu *v = (struct vcpu *)a;
 
@@ -237,7 +237,7 @@ static void handle_fiq(struct hal_vcpu *a)
 	vgic_update(v);
 }
 
-static void handle_serror(struct hal_vcpu *a)
+HAL_COLD static void handle_serror(struct hal_vcpu *a)
 {
 	EXIT_ARGS(a);
 	hv_log_vcpu(v, "SError (esr 0x%08llx) at pc 0x%llx: ignored",

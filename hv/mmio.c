@@ -75,7 +75,8 @@ uint64_t mmio_load_value(const struct mmio_access *acc, uint64_t raw)
 	return v;
 }
 
-void mmio_fault(struct vcpu *v, const struct vcpu_exit *e, const char *why)
+HAL_COLD void mmio_fault(struct vcpu *v, const struct vcpu_exit *e,
+			 const char *why)
 {
 	uint32_t iss = esr_iss(e->esr);
 	uint64_t far = (iss & ISS_DA_FNV) ? 0 : e->far;

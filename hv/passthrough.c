@@ -541,19 +541,23 @@ static void pages(const struct vm_pt_device *d, unsigned i, uint64_t *lo,
 }
 
 /*
- * The range [base, +size) named what is in the device's range i: its reg
- * itself, or only the rest of the pages it spans. The message says which.
+ * The range [base, +size) named what, which spans the pages [pbase,
+ * +psize), against the device's range i: their ranges overlap, or only
+ * their pages (then the alignment is to blame). The message says which.
+ * A range of the machine or the VM is its own pages; another VM's device
+ * spans whole pages around its reg.
  */
 static enum hv_err clash(const struct vm_config *c,
 			 const struct vm_pt_device *d, unsigned i,
-			 uint64_t base, uint64_t size, const char *what,
+			 uint64_t base, uint64_t size, uint64_t pbase,
+			 uint64_t psize, const char *what,
 			 struct config_error *err)
 {
 	uint64_t a = pa_addr(d->reg[i].pa), b = a + d->reg[i].size;
 	uint64_t lo, hi;
 
 	pages(d, i, &lo, &hi);
-	if (!overlaps(lo, hi - lo, base, size))
+	if (!overlaps(lo, hi - lo, pbase, psize))
 		return HV_OK;
 	if (overlaps(a, b - a, base, size))
 		return fail(err, HV_ERR_OVERLAP, c->node, d->path,
@@ -564,34 +568,6 @@ static enum hv_err clash(const struct vm_config *c,
 		    "[0x%llx, 0x%llx) also hold%s %s",
 		    (ull)a, (ull)b, hi - lo > PT_PAGE ? "s" : "", (ull)lo,
 		    (ull)hi, hi - lo > PT_PAGE ? "" : "s", what);
-}
-
-/* Range i of d against range r of another VM's device od: their regs, or
- * only the pages they span (then the alignment is to blame). */
-static enum hv_err clash_device(const struct vm_config *c,
-				const struct vm_pt_device *d, unsigned i,
-				const struct vm_pt_device *od, unsigned r,
-				const char *what, struct config_error *err)
-{
-	uint64_t lo, hi, olo, ohi;
-
-	pages(d, i, &lo, &hi);
-	pages(od, r, &olo, &ohi);
-	if (!overlaps(lo, hi - lo, olo, ohi - olo))
-		return HV_OK;
-	if (overlaps(pa_addr(d->reg[i].pa), d->reg[i].size,
-		     pa_addr(od->reg[r].pa), od->reg[r].size))
-		return fail(
-		    err, HV_ERR_OVERLAP, c->node, d->path,
-		    "[0x%llx, 0x%llx) overlaps %s", (ull)pa_addr(d->reg[i].pa),
-		    (ull)(pa_addr(d->reg[i].pa) + d->reg[i].size), what);
-	return fail(err, HV_ERR_OVERLAP, c->node, d->path,
-		    "[0x%llx, 0x%llx) is not 4 KiB aligned: its page%s "
-		    "[0x%llx, 0x%llx) also hold%s %s",
-		    (ull)pa_addr(d->reg[i].pa),
-		    (ull)(pa_addr(d->reg[i].pa) + d->reg[i].size),
-		    hi - lo > PT_PAGE ? "s" : "", (ull)lo, (ull)hi,
-		    hi - lo > PT_PAGE ? "" : "s", what);
 }
 
 /* What a VM emulates where a device could be mapped (docs/manifest.md). */
@@ -637,21 +613,23 @@ static enum hv_err check_range(const struct vm_config *c,
 		fmt_snprintf(what, sizeof(what), "%s [0x%llx, 0x%llx)", h->what,
 			     (ull)pa_addr(h->base),
 			     (ull)(pa_addr(h->base) + h->size));
-		e = clash(c, d, i, pa_addr(h->base), h->size, what, err);
+		e = clash(c, d, i, pa_addr(h->base), h->size, pa_addr(h->base),
+			  h->size, what, err);
 		if (e != HV_OK)
 			return e;
 	}
 	fmt_snprintf(what, sizeof(what), "the VM's RAM [0x%llx, 0x%llx)",
 		     (ull)ipa_addr(c->ram_ipa),
 		     (ull)(ipa_addr(c->ram_ipa) + c->ram_size));
-	e = clash(c, d, i, ipa_addr(c->ram_ipa), c->ram_size, what, err);
+	e = clash(c, d, i, ipa_addr(c->ram_ipa), c->ram_size,
+		  ipa_addr(c->ram_ipa), c->ram_size, what, err);
 	for (unsigned k = 0;
 	     e == HV_OK && k < sizeof(emulated) / sizeof(emulated[0]); k++) {
 		fmt_snprintf(what, sizeof(what), "%s [0x%llx, 0x%llx)",
 			     emulated[k].what, (ull)emulated[k].base,
 			     (ull)(emulated[k].base + emulated[k].size));
-		e = clash(c, d, i, emulated[k].base, emulated[k].size, what,
-			  err);
+		e = clash(c, d, i, emulated[k].base, emulated[k].size,
+			  emulated[k].base, emulated[k].size, what, err);
 	}
 	return e;
 }
@@ -678,8 +656,13 @@ static enum hv_err check_others(const struct hv_config *cfg, unsigned vm,
 				     o->node);
 			for (unsigned i = 0; i < d->reg_count; i++) {
 				for (unsigned r = 0; r < od->reg_count; r++) {
-					e = clash_device(c, d, i, od, r, what,
-							 err);
+					uint64_t olo, ohi;
+
+					pages(od, r, &olo, &ohi);
+					e = clash(c, d, i,
+						  pa_addr(od->reg[r].pa),
+						  od->reg[r].size, olo,
+						  ohi - olo, what, err);
 					if (e != HV_OK)
 						return e;
 				}

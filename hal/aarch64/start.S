@@ -1,7 +1,8 @@
 /*
- * start: first instructions of the image. QEMU enters at EL2 on CPU 0 with
- * the MMU off; other CPUs stay off until started with PSCI. Sets a stack,
- * zeroes .bss and calls hal_boot(), which refuses to run anywhere but EL2.
+ * start: the entry point (ENTRY in hal.ld; the vector table is before it
+ * in the image). QEMU enters at EL2 on CPU 0 with the MMU off; other CPUs
+ * stay off until started with PSCI. Sets a stack, zeroes .bss and calls
+ * hal_boot(), which refuses to run anywhere but EL2.
  */
 #include "asm.h"
 

@@ -15,6 +15,10 @@
  * (switched only when another vCPU is loaded). Exceptions taken from EL2
  * itself save a full frame and call hal_el2_fault(), which dumps and stops
  * unless it expected the exception.
+ *
+ * All of it is in the vector table: the world switch and the EL2 fault
+ * path fill the slots whose vectors need less than their 0x80 bytes, which
+ * would otherwise be padding (.text is budgeted, tests/bench/budget).
  */
 #include "asm.h"
 
@@ -29,67 +33,6 @@
 #define ICC_IAR1_EL1  S3_0_C12_C12_0
 #define ICC_EOIR1_EL1 S3_0_C12_C12_1
 
-	.text
-
-/*
- * void __guest_enter(struct hal_vcpu *v)
- *
- * Saves the caller's callee-saved registers once, in the frame below which
- * every exit's handler runs (v->host_sp), then runs the vCPU with all its
- * registers. Returns when a handler asks for it (v->yield), with every
- * register of the vCPU in v->regs.
- */
-	.global __guest_enter
-	.type __guest_enter, %function
-__guest_enter:
-	sub	sp, sp, #96
-	stp	x19, x20, [sp, #0]
-	stp	x21, x22, [sp, #16]
-	stp	x23, x24, [sp, #32]
-	stp	x25, x26, [sp, #48]
-	stp	x27, x28, [sp, #64]
-	stp	x29, x30, [sp, #80]
-	mov	x1, sp
-	str	x1, [x0, #VCPU_HOST_SP]
-	mrs	x2, tpidr_el2
-	str	x0, [x2, #PCPU_VCPU]
-	mov	x18, x0
-	b	resume_all
-	.size __guest_enter, . - __guest_enter
-
-/* x18 = the vCPU: every register from v->regs, then into the guest. */
-resume_all:
-	mov	sp, x18
-	ldp	x19, x20, [sp, #REGS_X19]
-	ldp	x21, x22, [sp, #REGS_X19 + 16]
-	ldp	x23, x24, [sp, #REGS_X19 + 32]
-	ldp	x25, x26, [sp, #REGS_X19 + 48]
-	ldp	x27, x28, [sp, #REGS_X19 + 64]
-	ldr	x29, [sp, #REGS_X19 + 80]
-	ldr	x2, [sp, #REGS_X18]
-	ldr	x3, [sp, #REGS_X30]
-	stp	x2, x3, [sp, #VCPU_EXIT_X18_X30]
-/* A handler returned (x18 = the vCPU): resume, or go on in exit_slow. */
-after_call:
-	ldrh	w0, [x18, #VCPU_YIELD]
-	cbnz	w0, exit_slow
-	mov	sp, x18
-/* SP = the vCPU, x19-x29 already the guest's: the rest, then eret. */
-resume_partial:
-	ldp	x2, x3, [sp, #REGS_PC]
-	msr	elr_el2, x2
-	msr	spsr_el2, x3
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x30, [sp, #VCPU_EXIT_X18_X30]
-	eret
 
 /* The guest's registers a C call clobbers, PC and PSTATE; SP = v. */
 .macro save_scratch
@@ -119,9 +62,8 @@ resume_partial:
 .endm
 
 /*
- * A synchronous exit: the handler sync[EC]. Fits its vector slot. FAR and
- * HPFAR mean something for ECs 0x20 and up only: the others leave the
- * last ones in v->exit.
+ * A synchronous exit: the handler sync[EC]. FAR and HPFAR mean something
+ * for ECs 0x20 and up only: the others leave the last ones in v->exit.
  */
 .macro guest_sync
 	save_scratch
@@ -160,7 +102,7 @@ resume_partial:
  * handler in v->exit.intid (on v2 the whole GICC_IAR, sender included:
  * hal_irq_exit sorts it out). The virtual timer's PPI, the one a running
  * guest takes most, goes to the core's vtimer handler directly; anything
- * else through hal_irq_exit to its irq handler.
+ * else through hal_irq_exit to its irq handler (irq_exit).
  */
 .macro guest_irq
 	save_scratch
@@ -180,11 +122,74 @@ resume_partial:
 	call_handler
 .endm
 
-/* Any interrupt but the virtual timer's: through hal_irq_exit. */
-irq_exit:
-	adrp	x16, hal_irq_exit
-	add	x16, x16, :lo12:hal_irq_exit
-	call_handler
+/*
+ * An exception taken from EL2 itself: a full frame, then C. The vector
+ * saves x0 and x1 and gives the kind in x1; the rest is shared.
+ */
+.macro el2_fault kind
+	sub	sp, sp, #EL2_FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	mov	x1, #\kind
+	b	el2_fault_common
+.endm
+
+/* A vector slot: its vector's code, then whatever else fits; the
+ * assembler refuses a slot over its 0x80 bytes. */
+.macro slot
+	.balign 0x80
+9990:
+.endm
+.macro end_slot
+	.org	9990b + 0x80
+.endm
+
+/* Only the table: hal.ld puts this section at the image base, which is
+ * 2 KiB aligned; in .text, the alignment would pad the code before it. */
+	.section .text.vectors, "ax"
+	.balign 0x800
+	.global el2_vectors
+el2_vectors:
+
+/* Current EL with SP_EL0 (never used at EL2): as with SP_ELx. */
+	slot
+	b	el2_sync
+
+/* x18 = the vCPU: every register from v->regs, then into the guest. */
+resume_all:
+	mov	sp, x18
+	ldp	x19, x20, [sp, #REGS_X19]
+	ldp	x21, x22, [sp, #REGS_X19 + 16]
+	ldp	x23, x24, [sp, #REGS_X19 + 32]
+	ldp	x25, x26, [sp, #REGS_X19 + 48]
+	ldp	x27, x28, [sp, #REGS_X19 + 64]
+	ldp	x29, x3, [sp, #REGS_X19 + 80]	/* x29, x30 */
+	ldr	x2, [sp, #REGS_X18]
+	stp	x2, x3, [sp, #VCPU_EXIT_X18_X30]
+/* A handler returned (x18 = the vCPU): resume, or go on in exit_slow. */
+after_call:
+	ldrh	w0, [x18, #VCPU_YIELD]
+	cbnz	w0, exit_slow
+	mov	sp, x18
+/* SP = the vCPU, x19-x29 already the guest's: the rest, then eret. */
+resume_partial:
+	ldp	x2, x3, [sp, #REGS_PC]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x30, [sp, #VCPU_EXIT_X18_X30]
+	eret
+	end_slot
+
+	slot
+	b	el2_irq
 
 /*
  * The handler declined (need_regs) or yields: x18-x30 go to v->regs
@@ -193,15 +198,14 @@ irq_exit:
  * back from there. Only synchronous exits decline.
  */
 exit_slow:
+	ldp	x2, x3, [x18, #VCPU_EXIT_X18_X30]
 	stp	x19, x20, [x18, #REGS_X19]
 	stp	x21, x22, [x18, #REGS_X19 + 16]
 	stp	x23, x24, [x18, #REGS_X19 + 32]
 	stp	x25, x26, [x18, #REGS_X19 + 48]
 	stp	x27, x28, [x18, #REGS_X19 + 64]
-	str	x29, [x18, #REGS_X19 + 80]
-	ldp	x2, x3, [x18, #VCPU_EXIT_X18_X30]
+	stp	x29, x3, [x18, #REGS_X19 + 80]	/* x29, x30 */
 	str	x2, [x18, #REGS_X18]
-	str	x3, [x18, #REGS_X30]
 	ldrb	w0, [x18, #VCPU_NEED_REGS]
 	cbz	w0, guest_return
 	strb	wzr, [x18, #VCPU_NEED_REGS]
@@ -228,18 +232,49 @@ guest_return:
 	ldp	x29, x30, [sp, #80]
 	add	sp, sp, #96
 	ret
+	end_slot
+
+	slot
+	b	el2_fiq
 
 /*
- * An exception taken from EL2 itself: a full frame, then C. The vector
- * saves x0 and x1 and gives the kind in x1; the rest is shared.
+ * void __guest_enter(struct hal_vcpu *v)
+ *
+ * Saves the caller's callee-saved registers once, in the frame below which
+ * every exit's handler runs (v->host_sp), then runs the vCPU with all its
+ * registers. Returns when a handler asks for it (v->yield), with every
+ * register of the vCPU in v->regs.
  */
-.macro el2_fault kind
-	sub	sp, sp, #EL2_FRAME_SIZE
-	stp	x0, x1, [sp, #0]
-	mov	x1, #\kind
-	b	el2_fault_common
-.endm
+	.global __guest_enter
+	.type __guest_enter, %function
+__guest_enter:
+	sub	sp, sp, #96
+	stp	x19, x20, [sp, #0]
+	stp	x21, x22, [sp, #16]
+	stp	x23, x24, [sp, #32]
+	stp	x25, x26, [sp, #48]
+	stp	x27, x28, [sp, #64]
+	stp	x29, x30, [sp, #80]
+	mov	x1, sp
+	str	x1, [x0, #VCPU_HOST_SP]
+	mrs	x2, tpidr_el2
+	str	x0, [x2, #PCPU_VCPU]
+	mov	x18, x0
+	b	resume_all
+	.size __guest_enter, . - __guest_enter
 
+/* Any interrupt but the virtual timer's: through hal_irq_exit. */
+irq_exit:
+	adrp	x16, hal_irq_exit
+	add	x16, x16, :lo12:hal_irq_exit
+	call_handler
+	end_slot
+
+	slot
+	b	el2_serror
+
+/* The rest of an EL2 exception's frame; hal_el2_fault; back if it
+ * returns (el2_fault_return). */
 el2_fault_common:
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
@@ -264,6 +299,15 @@ el2_fault_common:
 	str	x0, [sp, #272]
 	mov	x0, sp
 	bl	hal_el2_fault
+	b	el2_fault_return
+	end_slot
+
+/* Current EL with SP_ELx: the hypervisor's own exceptions. */
+	slot
+el2_sync:
+	el2_fault KIND_SYNC
+
+el2_fault_return:
 	ldp	x0, x1, [sp, #256]
 	msr	spsr_el2, x0
 	ldp	x30, x0, [sp, #240]
@@ -285,45 +329,45 @@ el2_fault_common:
 	ldp	x28, x29, [sp, #224]
 	add	sp, sp, #EL2_FRAME_SIZE
 	eret
+	end_slot
 
-.macro ventry label
-	.balign 0x80
-	b	\label
-.endm
-
-/* A vector slot's code; the assembler refuses one over its 0x80 bytes. */
-.macro vslot body:vararg
-	.balign 0x80
-9990:
-	\body
-	.org	9990b + 0x80
-.endm
-
-	.balign 0x800
-	.global el2_vectors
-el2_vectors:
-	ventry	el2_sync	/* current EL with SP_EL0 */
-	ventry	el2_irq
-	ventry	el2_fiq
-	ventry	el2_serror
-	ventry	el2_sync	/* current EL with SP_ELx */
-	ventry	el2_irq
-	ventry	el2_fiq
-	ventry	el2_serror
-	vslot	guest_sync	/* lower EL, AArch64 */
-	vslot	guest_irq
-	vslot	guest_async KIND_FIQ, EXITS_FIQ
-	vslot	guest_async KIND_SERROR, EXITS_SERROR
-	vslot	guest_sync	/* lower EL, AArch32 */
-	vslot	guest_irq
-	vslot	guest_async KIND_FIQ, EXITS_FIQ
-	vslot	guest_async KIND_SERROR, EXITS_SERROR
-
-el2_sync:
-	el2_fault KIND_SYNC
+	slot
 el2_irq:
 	el2_fault KIND_IRQ
+	end_slot
+
+	slot
 el2_fiq:
 	el2_fault KIND_FIQ
+	end_slot
+
+	slot
 el2_serror:
 	el2_fault KIND_SERROR
+	end_slot
+
+/* Lower EL, AArch64, then AArch32: the exits. */
+	slot
+	guest_sync
+	end_slot
+	slot
+	guest_irq
+	end_slot
+	slot
+	guest_async KIND_FIQ, EXITS_FIQ
+	end_slot
+	slot
+	guest_async KIND_SERROR, EXITS_SERROR
+	end_slot
+	slot
+	guest_sync
+	end_slot
+	slot
+	guest_irq
+	end_slot
+	slot
+	guest_async KIND_FIQ, EXITS_FIQ
+	end_slot
+	slot
+	guest_async KIND_SERROR, EXITS_SERROR
+	end_slot

@@ -11,13 +11,17 @@
 #include <stdint.h>
 
 /*
- * A slow path split out of a hot function and kept out of it, so that the
- * hot path needs no stack frame (a hint; nothing depends on it).
+ * HAL_NOINLINE: a slow path split out of a hot function and kept out of
+ * it, so that the hot path needs no stack frame. HAL_COLD: a rare path (a
+ * guest's error, a fault) in a file built for speed: compiled for size,
+ * and calls to it are taken as unlikely. Hints; nothing depends on them.
  */
 #if defined(__GNUC__)
 #define HAL_NOINLINE __attribute__((noinline))
+#define HAL_COLD     __attribute__((cold))
 #else
 #define HAL_NOINLINE
+#define HAL_COLD
 #endif
 
 /*
