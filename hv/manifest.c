@@ -541,19 +541,27 @@ static enum hv_err vm_node(struct ctx *c, int node, unsigned index,
 enum hv_err manifest_parse(const void *fdt, size_t size, struct hv_config *cfg,
 			   struct config_error *err)
 {
-	struct ctx c = {.fdt = fdt, .err = err};
-	char path[sizeof(cfg->vms[0].node)];
-	int chosen, rc;
+	int rc = fdt_check(fdt, size);
 
-	cfg->vm_count = 0;
-	err->msg[0] = '\0';
-	rc = fdt_check(fdt, size);
 	if (rc != 0) {
+		cfg->vm_count = 0;
 		fmt_snprintf(err->msg, sizeof(err->msg),
 			     "the boot device tree is not valid: %s",
 			     fdt_strerror(rc));
 		return HV_ERR_INVAL;
 	}
+	return manifest_parse_checked(fdt, cfg, err);
+}
+
+enum hv_err manifest_parse_checked(const void *fdt, struct hv_config *cfg,
+				   struct config_error *err)
+{
+	struct ctx c = {.fdt = fdt, .err = err};
+	char path[sizeof(cfg->vms[0].node)];
+	int chosen;
+
+	cfg->vm_count = 0;
+	err->msg[0] = '\0';
 	chosen = fdt_path(fdt, "/chosen");
 	for (int n = chosen >= 0 ? fdt_first_child(fdt, chosen) : -1; n >= 0;
 	     n = fdt_next_sibling(fdt, n)) {

@@ -25,4 +25,9 @@
 enum hv_err manifest_parse(const void *fdt, size_t size, struct hv_config *cfg,
 			   struct config_error *err);
 
+/* The same for a tree that has passed fdt_check (the boot tree the HAL
+ * has already checked: hal_boot_dtb), without checking it again. */
+enum hv_err manifest_parse_checked(const void *fdt, struct hv_config *cfg,
+				   struct config_error *err);
+
 #endif

@@ -29,8 +29,6 @@ struct node_entry {
 	const char *name;
 	const char *compat; /* its compatible, or NULL */
 	uint32_t compat_len;
-	const uint8_t *reg; /* its reg, or NULL */
-	uint32_t reg_len;
 };
 
 static struct node_entry nodes[INDEX_MAX];
@@ -42,7 +40,6 @@ static bool index_node(const void *fdt, int node, struct node_entry *n)
 {
 	*n = (struct node_entry){.off = node, .name = fdt_node_name(fdt, node)};
 	n->compat = fdt_prop(fdt, node, "compatible", &n->compat_len);
-	n->reg = fdt_prop(fdt, node, "reg", &n->reg_len);
 	return n->name != NULL;
 }
 
@@ -67,6 +64,11 @@ static bool tree_ok(const void *fdt)
 	return true;
 }
 
+bool hal_fdt_checked(const void *fdt)
+{
+	return fdt == indexed;
+}
+
 static bool has_prefix(const char *s, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -85,12 +87,15 @@ static void reg_pair(const uint8_t *reg, unsigned i, uint64_t *addr,
 	*size = fdt_read_cells(reg + 4 * ac, sc);
 }
 
-/* How many whole reg pairs a node's reg holds. */
-static unsigned reg_pairs(const struct node_entry *n)
+/* A node's reg, read only for the node a lookup found (most are not), and
+ * how many whole pairs it holds. */
+static unsigned reg_pairs(const struct node_entry *n, const uint8_t **reg)
 {
 	unsigned cells = root_cells[0] + root_cells[1];
+	uint32_t len;
 
-	return n->reg != NULL && cells ? n->reg_len / (4 * cells) : 0;
+	*reg = fdt_prop(indexed, n->off, "reg", &len);
+	return *reg != NULL && cells ? len / (4 * cells) : 0;
 }
 
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
@@ -99,12 +104,13 @@ int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 		return -1;
 	for (unsigned i = 0; i < node_count; i++) {
 		const struct node_entry *n = &nodes[i];
+		const uint8_t *reg;
 
 		if (!has_prefix(n->name, "memory") ||
 		    (n->name[6] != '\0' && n->name[6] != '@'))
 			continue;
-		if (reg_pairs(n) > 0) {
-			reg_pair(n->reg, 0, base, size);
+		if (reg_pairs(n, &reg) > 0) {
+			reg_pair(reg, 0, base, size);
 			return 0;
 		}
 	}
@@ -118,15 +124,16 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		return -1;
 	for (unsigned i = 0; i < node_count; i++) {
 		const struct node_entry *n = &nodes[i];
+		const uint8_t *reg;
 		unsigned count;
 
 		if (n->compat == NULL ||
 		    !fdt_stringlist_contains(n->compat, n->compat_len, compat))
 			continue;
-		count = reg_pairs(n);
+		count = reg_pairs(n, &reg);
 		count = count < max_pairs ? count : max_pairs;
 		for (unsigned r = 0; r < count; r++)
-			reg_pair(n->reg, r, &regs[2 * r], &regs[2 * r + 1]);
+			reg_pair(reg, r, &regs[2 * r], &regs[2 * r + 1]);
 		return (int)count;
 	}
 	return -1;

@@ -53,10 +53,13 @@ const struct hal_platform *hal_platform(void);
 /*
  * The device tree the machine booted with, as the boot loader left it
  * (it holds the manifest of VMs, docs/manifest.md), and in *size at most
- * how many bytes it may span; NULL when there is none. Not checked: the
- * core checks it whole before reading it.
+ * how many bytes it may span; NULL when there is none. *checked is true
+ * when the HAL has already found exactly these bytes well-formed with
+ * lib/fdt's fdt_check (reading the machine from them), so that the core
+ * need not check them again; else the core checks the tree whole before
+ * reading it.
  */
-const void *hal_boot_dtb(size_t *size);
+const void *hal_boot_dtb(size_t *size, bool *checked);
 
 /* Index of the calling physical CPU, 0 .. HAL_MAX_CPUS - 1. */
 unsigned hal_cpu_id(void);
