@@ -51,7 +51,6 @@ static inline uint32_t be32(const uint8_t *b)
 	return w;
 }
 
-#define be32(b) be32(b)
 
 /* A word with a zero byte in it (the classic test: no false positives). */
 static inline bool has_zero_byte(uint32_t w)

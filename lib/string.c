@@ -46,12 +46,17 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
-	size_t i = 0;
 
-	if (c == 0 && ((uintptr_t)d & 7) == 0) {
-		uint64_t *d8 = dst;
+	if (c == 0) {
+		uint64_t *d8;
+		size_t i = 0;
 
-		/* 32 bytes an iteration: pages of tables, the VM array. */
+		/* Bytes up to an 8-byte boundary (a range that starts mid-word:
+		 * the rest of a page after a guest's device tree), then 32
+		 * bytes an iteration: pages of tables, the VM array. */
+		for (; n > 0 && ((uintptr_t)d & 7) != 0; n--)
+			*d++ = 0;
+		d8 = (uint64_t *)(void *)d;
 		for (; i + 4 <= n / 8; i += 4) {
 			d8[i] = 0;
 			d8[i + 1] = 0;
@@ -60,10 +65,11 @@ void *memset(void *dst, int c, size_t n)
 		}
 		for (; i < n / 8; i++)
 			d8[i] = 0;
-		i *= 8;
+		d += i * 8;
+		n -= i * 8;
 	}
-	for (; i < n; i++)
-		d[i] = (unsigned char)c;
+	for (; n > 0; n--)
+		*d++ = (unsigned char)c;
 	return dst;
 }
 
