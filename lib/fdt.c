@@ -51,7 +51,6 @@ static inline uint32_t be32(const uint8_t *b)
 	return w;
 }
 
-
 /* A word with a zero byte in it (the classic test: no false positives). */
 static inline bool has_zero_byte(uint32_t w)
 {
@@ -182,7 +181,8 @@ static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
  * The token stream: the root first, then only FDT_END once it closed (not
  * even a NOP, as libfdt wants), properties before a node's children.
  */
-static int check_structure(const void *fdt)
+static int check_structure(const void *fdt, int *children, unsigned max,
+			   unsigned *count)
 {
 	const struct view v = view_of(fdt);
 	int off, next, depth = 0;
@@ -199,6 +199,8 @@ static int check_structure(const void *fdt)
 			if (depth == 0 ? v.s[off + 4] != '\0'
 				       : depth == FDT_MAX_DEPTH)
 				return FDT_ERR_BADSTRUCTURE;
+			if (depth == 1 && (*count)++ < max)
+				children[*count - 1] = off;
 			depth++;
 			after_child = false;
 		} else if (tag == FDT_END_NODE) {
@@ -219,8 +221,17 @@ static int check_structure(const void *fdt)
 
 int fdt_check(const void *fdt, size_t size)
 {
+	unsigned count;
+
+	return fdt_check_children(fdt, size, NULL, 0, &count);
+}
+
+int fdt_check_children(const void *fdt, size_t size, int *children,
+		       unsigned max, unsigned *count)
+{
 	uint32_t total, version, rsv;
 
+	*count = 0;
 	if (size < FDT_HEADER_SIZE)
 		return FDT_ERR_TRUNCATED;
 	if (hdr(fdt, FDT_H_MAGIC) != FDT_MAGIC)
@@ -247,7 +258,7 @@ int fdt_check(const void *fdt, size_t size)
 	}
 	if (hdr(fdt, FDT_H_OFF_DT_STRUCT) % 4 != 0)
 		return FDT_ERR_BADSTRUCTURE;
-	return check_structure(fdt);
+	return check_structure(fdt, children, max, count);
 }
 
 int fdt_root(const void *fdt)

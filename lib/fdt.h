@@ -72,6 +72,13 @@ const char *fdt_strerror(int err);
 /* 0 when fdt (of at most size bytes) is a well-formed tree, else an error. */
 int fdt_check(const void *fdt, size_t size);
 
+/* fdt_check, which also gives what its walk passes over: the offsets of the
+ * root's children in document order, at most max of them in children, and
+ * in *count how many there are (all of them, also past max); meaningful
+ * when it returns 0. */
+int fdt_check_children(const void *fdt, size_t size, int *children,
+		       unsigned max, unsigned *count);
+
 /* The header's totalsize (after fdt_check). */
 uint32_t fdt_totalsize(const void *fdt);
 

@@ -16,8 +16,8 @@
 #define QEMU_FDT_MAX_SIZE 0x200000u
 
 /*
- * The root's children, indexed in one walk when a tree is first read:
- * each lookup is then a scan of this table rather than a walk over the
+ * The root's children, indexed when a tree is first read (their offsets
+ * from fdt_check's own walk, their names and compatibles): each lookup is then a scan of this table rather than a walk over the
  * tree (QEMU lists some 50 nodes, 32 virtio-mmio ones before its GIC),
  * and nothing writes the tree. A root with more children than this is not
  * QEMU's: it reads as no tree.
@@ -25,37 +25,32 @@
 #define INDEX_MAX 128
 
 struct node_entry {
-	int off;
 	const char *name;
 	const char *compat; /* its compatible, or NULL */
 	uint32_t compat_len;
 };
 
+static int offs[INDEX_MAX]; /* node i's offset */
 static struct node_entry nodes[INDEX_MAX];
 static unsigned node_count;
 static unsigned root_cells[2]; /* #address-cells, #size-cells */
 static const void *indexed;
 
-static bool index_node(const void *fdt, int node, struct node_entry *n)
-{
-	*n = (struct node_entry){.off = node, .name = fdt_node_name(fdt, node)};
-	n->compat = fdt_prop(fdt, node, "compatible", &n->compat_len);
-	return n->name != NULL;
-}
-
 static bool tree_ok(const void *fdt)
 {
-	unsigned count = 0;
+	unsigned count;
 
 	if (fdt == indexed)
 		return true;
-	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+	/* The check's walk finds the root's children: no second walk. */
+	if (fdt_check_children(fdt, QEMU_FDT_MAX_SIZE, offs, INDEX_MAX,
+			       &count) != 0 ||
+	    count > INDEX_MAX)
 		return false;
-	for (int node = fdt_first_child(fdt, fdt_root(fdt)); node >= 0;
-	     node = fdt_next_sibling(fdt, node)) {
-		if (count == INDEX_MAX || !index_node(fdt, node, &nodes[count]))
-			return false;
-		count++;
+	for (unsigned i = 0; i < count; i++) {
+		nodes[i].name = fdt_node_name(fdt, offs[i]);
+		nodes[i].compat =
+		    fdt_prop(fdt, offs[i], "compatible", &nodes[i].compat_len);
 	}
 	node_count = count;
 	root_cells[0] = fdt_address_cells(fdt, fdt_root(fdt));
@@ -89,12 +84,12 @@ static void reg_pair(const uint8_t *reg, unsigned i, uint64_t *addr,
 
 /* A node's reg, read only for the node a lookup found (most are not), and
  * how many whole pairs it holds. */
-static unsigned reg_pairs(const struct node_entry *n, const uint8_t **reg)
+static unsigned reg_pairs(unsigned i, const uint8_t **reg)
 {
 	unsigned cells = root_cells[0] + root_cells[1];
 	uint32_t len;
 
-	*reg = fdt_prop(indexed, n->off, "reg", &len);
+	*reg = fdt_prop(indexed, offs[i], "reg", &len);
 	return *reg != NULL && cells ? len / (4 * cells) : 0;
 }
 
@@ -109,7 +104,7 @@ int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 		if (!has_prefix(n->name, "memory") ||
 		    (n->name[6] != '\0' && n->name[6] != '@'))
 			continue;
-		if (reg_pairs(n, &reg) > 0) {
+		if (reg_pairs(i, &reg) > 0) {
 			reg_pair(reg, 0, base, size);
 			return 0;
 		}
@@ -130,7 +125,7 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		if (n->compat == NULL ||
 		    !fdt_stringlist_contains(n->compat, n->compat_len, compat))
 			continue;
-		count = reg_pairs(n, &reg);
+		count = reg_pairs(i, &reg);
 		count = count < max_pairs ? count : max_pairs;
 		for (unsigned r = 0; r < count; r++)
 			reg_pair(reg, r, &regs[2 * r], &regs[2 * r + 1]);
@@ -148,7 +143,7 @@ int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max)
 		return -1;
 	for (unsigned i = 0; i < node_count; i++) {
 		if (strcmp(nodes[i].name, "cpus") == 0) {
-			cpus = nodes[i].off;
+			cpus = offs[i];
 			break;
 		}
 	}

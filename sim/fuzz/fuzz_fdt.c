@@ -112,11 +112,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int ours = fdt_check(data, size);
 	int ref = ref_check_full(data, size);
+	int children[4];
+	unsigned count;
 	size_t total;
 	uint8_t *fdt;
 	const char *diff;
 
 	CHECK(ours <= 0 && ours >= FDT_ERR_BADVALUE, "check gave %d", ours);
+	CHECK(fdt_check_children(data, size, children, 4, &count) == ours,
+	      "fdt_check_children differs");
 	unaligned(data, size, ours);
 	if (ours != 0)
 		return 0;

@@ -173,6 +173,37 @@ static void test_fdt_reader_answers_as_libfdt_on_real_trees(void **st_)
 	}
 }
 
+/* fdt_check_children: the root's children as libfdt finds them, also when
+ * there are more than the caller has room for. */
+static void test_fdt_check_children_are_the_roots(void **st_)
+{
+	(void)st_;
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+		size_t size;
+		uint8_t *t = load(trees[i], &size);
+		int offs[128], few[3];
+		unsigned count, n = 0, count_few;
+		int c;
+
+		assert_int_equal(fdt_check_children(t, size, offs, 128, &count),
+				 0);
+		for (c = ref_first_subnode(t, 0); c >= 0;
+		     c = ref_next_subnode(t, c))
+			assert_int_equal(offs[n++], c);
+		assert_int_equal(count, n);
+		assert_int_equal(
+		    fdt_check_children(t, size, few, 3, &count_few), 0);
+		assert_int_equal(count_few, count);
+		assert_memory_equal(few, offs,
+				    sizeof(int) * (count < 3 ? count : 3));
+		/* A refusal is fdt_check's. */
+		t[size - 5] ^= 0xff;
+		assert_int_equal(fdt_check_children(t, size, offs, 128, &count),
+				 fdt_check(t, size));
+		free(t);
+	}
+}
+
 /* The reader's answers about two copies of one tree: the same. */
 static void assert_same_answers(const uint8_t *x, const uint8_t *y)
 {
@@ -1144,6 +1175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fdt_reader_answers_as_libfdt_on_real_trees),
 	    cmocka_unit_test(test_fdt_reader_answers_the_same_at_any_alignment),
+	    cmocka_unit_test(test_fdt_check_children_are_the_roots),
 	    cmocka_unit_test(test_fdt_writer_copies_real_trees_exactly),
 	    cmocka_unit_test(test_fdt_manifest_paths_and_children),
 	    cmocka_unit_test(test_fdt_manifest_properties),
