@@ -550,10 +550,11 @@ enum hv_err manifest_parse(const void *fdt, size_t size, struct hv_config *cfg,
 			     fdt_strerror(rc));
 		return HV_ERR_INVAL;
 	}
-	return manifest_parse_checked(fdt, cfg, err);
+	return manifest_parse_checked(fdt, NULL, 0, cfg, err);
 }
 
-enum hv_err manifest_parse_checked(const void *fdt, struct hv_config *cfg,
+enum hv_err manifest_parse_checked(const void *fdt, const int *root_children,
+				   unsigned count, struct hv_config *cfg,
 				   struct config_error *err)
 {
 	struct ctx c = {.fdt = fdt, .err = err};
@@ -562,7 +563,8 @@ enum hv_err manifest_parse_checked(const void *fdt, struct hv_config *cfg,
 
 	cfg->vm_count = 0;
 	err->msg[0] = '\0';
-	chosen = fdt_path(fdt, "/chosen");
+	chosen = root_children ? fdt_named(fdt, root_children, count, "chosen")
+			       : fdt_path(fdt, "/chosen");
 	for (int n = chosen >= 0 ? fdt_first_child(fdt, chosen) : -1; n >= 0;
 	     n = fdt_next_sibling(fdt, n)) {
 		enum hv_err e;

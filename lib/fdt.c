@@ -383,6 +383,20 @@ int fdt_child(const void *fdt, int parent, const char *name)
 	return child_n(&v, parent, name, strlen(name));
 }
 
+int fdt_named(const void *fdt, const int *nodes, unsigned count,
+	      const char *name)
+{
+	const struct view v = view_of(fdt);
+
+	for (unsigned i = 0; i < count; i++) {
+		const char *n = node_name(&v, nodes[i]);
+
+		if (n && name_matches(n, name, strlen(name)))
+			return nodes[i];
+	}
+	return FDT_ERR_NOTFOUND;
+}
+
 /* Repeated and trailing slashes are ignored, as libfdt does. */
 int fdt_path(const void *fdt, const char *path)
 {

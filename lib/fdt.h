@@ -96,6 +96,12 @@ int fdt_next_sibling(const void *fdt, int node);
  * part before '@' when name has no '@'), or FDT_ERR_NOTFOUND. */
 int fdt_child(const void *fdt, int parent, const char *name);
 
+/* The first of count nodes (offsets, e.g. fdt_check_children's) that
+ * fdt_child would take for name, or FDT_ERR_NOTFOUND: a lookup among
+ * nodes already found, without a walk. */
+int fdt_named(const void *fdt, const int *nodes, unsigned count,
+	      const char *name);
+
 /* The node at an absolute path like "/chosen" or "/soc/uart@9000000". */
 int fdt_path(const void *fdt, const char *path);
 

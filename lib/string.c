@@ -48,25 +48,21 @@ void *memset(void *dst, int c, size_t n)
 	unsigned char *d = dst;
 
 	if (c == 0) {
-		uint64_t *d8;
-		size_t i = 0;
-
 		/* Bytes up to an 8-byte boundary (a range that starts mid-word:
 		 * the rest of a page after a guest's device tree), then 32
 		 * bytes an iteration: pages of tables, the VM array. */
 		for (; n > 0 && ((uintptr_t)d & 7) != 0; n--)
 			*d++ = 0;
-		d8 = (uint64_t *)(void *)d;
-		for (; i + 4 <= n / 8; i += 4) {
-			d8[i] = 0;
-			d8[i + 1] = 0;
-			d8[i + 2] = 0;
-			d8[i + 3] = 0;
+		for (; n >= 32; n -= 32, d += 32) {
+			uint64_t *d8 = (uint64_t *)(void *)d;
+
+			d8[0] = 0;
+			d8[1] = 0;
+			d8[2] = 0;
+			d8[3] = 0;
 		}
-		for (; i < n / 8; i++)
-			d8[i] = 0;
-		d += i * 8;
-		n -= i * 8;
+		for (; n >= 8; n -= 8, d += 8)
+			*(uint64_t *)(void *)d = 0;
 	}
 	for (; n > 0; n--)
 		*d++ = (unsigned char)c;

@@ -318,7 +318,7 @@ void hal_cache_sync_range(const void *p, uint64_t len)
 	isb();
 }
 
-const void *hal_boot_dtb(size_t *size, bool *checked)
+const void *hal_boot_dtb(size_t *size, struct hal_boot_tree *tree)
 {
 	const void *h = (const void *)QEMU_DTB_BASE;
 	uint32_t total = fdt_totalsize(h);
@@ -327,7 +327,7 @@ const void *hal_boot_dtb(size_t *size, bool *checked)
 	if (fdt_be32(h) != FDT_MAGIC || total > HV_IMAGE_BASE - QEMU_DTB_BASE)
 		return NULL;
 	*size = total;
-	*checked = hal_fdt_checked(h);
+	hal_fdt_boot_tree(h, tree);
 	return h;
 }
 

@@ -17,15 +17,14 @@
 
 /*
  * The root's children, indexed when a tree is first read (their offsets
- * from fdt_check's own walk, their names and compatibles): each lookup is then a scan of this table rather than a walk over the
- * tree (QEMU lists some 50 nodes, 32 virtio-mmio ones before its GIC),
- * and nothing writes the tree. A root with more children than this is not
- * QEMU's: it reads as no tree.
+ * from fdt_check's own walk, and their compatibles): each lookup is then
+ * a scan of this table rather than a walk over the tree (QEMU lists some 50
+ * nodes, 32 virtio-mmio ones before its GIC), and nothing writes the tree. A
+ * root with more children than this is not QEMU's: it reads as no tree.
  */
 #define INDEX_MAX 128
 
 struct node_entry {
-	const char *name;
 	const char *compat; /* its compatible, or NULL */
 	uint32_t compat_len;
 };
@@ -48,7 +47,6 @@ static bool tree_ok(const void *fdt)
 	    count > INDEX_MAX)
 		return false;
 	for (unsigned i = 0; i < count; i++) {
-		nodes[i].name = fdt_node_name(fdt, offs[i]);
 		nodes[i].compat =
 		    fdt_prop(fdt, offs[i], "compatible", &nodes[i].compat_len);
 	}
@@ -59,9 +57,11 @@ static bool tree_ok(const void *fdt)
 	return true;
 }
 
-bool hal_fdt_checked(const void *fdt)
+void hal_fdt_boot_tree(const void *fdt, struct hal_boot_tree *tree)
 {
-	return fdt == indexed;
+	tree->checked = fdt == indexed;
+	tree->root_children = offs;
+	tree->root_child_count = node_count;
 }
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -83,33 +83,25 @@ static void reg_pair(const uint8_t *reg, unsigned i, uint64_t *addr,
 }
 
 /* A node's reg, read only for the node a lookup found (most are not), and
- * how many whole pairs it holds. */
-static unsigned reg_pairs(unsigned i, const uint8_t **reg)
+ * how many whole pairs it holds (none for an error instead of a node). */
+static unsigned reg_pairs(int node, const uint8_t **reg)
 {
 	unsigned cells = root_cells[0] + root_cells[1];
 	uint32_t len;
 
-	*reg = fdt_prop(indexed, offs[i], "reg", &len);
+	*reg = fdt_prop(indexed, node, "reg", &len);
 	return *reg != NULL && cells ? len / (4 * cells) : 0;
 }
 
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 {
-	if (!tree_ok(fdt))
-		return -1;
-	for (unsigned i = 0; i < node_count; i++) {
-		const struct node_entry *n = &nodes[i];
-		const uint8_t *reg;
+	const uint8_t *reg;
 
-		if (!has_prefix(n->name, "memory") ||
-		    (n->name[6] != '\0' && n->name[6] != '@'))
-			continue;
-		if (reg_pairs(i, &reg) > 0) {
-			reg_pair(reg, 0, base, size);
-			return 0;
-		}
-	}
-	return -1;
+	if (!tree_ok(fdt) ||
+	    reg_pairs(fdt_named(fdt, offs, node_count, "memory"), &reg) == 0)
+		return -1;
+	reg_pair(reg, 0, base, size);
+	return 0;
 }
 
 int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
@@ -125,7 +117,7 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		if (n->compat == NULL ||
 		    !fdt_stringlist_contains(n->compat, n->compat_len, compat))
 			continue;
-		count = reg_pairs(i, &reg);
+		count = reg_pairs(offs[i], &reg);
 		count = count < max_pairs ? count : max_pairs;
 		for (unsigned r = 0; r < count; r++)
 			reg_pair(reg, r, &regs[2 * r], &regs[2 * r + 1]);
@@ -137,16 +129,11 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max)
 {
 	unsigned count = 0;
-	int cpus = FDT_ERR_NOTFOUND;
+	int cpus;
 
 	if (!tree_ok(fdt))
 		return -1;
-	for (unsigned i = 0; i < node_count; i++) {
-		if (strcmp(nodes[i].name, "cpus") == 0) {
-			cpus = offs[i];
-			break;
-		}
-	}
+	cpus = fdt_named(fdt, offs, node_count, "cpus");
 	for (int cpu = fdt_first_child(fdt, cpus); cpu >= 0;
 	     cpu = fdt_next_sibling(fdt, cpu)) {
 		uint64_t mpidr;

@@ -72,9 +72,10 @@ void hal_pl011_init(void);
  */
 
 /* The machine's RAM: the first reg pair of the first /memory node. */
-/* fdt passed fdt_check when the functions below first read it (they read
- * a tree that did not as none). */
-bool hal_fdt_checked(const void *fdt);
+/* What the functions below found of fdt when they first read it: whether
+ * it passed fdt_check (they read a tree that did not as none), its root's
+ * children. */
+void hal_fdt_boot_tree(const void *fdt, struct hal_boot_tree *tree);
 
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size);
 

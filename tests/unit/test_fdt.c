@@ -191,6 +191,23 @@ static void test_fdt_check_children_are_the_roots(void **st_)
 		     c = ref_next_subnode(t, c))
 			assert_int_equal(offs[n++], c);
 		assert_int_equal(count, n);
+		/* fdt_named among them finds what fdt_child's walk finds, by
+		 * full and by base name. */
+		for (unsigned k = 0; k < count; k++) {
+			char base[64];
+			const char *name = fdt_node_name(t, offs[k]);
+			size_t len = strcspn(name, "@");
+
+			assert_int_equal(fdt_named(t, offs, count, name),
+					 fdt_child(t, 0, name));
+			assert_true(len < sizeof(base));
+			memcpy(base, name, len);
+			base[len] = '\0';
+			assert_int_equal(fdt_named(t, offs, count, base),
+					 fdt_child(t, 0, base));
+		}
+		assert_int_equal(fdt_named(t, offs, count, "no-such-node"),
+				 FDT_ERR_NOTFOUND);
 		assert_int_equal(
 		    fdt_check_children(t, size, few, 3, &count_few), 0);
 		assert_int_equal(count_few, count);
