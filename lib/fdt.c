@@ -353,6 +353,9 @@ int fdt_next_sibling(const void *fdt, int node)
 /* name (len bytes) is the node's name, or the part before its '@'. */
 static bool name_matches(const char *node_name, const char *name, size_t len)
 {
+	/* Most names differ in their first byte: no strlen for those. */
+	if (len != 0 && node_name[0] != name[0])
+		return false;
 	if (strlen(node_name) < len || memcmp(node_name, name, len) != 0)
 		return false;
 	if (node_name[len] == '\0')
@@ -387,11 +390,12 @@ int fdt_named(const void *fdt, const int *nodes, unsigned count,
 	      const char *name)
 {
 	const struct view v = view_of(fdt);
+	size_t len = strlen(name);
 
 	for (unsigned i = 0; i < count; i++) {
 		const char *n = node_name(&v, nodes[i]);
 
-		if (n && name_matches(n, name, strlen(name)))
+		if (n && name_matches(n, name, len))
 			return nodes[i];
 	}
 	return FDT_ERR_NOTFOUND;

@@ -50,7 +50,8 @@ void *memset(void *dst, int c, size_t n)
 	if (c == 0) {
 		/* Bytes up to an 8-byte boundary (a range that starts mid-word:
 		 * the rest of a page after a guest's device tree), then 32
-		 * bytes an iteration: pages of tables, the VM array. */
+		 * bytes an iteration: pages of tables, the VM array; the
+		 * last few bytewise. */
 		for (; n > 0 && ((uintptr_t)d & 7) != 0; n--)
 			*d++ = 0;
 		for (; n >= 32; n -= 32, d += 32) {
@@ -61,8 +62,6 @@ void *memset(void *dst, int c, size_t n)
 			d8[2] = 0;
 			d8[3] = 0;
 		}
-		for (; n >= 8; n -= 8, d += 8)
-			*(uint64_t *)(void *)d = 0;
 	}
 	for (; n > 0; n--)
 		*d++ = (unsigned char)c;
