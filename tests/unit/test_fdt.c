@@ -279,8 +279,9 @@ static void test_fdt_reader_answers_the_same_at_any_alignment(void **st_)
 			if (diff)
 				fail_msg("%s at +%zu: %s", trees[i], shift,
 					 diff);
-			/* A damaged copy is refused as the aligned one is. */
-			for (size_t at = 0; at < size; at += 7) {
+			/* A damaged copy is refused as the aligned one is (at
+			 * about 200 places: QEMU's trees are 1 MiB). */
+			for (size_t at = 0; at < size; at += size / 199 + 1) {
 				buf[shift + at] ^= 0x5a;
 				t[at] ^= 0x5a;
 				assert_int_equal(fdt_check(buf + shift, size),
