@@ -29,8 +29,9 @@ struct node_entry {
 	uint32_t compat_len;
 };
 
-static int offs[INDEX_MAX]; /* node i's offset */
-static struct node_entry nodes[INDEX_MAX];
+/* Written up to node_count before they are read: not cleared at boot. */
+static HAL_NOINIT int offs[INDEX_MAX]; /* node i's offset */
+static HAL_NOINIT struct node_entry nodes[INDEX_MAX];
 static unsigned node_count;
 static unsigned root_cells[2]; /* #address-cells, #size-cells */
 static const void *indexed;
