@@ -43,7 +43,8 @@ int hv_main(struct hv_config *cfg)
 	const struct hal_cpu_caps *caps = hal_cpu_caps();
 	const struct hal_platform *plat = hal_platform();
 	size_t dtb_size = 0;
-	const void *dtb = hal_boot_dtb(&dtb_size);
+	struct hal_boot_tree tree;
+	const void *dtb = hal_boot_dtb(&dtb_size, &tree);
 	struct config_limits lim = {
 	    .platform = plat,
 	    .ipa_bits = caps->ipa_bits,
@@ -98,7 +99,8 @@ int hv_boot(void)
 	const struct hal_platform *plat = hal_platform();
 	struct config_error err;
 	size_t size = 0;
-	const void *dtb = hal_boot_dtb(&size);
+	struct hal_boot_tree tree;
+	const void *dtb = hal_boot_dtb(&size, &tree);
 
 	hv_log("hypervisor on %s: %u CPU(s), %u-bit PA, %u-bit IPA (stage 2 "
 	       "from level %u), GICv%u with %u list registers",
@@ -111,7 +113,11 @@ int hv_boot(void)
 		return refuse("manifest",
 			      "no device tree from the boot loader, so no VM "
 			      "is described (docs/manifest.md)");
-	if (manifest_parse(dtb, size, &boot_config, &err) != HV_OK)
+	if ((tree.checked
+		 ? manifest_parse_checked(dtb, tree.root_children,
+					  tree.root_child_count, &boot_config,
+					  &err)
+		 : manifest_parse(dtb, size, &boot_config, &err)) != HV_OK)
 		return refuse("manifest", err.msg);
 	return hv_main(&boot_config);
 }

@@ -541,20 +541,30 @@ static enum hv_err vm_node(struct ctx *c, int node, unsigned index,
 enum hv_err manifest_parse(const void *fdt, size_t size, struct hv_config *cfg,
 			   struct config_error *err)
 {
-	struct ctx c = {.fdt = fdt, .err = err};
-	char path[sizeof(cfg->vms[0].node)];
-	int chosen, rc;
+	int rc = fdt_check(fdt, size);
 
-	cfg->vm_count = 0;
-	err->msg[0] = '\0';
-	rc = fdt_check(fdt, size);
 	if (rc != 0) {
+		cfg->vm_count = 0;
 		fmt_snprintf(err->msg, sizeof(err->msg),
 			     "the boot device tree is not valid: %s",
 			     fdt_strerror(rc));
 		return HV_ERR_INVAL;
 	}
-	chosen = fdt_path(fdt, "/chosen");
+	return manifest_parse_checked(fdt, NULL, 0, cfg, err);
+}
+
+enum hv_err manifest_parse_checked(const void *fdt, const int *root_children,
+				   unsigned count, struct hv_config *cfg,
+				   struct config_error *err)
+{
+	struct ctx c = {.fdt = fdt, .err = err};
+	char path[sizeof(cfg->vms[0].node)];
+	int chosen;
+
+	cfg->vm_count = 0;
+	err->msg[0] = '\0';
+	chosen = root_children ? fdt_named(fdt, root_children, count, "chosen")
+			       : fdt_path(fdt, "/chosen");
 	for (int n = chosen >= 0 ? fdt_first_child(fdt, chosen) : -1; n >= 0;
 	     n = fdt_next_sibling(fdt, n)) {
 		enum hv_err e;

@@ -25,4 +25,12 @@
 enum hv_err manifest_parse(const void *fdt, size_t size, struct hv_config *cfg,
 			   struct config_error *err);
 
+/* The same for a tree that has passed fdt_check (the boot tree the HAL
+ * has already checked: hal_boot_dtb), without checking it again; /chosen
+ * is looked for among the root's count children at root_children
+ * (fdt_check_children's), or, when root_children is NULL, by a walk. */
+enum hv_err manifest_parse_checked(const void *fdt, const int *root_children,
+				   unsigned count, struct hv_config *cfg,
+				   struct config_error *err);
+
 #endif

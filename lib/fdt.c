@@ -6,8 +6,12 @@
  * moves through the tree with it alone and reads property names through
  * string_at(), bounded by the strings block. fdt_check adds what token()
  * cannot see: the header, where the blocks are, the order of the tokens.
- * All reads are bytewise: the tree may sit at any alignment, and at EL2
- * with the MMU off (Device memory) an unaligned load would fault.
+ * A tree at a 4-byte aligned address (the DTSpec asks for 8) is read a word
+ * at a time: every token, property value and header word is then aligned
+ * too, since offsets inside the structure block are multiples of 4. A tree
+ * at any other address is read byte by byte: at EL2 with the MMU off
+ * (Device memory) an unaligned load would fault, and the hypervisor builds
+ * with -mstrict-align, so no wider load is ever made from a byte pointer.
  */
 #include "lib/fdt.h"
 
@@ -15,18 +19,43 @@
 
 #define RSV_ENTRY_SIZE 16u /* address and size, 64 bits each */
 
-/* Bytewise: the tree may sit at any alignment (see above). */
-static inline uint32_t be32(const uint8_t *b)
+/* The host's byte order, folded to a constant by the compiler. */
+static const union {
+	uint32_t word;
+	uint8_t bytes[4];
+} byte_order = {.word = 1};
+
+static inline bool aligned4(const void *p)
 {
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
+	return ((uintptr_t)p & 3u) == 0;
 }
 
-/* The same, expanded in place where a walk spends its time (-Os would
- * leave a call). */
-#define BE32(b)                                                                \
-	((uint32_t)(b)[0] << 24 | (uint32_t)(b)[1] << 16 |                     \
-	 (uint32_t)(b)[2] << 8 | (b)[3])
+/*
+ * A big-endian word at b: one load where b is aligned (see above). The
+ * bytes are gathered in a loop: written out as one expression, gcc sees
+ * the same value as the load's and merges both paths into the bytewise one.
+ */
+static inline uint32_t be32(const uint8_t *b)
+{
+	uint32_t w = 0;
+
+	if (!aligned4(b)) {
+		for (unsigned i = 0; i < 4; i++)
+			w = w << 8 | b[i];
+		return w;
+	}
+	w = *(const uint32_t *)(const void *)b;
+	if (byte_order.bytes[0] == 1)
+		w = w >> 24 | (w >> 8 & 0xff00u) | (w << 8 & 0xff0000u) |
+		    w << 24;
+	return w;
+}
+
+/* A word with a zero byte in it (the classic test: no false positives). */
+static inline bool has_zero_byte(uint32_t w)
+{
+	return ((w - 0x01010101u) & ~w & 0x80808080u) != 0;
+}
 
 uint32_t fdt_be32(const void *p)
 {
@@ -44,7 +73,7 @@ uint64_t fdt_read_cells(const void *p, unsigned ncells)
 
 static uint32_t hdr(const void *fdt, enum fdt_header_word field)
 {
-	return BE32((const uint8_t *)fdt + 4 * field);
+	return be32((const uint8_t *)fdt + 4 * field);
 }
 
 uint32_t fdt_totalsize(const void *fdt)
@@ -93,10 +122,17 @@ static int token(const struct view *v, int off, uint32_t *tag)
 	/* Misaligned or past the end: no token there. */
 	if (off % 4 != 0 || (uint32_t)off + 4 > size)
 		return FDT_ERR_TRUNCATED;
-	*tag = BE32(s + off);
+	*tag = be32(s + off);
 	end = (uint32_t)off + 4;
 	switch (*tag) {
 	case FDT_BEGIN_NODE:
+		/* Past the name's words without a NUL (read in any byte
+		 * order: only whether a byte is zero matters), then to it. */
+		if (aligned4(s))
+			while (size - end >= 4 &&
+			       !has_zero_byte(
+				   *(const uint32_t *)(const void *)(s + end)))
+				end += 4;
 		while (end < size && s[end] != '\0')
 			end++;
 		if (end == size)
@@ -107,7 +143,7 @@ static int token(const struct view *v, int off, uint32_t *tag)
 	case FDT_PROP: /* len, nameoff, then len bytes of value */
 		if (size - end < 8)
 			return FDT_ERR_TRUNCATED;
-		len = BE32(s + end);
+		len = be32(s + end);
 		if (len > size - end - 8)
 			return FDT_ERR_TRUNCATED;
 		end += 8 + len;
@@ -126,6 +162,9 @@ static int token(const struct view *v, int off, uint32_t *tag)
 /* The NUL-terminated string at off in the strings block, or NULL. */
 static const char *string_at(const struct view *v, uint32_t off)
 {
+	/* A block that ends with a NUL terminates every string in it. */
+	if (v->strings_size != 0 && v->strings[v->strings_size - 1] == '\0')
+		return off < v->strings_size ? v->strings + off : NULL;
 	for (uint32_t i = off; i < v->strings_size; i++) {
 		if (v->strings[i] == '\0')
 			return v->strings + off;
@@ -142,7 +181,8 @@ static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
  * The token stream: the root first, then only FDT_END once it closed (not
  * even a NOP, as libfdt wants), properties before a node's children.
  */
-static int check_structure(const void *fdt)
+static int check_structure(const void *fdt, int *children, unsigned max,
+			   unsigned *count)
 {
 	const struct view v = view_of(fdt);
 	int off, next, depth = 0;
@@ -159,6 +199,8 @@ static int check_structure(const void *fdt)
 			if (depth == 0 ? v.s[off + 4] != '\0'
 				       : depth == FDT_MAX_DEPTH)
 				return FDT_ERR_BADSTRUCTURE;
+			if (depth == 1 && (*count)++ < max)
+				children[*count - 1] = off;
 			depth++;
 			after_child = false;
 		} else if (tag == FDT_END_NODE) {
@@ -179,8 +221,17 @@ static int check_structure(const void *fdt)
 
 int fdt_check(const void *fdt, size_t size)
 {
+	unsigned count;
+
+	return fdt_check_children(fdt, size, NULL, 0, &count);
+}
+
+int fdt_check_children(const void *fdt, size_t size, int *children,
+		       unsigned max, unsigned *count)
+{
 	uint32_t total, version, rsv;
 
+	*count = 0;
 	if (size < FDT_HEADER_SIZE)
 		return FDT_ERR_TRUNCATED;
 	if (hdr(fdt, FDT_H_MAGIC) != FDT_MAGIC)
@@ -207,7 +258,7 @@ int fdt_check(const void *fdt, size_t size)
 	}
 	if (hdr(fdt, FDT_H_OFF_DT_STRUCT) % 4 != 0)
 		return FDT_ERR_BADSTRUCTURE;
-	return check_structure(fdt);
+	return check_structure(fdt, children, max, count);
 }
 
 int fdt_root(const void *fdt)
@@ -302,6 +353,9 @@ int fdt_next_sibling(const void *fdt, int node)
 /* name (len bytes) is the node's name, or the part before its '@'. */
 static bool name_matches(const char *node_name, const char *name, size_t len)
 {
+	/* Most names differ in their first byte: no strlen for those. */
+	if (len != 0 && node_name[0] != name[0])
+		return false;
 	if (strlen(node_name) < len || memcmp(node_name, name, len) != 0)
 		return false;
 	if (node_name[len] == '\0')
@@ -330,6 +384,21 @@ int fdt_child(const void *fdt, int parent, const char *name)
 	const struct view v = view_of(fdt);
 
 	return child_n(&v, parent, name, strlen(name));
+}
+
+int fdt_named(const void *fdt, const int *nodes, unsigned count,
+	      const char *name)
+{
+	const struct view v = view_of(fdt);
+	size_t len = strlen(name);
+
+	for (unsigned i = 0; i < count; i++) {
+		const char *n = node_name(&v, nodes[i]);
+
+		if (n && name_matches(n, name, len))
+			return nodes[i];
+	}
+	return FDT_ERR_NOTFOUND;
 }
 
 /* Repeated and trailing slashes are ignored, as libfdt does. */
@@ -444,9 +513,9 @@ const void *fdt_prop(const void *fdt, int node, const char *name, uint32_t *len)
 
 		if (next < 0 || (tag != FDT_PROP && tag != FDT_NOP))
 			return NULL;
-		if (tag == FDT_PROP && name_is(&v, BE32(p + 8), name)) {
+		if (tag == FDT_PROP && name_is(&v, be32(p + 8), name)) {
 			if (len)
-				*len = BE32(p + 4);
+				*len = be32(p + 4);
 			return p + 12;
 		}
 		off = next;

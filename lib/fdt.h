@@ -72,6 +72,13 @@ const char *fdt_strerror(int err);
 /* 0 when fdt (of at most size bytes) is a well-formed tree, else an error. */
 int fdt_check(const void *fdt, size_t size);
 
+/* fdt_check, which also gives what its walk passes over: the offsets of the
+ * root's children in document order, at most max of them in children, and
+ * in *count how many there are (all of them, also past max); meaningful
+ * when it returns 0. */
+int fdt_check_children(const void *fdt, size_t size, int *children,
+		       unsigned max, unsigned *count);
+
 /* The header's totalsize (after fdt_check). */
 uint32_t fdt_totalsize(const void *fdt);
 
@@ -88,6 +95,12 @@ int fdt_next_sibling(const void *fdt, int node);
 /* The child of parent named name (exact match of the full name, or of the
  * part before '@' when name has no '@'), or FDT_ERR_NOTFOUND. */
 int fdt_child(const void *fdt, int parent, const char *name);
+
+/* The first of count nodes (offsets, e.g. fdt_check_children's) that
+ * fdt_child would take for name, or FDT_ERR_NOTFOUND: a lookup among
+ * nodes already found, without a walk. */
+int fdt_named(const void *fdt, const int *nodes, unsigned count,
+	      const char *name);
 
 /* The node at an absolute path like "/chosen" or "/soc/uart@9000000". */
 int fdt_path(const void *fdt, const char *path);

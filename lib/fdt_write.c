@@ -122,12 +122,19 @@ static uint32_t string_find(struct fdtw *w, const char *name, size_t n,
 			    const uint8_t *strings)
 {
 
+	const uint8_t *end = strings + w->strings_len;
+	const uint8_t first = (uint8_t)name[0];
+
 	/* Any match, a suffix of another name too; the first byte is tested
-	 * before the call, which most offsets fail. */
-	for (size_t i = 0; i + n <= w->strings_len; i++) {
-		if (strings[i] == (uint8_t)name[0] &&
-		    memcmp(strings + i, name, n) == 0)
-			return (uint32_t)(w->strings_len - i);
+	 * before the call, which most offsets fail (a pointer walk with the
+	 * bounds in locals: the loop every new name runs over all the
+	 * strings). */
+	if (n <= w->strings_len) {
+		for (const uint8_t *p = strings, *last = end - n; p <= last;
+		     p++) {
+			if (*p == first && memcmp(p, name, n) == 0)
+				return (uint32_t)(end - p);
+		}
 	}
 	if (n > room(w)) {
 		w->err = FDT_ERR_NOSPACE;

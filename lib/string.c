@@ -46,24 +46,25 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
-	size_t i = 0;
 
-	if (c == 0 && ((uintptr_t)d & 7) == 0) {
-		uint64_t *d8 = dst;
+	if (c == 0) {
+		/* Bytes up to an 8-byte boundary (a range that starts mid-word:
+		 * the rest of a page after a guest's device tree), then 32
+		 * bytes an iteration: pages of tables, the VM array; the
+		 * last few bytewise. */
+		for (; n > 0 && ((uintptr_t)d & 7) != 0; n--)
+			*d++ = 0;
+		for (; n >= 32; n -= 32, d += 32) {
+			uint64_t *d8 = (uint64_t *)(void *)d;
 
-		/* 32 bytes an iteration: pages of tables, the VM array. */
-		for (; i + 4 <= n / 8; i += 4) {
-			d8[i] = 0;
-			d8[i + 1] = 0;
-			d8[i + 2] = 0;
-			d8[i + 3] = 0;
+			d8[0] = 0;
+			d8[1] = 0;
+			d8[2] = 0;
+			d8[3] = 0;
 		}
-		for (; i < n / 8; i++)
-			d8[i] = 0;
-		i *= 8;
 	}
-	for (; i < n; i++)
-		d[i] = (unsigned char)c;
+	for (; n > 0; n--)
+		*d++ = (unsigned char)c;
 	return dst;
 }
 

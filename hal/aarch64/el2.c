@@ -13,6 +13,7 @@
 #include <hal/mm.h>
 #include <hal/stage2.h>
 
+#include "lib/fdt.h"
 #include "lib/string.h"
 
 #include <stddef.h>
@@ -317,17 +318,16 @@ void hal_cache_sync_range(const void *p, uint64_t len)
 	isb();
 }
 
-const void *hal_boot_dtb(size_t *size)
+const void *hal_boot_dtb(size_t *size, struct hal_boot_tree *tree)
 {
-	const uint8_t *h = (const uint8_t *)QEMU_DTB_BASE;
-	uint32_t total = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
-			 (uint32_t)h[6] << 8 | h[7];
+	const void *h = (const void *)QEMU_DTB_BASE;
+	uint32_t total = fdt_totalsize(h);
 
 	/* QEMU leaves it at the RAM base, below the image: at most that. */
-	if (h[0] != 0xd0 || h[1] != 0x0d || h[2] != 0xfe || h[3] != 0xed ||
-	    total > HV_IMAGE_BASE - QEMU_DTB_BASE)
+	if (fdt_be32(h) != FDT_MAGIC || total > HV_IMAGE_BASE - QEMU_DTB_BASE)
 		return NULL;
 	*size = total;
+	hal_fdt_boot_tree(h, tree);
 	return h;
 }
 

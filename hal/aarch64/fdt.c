@@ -16,55 +16,53 @@
 #define QEMU_FDT_MAX_SIZE 0x200000u
 
 /*
- * The root's children, indexed in one walk when a tree is first read:
- * each lookup is then a scan of this table rather than a walk over the
- * tree (QEMU lists some 50 nodes, 32 virtio-mmio ones before its GIC),
- * and nothing writes the tree. A root with more children than this is not
- * QEMU's: it reads as no tree.
+ * The root's children, indexed when a tree is first read (their offsets
+ * from fdt_check's own walk, and their compatibles): each lookup is then
+ * a scan of this table rather than a walk over the tree (QEMU lists some 50
+ * nodes, 32 virtio-mmio ones before its GIC), and nothing writes the tree. A
+ * root with more children than this is not QEMU's: it reads as no tree.
  */
 #define INDEX_MAX 128
 
 struct node_entry {
-	int off;
-	const char *name;
 	const char *compat; /* its compatible, or NULL */
 	uint32_t compat_len;
-	const uint8_t *reg; /* its reg, or NULL */
-	uint32_t reg_len;
 };
 
-static struct node_entry nodes[INDEX_MAX];
+/* Written up to node_count before they are read: not cleared at boot. */
+static HAL_NOINIT int offs[INDEX_MAX]; /* node i's offset */
+static HAL_NOINIT struct node_entry nodes[INDEX_MAX];
 static unsigned node_count;
 static unsigned root_cells[2]; /* #address-cells, #size-cells */
 static const void *indexed;
 
-static bool index_node(const void *fdt, int node, struct node_entry *n)
-{
-	*n = (struct node_entry){.off = node, .name = fdt_node_name(fdt, node)};
-	n->compat = fdt_prop(fdt, node, "compatible", &n->compat_len);
-	n->reg = fdt_prop(fdt, node, "reg", &n->reg_len);
-	return n->name != NULL;
-}
-
 static bool tree_ok(const void *fdt)
 {
-	unsigned count = 0;
+	unsigned count;
 
 	if (fdt == indexed)
 		return true;
-	if (fdt_check(fdt, QEMU_FDT_MAX_SIZE) != 0)
+	/* The check's walk finds the root's children: no second walk. */
+	if (fdt_check_children(fdt, QEMU_FDT_MAX_SIZE, offs, INDEX_MAX,
+			       &count) != 0 ||
+	    count > INDEX_MAX)
 		return false;
-	for (int node = fdt_first_child(fdt, fdt_root(fdt)); node >= 0;
-	     node = fdt_next_sibling(fdt, node)) {
-		if (count == INDEX_MAX || !index_node(fdt, node, &nodes[count]))
-			return false;
-		count++;
+	for (unsigned i = 0; i < count; i++) {
+		nodes[i].compat =
+		    fdt_prop(fdt, offs[i], "compatible", &nodes[i].compat_len);
 	}
 	node_count = count;
 	root_cells[0] = fdt_address_cells(fdt, fdt_root(fdt));
 	root_cells[1] = fdt_size_cells(fdt, fdt_root(fdt));
 	indexed = fdt;
 	return true;
+}
+
+void hal_fdt_boot_tree(const void *fdt, struct hal_boot_tree *tree)
+{
+	tree->checked = fdt == indexed;
+	tree->root_children = offs;
+	tree->root_child_count = node_count;
 }
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -85,30 +83,26 @@ static void reg_pair(const uint8_t *reg, unsigned i, uint64_t *addr,
 	*size = fdt_read_cells(reg + 4 * ac, sc);
 }
 
-/* How many whole reg pairs a node's reg holds. */
-static unsigned reg_pairs(const struct node_entry *n)
+/* A node's reg, read only for the node a lookup found (most are not), and
+ * how many whole pairs it holds (none for an error instead of a node). */
+static unsigned reg_pairs(int node, const uint8_t **reg)
 {
 	unsigned cells = root_cells[0] + root_cells[1];
+	uint32_t len;
 
-	return n->reg != NULL && cells ? n->reg_len / (4 * cells) : 0;
+	*reg = fdt_prop(indexed, node, "reg", &len);
+	return *reg != NULL && cells ? len / (4 * cells) : 0;
 }
 
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size)
 {
-	if (!tree_ok(fdt))
-		return -1;
-	for (unsigned i = 0; i < node_count; i++) {
-		const struct node_entry *n = &nodes[i];
+	const uint8_t *reg;
 
-		if (!has_prefix(n->name, "memory") ||
-		    (n->name[6] != '\0' && n->name[6] != '@'))
-			continue;
-		if (reg_pairs(n) > 0) {
-			reg_pair(n->reg, 0, base, size);
-			return 0;
-		}
-	}
-	return -1;
+	if (!tree_ok(fdt) ||
+	    reg_pairs(fdt_named(fdt, offs, node_count, "memory"), &reg) == 0)
+		return -1;
+	reg_pair(reg, 0, base, size);
+	return 0;
 }
 
 int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
@@ -118,15 +112,16 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 		return -1;
 	for (unsigned i = 0; i < node_count; i++) {
 		const struct node_entry *n = &nodes[i];
+		const uint8_t *reg;
 		unsigned count;
 
 		if (n->compat == NULL ||
 		    !fdt_stringlist_contains(n->compat, n->compat_len, compat))
 			continue;
-		count = reg_pairs(n);
+		count = reg_pairs(offs[i], &reg);
 		count = count < max_pairs ? count : max_pairs;
 		for (unsigned r = 0; r < count; r++)
-			reg_pair(n->reg, r, &regs[2 * r], &regs[2 * r + 1]);
+			reg_pair(reg, r, &regs[2 * r], &regs[2 * r + 1]);
 		return (int)count;
 	}
 	return -1;
@@ -135,16 +130,11 @@ int hal_fdt_node_regs(const void *fdt, const char *compat, uint64_t *regs,
 int hal_fdt_cpus(const void *fdt, uint64_t *mpidrs, unsigned max)
 {
 	unsigned count = 0;
-	int cpus = FDT_ERR_NOTFOUND;
+	int cpus;
 
 	if (!tree_ok(fdt))
 		return -1;
-	for (unsigned i = 0; i < node_count; i++) {
-		if (strcmp(nodes[i].name, "cpus") == 0) {
-			cpus = nodes[i].off;
-			break;
-		}
-	}
+	cpus = fdt_named(fdt, offs, node_count, "cpus");
 	for (int cpu = fdt_first_child(fdt, cpus); cpu >= 0;
 	     cpu = fdt_next_sibling(fdt, cpu)) {
 		uint64_t mpidr;

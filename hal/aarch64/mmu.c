@@ -37,15 +37,6 @@ static _Alignas(PAGE) uint64_t l1[512];
 static _Alignas(PAGE) uint64_t l2_ram[512];
 static _Alignas(PAGE) uint64_t l3[L3_TABLES][512];
 
-static uint64_t image_page_attrs(uint64_t a)
-{
-	if (a >= (uint64_t)__hv_start && a < (uint64_t)__text_end)
-		return NORMAL | D_AP_RO;
-	if (a >= (uint64_t)__text_end && a < (uint64_t)__rodata_end)
-		return NORMAL | D_AP_RO | D_XN;
-	return NORMAL | D_AP_RW | D_XN;
-}
-
 void hal_mmu_init(unsigned pa_range)
 {
 	uint64_t ram = 1ull << 30;
@@ -66,12 +57,20 @@ void hal_mmu_init(unsigned pa_range)
 			l2_ram[i] = a | NORMAL | D_AP_RW | D_XN | D_BLOCK;
 			continue;
 		}
-		for (unsigned j = 0; j < 512; j++) {
-			uint64_t p = a + j * PAGE;
-
-			l3[n3][j] = p | image_page_attrs(p) | D_TABLE;
-		}
+		for (unsigned j = 0; j < 512; j++)
+			l3[n3][j] =
+			    (a + j * PAGE) | NORMAL | D_AP_RW | D_XN | D_TABLE;
 		l2_ram[i] = (uint64_t)l3[n3++] | D_TABLE;
+	}
+	/* Then the text and rodata pages over those (l3's tables follow
+	 * each other from the block at first): one pass over them, not a
+	 * range test for every page of the 2 MiB blocks. */
+	for (uint64_t p = (uint64_t)__hv_start; p < (uint64_t)__rodata_end;
+	     p += PAGE) {
+		uint64_t k = (p - first) / PAGE;
+
+		l3[k / 512][k % 512] = p | NORMAL | D_AP_RO | D_TABLE |
+				       (p < (uint64_t)__text_end ? 0 : D_XN);
 	}
 
 	hal_mmu_enable(pa_range);

@@ -72,6 +72,11 @@ void hal_pl011_init(void);
  */
 
 /* The machine's RAM: the first reg pair of the first /memory node. */
+/* What the functions below found of fdt when they first read it: whether
+ * it passed fdt_check (they read a tree that did not as none), its root's
+ * children. */
+void hal_fdt_boot_tree(const void *fdt, struct hal_boot_tree *tree);
+
 int hal_fdt_memory(const void *fdt, uint64_t *base, uint64_t *size);
 
 /*

@@ -116,9 +116,10 @@ void hal_sim_set_boot_dtb(const void *dtb, size_t size)
 	boot_dtb_size = size;
 }
 
-const void *hal_boot_dtb(size_t *size)
+const void *hal_boot_dtb(size_t *size, struct hal_boot_tree *tree)
 {
 	*size = boot_dtb_size;
+	tree->checked = false;
 	return boot_dtb;
 }
 

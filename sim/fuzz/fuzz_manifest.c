@@ -15,6 +15,7 @@
 #include "hv/config.h"
 #include "hv/manifest.h"
 #include "hv/vm_image.h"
+#include "lib/fdt.h"
 
 #include <hal/cpu.h>
 
@@ -44,9 +45,12 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct hv_config cfg;
+	static struct hv_config cfg, cfg2;
 	static bool ready;
-	struct config_error err;
+	struct config_error err, err2;
+	int children[128];
+	unsigned count;
+	enum hv_err e;
 	struct config_limits lim;
 	uint8_t *copy;
 
@@ -64,7 +68,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy = malloc(size != 0 ? size : 1);
 	memcpy(copy, data, size);
 	memset(&err, 0xa5, sizeof(err));
-	if (manifest_parse(copy, size, &cfg, &err) != HV_OK) {
+	e = manifest_parse(copy, size, &cfg, &err);
+	/* The boot path's parse with the root's children the HAL's check
+	 * found: the same answer and message. */
+	if (fdt_check_children(copy, size, children, 128, &count) == 0 &&
+	    count <= 128) {
+		CHECK(manifest_parse_checked(copy, children, count, &cfg2,
+					     &err2) == e &&
+			  strcmp(err2.msg, err.msg) == 0 &&
+			  cfg2.vm_count == cfg.vm_count,
+		      "manifest_parse_checked differs");
+	}
+	if (e != HV_OK) {
 		CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL &&
 			  err.msg[0] != '\0' && strchr(err.msg, '\n') == NULL,
 		      "a refusal without a one-line message");

@@ -98,9 +98,30 @@ static void minimal_vm(const char *name)
 	end();
 }
 
+/*
+ * manifest_parse, and when the tree passes fdt_check, the boot path's
+ * manifest_parse_checked with the root's children the check found (as the
+ * HAL hands them over): both must give the same answer, message and VMs.
+ */
 static enum hv_err parse(void)
 {
-	return manifest_parse(blob, blob_size, &cfg, &err);
+	static struct hv_config cfg2;
+	static struct config_error err2;
+	int children[128];
+	unsigned count;
+	enum hv_err e = manifest_parse(blob, blob_size, &cfg, &err);
+
+	if (fdt_check_children(blob, blob_size, children, 128, &count) == 0 &&
+	    count <= 128) {
+		assert_int_equal(
+		    manifest_parse_checked(blob, children, count, &cfg2, &err2),
+		    e);
+		assert_string_equal(err2.msg, err.msg);
+		assert_int_equal(cfg2.vm_count, cfg.vm_count);
+		for (unsigned i = 0; i < cfg.vm_count; i++)
+			assert_string_equal(cfg2.vms[i].node, cfg.vms[i].node);
+	}
+	return e;
 }
 
 static void parse_ok(void)

@@ -51,12 +51,25 @@ const struct hal_cpu_caps *hal_cpu_caps(void);
 const struct hal_platform *hal_platform(void);
 
 /*
+ * What the HAL already knows of the boot tree, having read the machine
+ * from it: when checked, exactly these bytes passed lib/fdt's fdt_check,
+ * and root_children holds the offsets of the root's children in document
+ * order (fdt_check_children), so that the core need neither check the
+ * tree again nor walk it to find /chosen.
+ */
+struct hal_boot_tree {
+	bool checked;
+	const int *root_children;
+	unsigned root_child_count;
+};
+
+/*
  * The device tree the machine booted with, as the boot loader left it
  * (it holds the manifest of VMs, docs/manifest.md), and in *size at most
- * how many bytes it may span; NULL when there is none. Not checked: the
- * core checks it whole before reading it.
+ * how many bytes it may span; NULL when there is none. Unless *tree says
+ * it is checked, the core checks the tree whole before reading it.
  */
-const void *hal_boot_dtb(size_t *size);
+const void *hal_boot_dtb(size_t *size, struct hal_boot_tree *tree);
 
 /* Index of the calling physical CPU, 0 .. HAL_MAX_CPUS - 1. */
 unsigned hal_cpu_id(void);
